@@ -1,0 +1,91 @@
+"""Canonical key order of an ASL document: ``Type`` first, then the specification's order.
+
+Every writer of ASL (the compiler, ``import``'s round trip, the CLI) passes its dict through
+:func:`canonical` so the same definition always serialises to the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+TOP: Final = ("Comment", "QueryLanguage", "StartAt", "States", "TimeoutSeconds", "Version")
+STATE: Final = (
+    "Type", "Comment", "QueryLanguage",
+    "Resource", "Credentials",
+    "Seconds", "SecondsPath", "Timestamp", "TimestampPath",
+    "Error", "ErrorPath", "Cause", "CausePath",
+    "Choices", "Default",
+    "Branches",
+    "ItemReader", "ItemsPath", "Items", "MaxConcurrency", "MaxConcurrencyPath",
+    "ItemSelector", "ItemBatcher", "ItemProcessor", "Iterator", "ResultWriter",
+    "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
+    "ToleratedFailureCount", "ToleratedFailureCountPath", "Label",
+    "InputPath", "Parameters", "Arguments", "Result", "ResultSelector", "ResultPath",
+    "OutputPath", "Output", "Assign",
+    "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath",
+    "Retry", "Catch", "Next", "End",
+)
+RULE: Final = ("Comment", "Condition", "Variable", "And", "Or", "Not", "Assign", "Output", "Next")
+RETRIER: Final = ("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate",
+                  "MaxDelaySeconds", "JitterStrategy", "Comment")
+CATCHER: Final = ("ErrorEquals", "ResultPath", "Output", "Assign", "Next", "Comment")
+PROCESSOR: Final = ("Comment", "ProcessorConfig", "QueryLanguage", "StartAt", "States")
+
+
+def _ordered(obj: Mapping[str, Any], order: Iterable[str]) -> dict[str, Any]:
+    out = {k: obj[k] for k in order if k in obj}
+    for k, v in obj.items():
+        if k not in out:
+            out[k] = v
+    return out
+
+
+def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
+    out = _ordered(rule, RULE)
+    for key in ("And", "Or"):
+        if isinstance(out.get(key), list):
+            out[key] = [_rule(r) if isinstance(r, Mapping) else r for r in out[key]]
+    if isinstance(out.get("Not"), Mapping):
+        out["Not"] = _rule(out["Not"])
+    return out
+
+
+def _state(state: Mapping[str, Any]) -> dict[str, Any]:
+    out = _ordered(state, STATE)
+    if isinstance(out.get("Choices"), list):
+        out["Choices"] = [_rule(r) if isinstance(r, Mapping) else r for r in out["Choices"]]
+    for key, order in (("Retry", RETRIER), ("Catch", CATCHER)):
+        if isinstance(out.get(key), list):
+            out[key] = [_ordered(r, order) if isinstance(r, Mapping) else r for r in out[key]]
+    if isinstance(out.get("Branches"), list):
+        out["Branches"] = [_machine(b, PROCESSOR) if isinstance(b, Mapping) else b
+                           for b in out["Branches"]]
+    for key in ("ItemProcessor", "Iterator"):
+        if isinstance(out.get(key), Mapping):
+            out[key] = _machine(out[key], PROCESSOR)
+    return out
+
+
+def _machine(machine: Mapping[str, Any], order: Iterable[str]) -> dict[str, Any]:
+    out = _ordered(machine, order)
+    states = out.get("States")
+    if isinstance(states, Mapping):
+        out["States"] = {name: _state(s) if isinstance(s, Mapping) else s
+                         for name, s in states.items()}
+    return out
+
+
+def canonical(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a copy of ``definition`` with every known key in the specification's order.
+
+    Unknown keys keep their relative order after the known ones; payload templates
+    (Parameters, Arguments, ...) keep the user's order.
+    """
+    return _machine(definition, TOP)
+
+
+def dumps(definition: Mapping[str, Any]) -> str:
+    """Serialise an ASL document deterministically: canonical order, indent 2, newline."""
+    return json.dumps(canonical(definition), indent=2, ensure_ascii=False) + "\n"
