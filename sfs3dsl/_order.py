@@ -27,7 +27,8 @@ STATE: Final = (
     "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath",
     "Retry", "Catch", "Next", "End",
 )
-RULE: Final = ("Comment", "Condition", "Variable", "And", "Or", "Not", "Assign", "Output", "Next")
+RULE_HEAD: Final = ("Comment", "Condition", "Variable")  # then the comparison operator
+RULE_TAIL: Final = ("And", "Or", "Not", "Assign", "Output", "Next")
 RETRIER: Final = ("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate",
                   "MaxDelaySeconds", "JitterStrategy", "Comment")
 CATCHER: Final = ("ErrorEquals", "ResultPath", "Output", "Assign", "Next", "Comment")
@@ -43,7 +44,9 @@ def _ordered(obj: Mapping[str, Any], order: Iterable[str]) -> dict[str, Any]:
 
 
 def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
-    out = _ordered(rule, RULE)
+    out = {k: rule[k] for k in RULE_HEAD if k in rule}
+    out.update((k, v) for k, v in rule.items() if k not in out and k not in RULE_TAIL)
+    out.update((k, rule[k]) for k in RULE_TAIL if k in rule)
     for key in ("And", "Or"):
         if isinstance(out.get(key), list):
             out[key] = [_rule(r) if isinstance(r, Mapping) else r for r in out[key]]

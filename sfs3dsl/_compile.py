@@ -1,0 +1,207 @@
+"""Compile a workflow into its ASL dict and a source map ``{state path: file:line}``.
+
+The walk is iterative (a worklist per machine), so a line of 100,000 states compiles without
+recursion; only the nesting of Parallel branches and Map processors recurses, and that is
+as deep as the user's nesting. Graph mistakes (duplicate names, a state shared by two
+machines) are collected and raised together with their ``file:line``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from sfs3dsl._errors import ValidationError
+from sfs3dsl._order import canonical, dumps
+from sfs3dsl._problems import Problem
+
+if TYPE_CHECKING:
+    from sfs3dsl._chain import Chainable
+    from sfs3dsl._states import State
+    from sfs3dsl._workflow import Workflow
+
+
+class Compiled:
+    """The result of compiling a workflow.
+
+    Attributes:
+        asl: the ASL document (canonical key order).
+        sources: ``{state path: "file.py:line"}`` for every state.
+        warnings: problems of severity ``warning`` the validator found.
+    """
+
+    __slots__ = ("asl", "sources", "warnings")
+
+    def __init__(self, asl: dict[str, Any], sources: dict[str, str],
+                 warnings: list[Problem]) -> None:
+        self.asl = asl
+        self.sources = sources
+        self.warnings = warnings
+
+    def to_json(self) -> str:
+        return dumps(self.asl)
+
+
+class _Scope:
+    """One machine: the top level, a Parallel branch or a Map processor."""
+
+    __slots__ = ("index", "owner", "prefix", "start", "states")
+
+    def __init__(self, owner: State | None, index: int, start: State) -> None:
+        self.owner = owner
+        self.index = index
+        self.start = start
+        self.states: list[State] = []
+        self.prefix = ""
+
+
+def default_name(state: State) -> str:
+    """A readable name for a state the user did not name: its function or service, or type."""
+    resource = state.fields.get("Resource")
+    if isinstance(resource, str):
+        if ":function:" in resource:
+            return resource.split(":function:", 1)[1].split(":", 1)[0] or "Task"
+        if resource.startswith("arn:aws:states:::"):
+            parts = resource[len("arn:aws:states:::"):].split(".", 1)[0].split(":")
+            return "-".join(p for p in parts if p != "aws-sdk") or "Task"
+    return state.type
+
+
+class RenderContext:
+    """What a state needs to render itself: names of other states, nested machines."""
+
+    def __init__(self, query_language: str | None) -> None:
+        self.query_language = query_language or "JSONPath"
+        self.names: dict[int, str] = {}
+        self.scopes: dict[tuple[int, int], _Scope] = {}
+
+    def name_of(self, state: State) -> str:
+        return self.names[id(state)]
+
+    def render_machine(self, owner: State, index: int, chain: Chainable) -> dict[str, Any]:
+        scope = self.scopes[(id(owner), index)]
+        return self.render_scope(scope)
+
+    def render_scope(self, scope: _Scope) -> dict[str, Any]:
+        names = self.names
+        return {"StartAt": names[id(scope.start)],
+                "States": {names[id(s)]: s.render(self) for s in scope.states}}
+
+
+def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
+    scopes = [_Scope(None, 0, start)]
+    owner_of: dict[int, _Scope] = {}
+    problems: list[Problem] = []
+    i = 0
+    while i < len(scopes):
+        scope = scopes[i]
+        i += 1
+        queue = deque([scope.start])
+        while queue:
+            state = queue.popleft()
+            seen = owner_of.get(id(state))
+            if seen is scope:
+                continue
+            if seen is not None:
+                problems.append(Problem(
+                    "state-in-two-machines", state.label,
+                    f"state {state.label!r} is used in two machines (a branch or Map "
+                    "processor and another)",
+                    "create a separate state object for each branch", state=state.name,
+                    where=state.where))
+                continue
+            owner_of[id(state)] = scope
+            scope.states.append(state)
+            queue.extend(state.successors())
+            for index, sub in enumerate(state.sub_machines()):
+                scopes.append(_Scope(state, index, sub.start_state))
+    return scopes, problems
+
+
+def _assign_names(scopes: list[_Scope], ctx: RenderContext, problems: list[Problem]) -> None:
+    taken: dict[str, State] = {}
+    for scope in scopes:
+        for state in scope.states:
+            if state.name is None:
+                continue
+            other = taken.get(state.name)
+            if other is not None and other is not state:
+                problems.append(Problem(
+                    "duplicate-state-name", state.name,
+                    f"two different states are named {state.name!r} (the other is defined "
+                    f"at {other.where}); names must be unique in the whole machine, "
+                    "branches included",
+                    "rename one of them", state=state.name, where=state.where))
+                continue
+            taken[state.name] = state
+            ctx.names[id(state)] = state.name
+    counters: dict[str, int] = {}
+    for scope in scopes:
+        for state in scope.states:
+            if state.name is not None:
+                continue
+            base = default_name(state)
+            n = counters.get(base, 0)
+            candidate = base if n == 0 else f"{base}-{n + 1}"
+            while candidate in taken:
+                n += 1
+                candidate = f"{base}-{n + 1}"
+            counters[base] = n + 1
+            taken[candidate] = state
+            ctx.names[id(state)] = candidate
+
+
+def _source_map(scopes: list[_Scope], ctx: RenderContext) -> dict[str, str]:
+    sources: dict[str, str] = {}
+    path_of: dict[int, str] = {}
+    for scope in scopes:
+        if scope.owner is not None:
+            owner = path_of[id(scope.owner)]
+            field = "Branches" if scope.owner.type == "Parallel" else \
+                str(getattr(scope.owner, "field_name", "ItemProcessor"))
+            scope.prefix = f"{owner}.{field}[{scope.index}]." if field == "Branches" else \
+                f"{owner}.{field}."
+            ctx.scopes[(id(scope.owner), scope.index)] = scope
+        for state in scope.states:
+            path = f"{scope.prefix}States.{ctx.names[id(state)]}"
+            path_of[id(state)] = path
+            sources[path] = state.where
+    return sources
+
+
+def compile_workflow(workflow: Workflow, *, validate: bool = True) -> Compiled:
+    """Compile ``workflow`` to ASL; raise ValidationError with every problem found.
+
+    Args:
+        workflow: the workflow to compile.
+        validate: run the validator on the result (the default); warnings are kept on
+            the returned :class:`Compiled`, errors raise.
+    """
+    start = workflow.definition.start_state
+    scopes, problems = _discover(start)
+    ctx = RenderContext(workflow.query_language)
+    _assign_names(scopes, ctx, problems)
+    if problems:
+        raise ValidationError(problems)
+    sources = _source_map(scopes, ctx)
+    asl: dict[str, Any] = {}
+    if workflow.comment is not None:
+        asl["Comment"] = workflow.comment
+    if workflow.query_language is not None:
+        asl["QueryLanguage"] = workflow.query_language
+    asl.update(ctx.render_scope(scopes[0]))
+    if workflow.timeout_seconds is not None:
+        asl["TimeoutSeconds"] = workflow.timeout_seconds
+    if workflow.version is not None:
+        asl["Version"] = workflow.version
+    asl = canonical(asl)
+    warnings: list[Problem] = []
+    if validate:
+        from sfs3dsl._validate import validate_definition
+
+        found = validate_definition(asl, sources)
+        errors = [p for p in found if p.severity == "error"]
+        if errors:
+            raise ValidationError(errors)
+        warnings = [p for p in found if p.severity == "warning"]
+    return Compiled(asl, sources, warnings)

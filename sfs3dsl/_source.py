@@ -1,0 +1,36 @@
+"""Where in the user's Python a state was made: the ``file:line`` every error names."""
+
+from __future__ import annotations
+
+import os
+import sys
+from types import FrameType
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_shown: dict[str, str] = {}
+
+
+def _display(filename: str) -> str:
+    shown = _shown.get(filename)
+    if shown is None:
+        try:
+            rel = os.path.relpath(filename)
+        except ValueError:  # another drive on Windows
+            rel = filename
+        shown = filename if rel.startswith(".." + os.sep) else rel
+        _shown[filename] = shown
+    return shown
+
+
+def caller_location() -> str:
+    """Return ``file:line`` of the first frame outside the sfs3dsl package.
+
+    Cheap enough to call for every state (a frame walk, no ``inspect``).
+    """
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_PACKAGE_DIR):
+            return f"{_display(filename)}:{frame.f_lineno}"
+        frame = frame.f_back
+    return "<unknown>:0"
