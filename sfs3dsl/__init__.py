@@ -15,6 +15,7 @@ from sfs3dsl._conditions import And, Condition, JsonataCondition, Not, Or
 from sfs3dsl._errors import BuildError, ExecutionError, LoadError, Sfs3dslError, ValidationError
 from sfs3dsl._integrations import (
     aws_sdk,
+    function_ref,
     lambda_function,
     lambda_invoke,
     sns_publish,
@@ -72,6 +73,7 @@ __all__ = [
     "__version__",
     "aws_sdk",
     "compile_workflow",
+    "function_ref",
     "lambda_function",
     "lambda_invoke",
     "sns_publish",

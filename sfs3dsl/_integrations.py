@@ -64,6 +64,23 @@ def _integration(name: str | None, service: str, payload: dict[str, Any],
     return Task(name, resource=f"{STATES_ARN}{service}{suffix}", **{key: body}, **options)
 
 
+def function_ref(function: str) -> str:
+    """A deploy-time reference to a Lambda function's ARN: ``"${StepAFunctionArn}"``.
+
+    Compiled ASL names no region or account: the placeholder is filled in at deploy time
+    (CloudFormation ``DefinitionSubstitutions``, or the serverless.yml fragment).
+
+    Example:
+        >>> function_ref("step-a")
+        '${StepAFunctionArn}'
+    """
+    parts = [p for p in function.replace("_", "-").split("-") if p]
+    if not parts or not all(p.isalnum() for p in parts):
+        raise BuildError(f"function name {function!r} must be letters and digits joined by "
+                         "'-' or '_'", where=caller_location(), hint='e.g. "step-a"')
+    return "${" + "".join(p[:1].upper() + p[1:] for p in parts) + "FunctionArn}"
+
+
 def lambda_function(name: str | None = None, *, function_arn: str,
                     **options: Unpack[TaskOptions]) -> Task:
     """Call a Lambda function by its ARN (the classic form; the input is the payload)."""

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Create .venv and install sfs3dsl into it (pinned by constraints.txt).
+#   bash scripts/setup.sh          the library and CLI (enough to compile and run workflows)
+#   bash scripts/setup.sh --test   also the test tools and the independent checkers
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+python="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+    "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==25.3"
+extras=""
+if [ "${1:-}" = "--test" ]; then
+    extras="[test]"
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
+    -e ".${extras}"
+if [ "${1:-}" = "--test" ]; then
+    bash scripts/install-oracles.sh
+    if [ -f scripts/install-graph-tools.sh ]; then
+        bash scripts/install-graph-tools.sh
+    fi
+fi
+echo "setup: .venv is ready ($(.venv/bin/sfs3dsl --version))"

@@ -1,0 +1,149 @@
+"""The ``sfs3dsl`` command line: thin commands that parse, call the library and print.
+
+Library errors become one-line messages in one place (:func:`main`); heavy modules are
+imported inside the commands that need them, so ``sfs3dsl --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sfs3dsl._errors import LoadError, Sfs3dslError
+
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def _paths(values: Sequence[str], default: str) -> list[Path]:
+    return [Path(v) for v in values] if values else [Path(default)]
+
+
+class _Failure(click.ClickException):
+    """A library error shown as one line, with the exit code its kind calls for."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class _Group(click.Group):
+    """Turns library errors into one-line messages in one place: never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LoadError as exc:
+            raise _Failure(str(exc), EXIT_USAGE) from None
+        except Sfs3dslError as exc:
+            raise _Failure(str(exc), EXIT_PROBLEMS) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sfs3dsl")
+def cli() -> None:
+    """Define AWS Step Functions workflows in Python; compile, validate, review, run."""
+
+
+@cli.command("compile")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--out", "out_dir", default="generated", show_default=True,
+              type=click.Path(file_okay=False),
+              help="Folder that receives one folder per workflow.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; fail if the files under --out are missing or stale.")
+def compile_command(paths: tuple[str, ...], out_dir: str, check: bool) -> None:
+    """Compile workflow modules (default: workflows/) into OUT/<workflow>/."""
+    from sfs3dsl._artifacts import workflow_artifacts
+    from sfs3dsl._load import expand, load_module_workflows
+
+    out = Path(out_dir)
+    stale: list[str] = []
+    count = 0
+    for path in expand(_paths(paths, "workflows")):
+        if path.suffix != ".py":
+            continue
+        for workflow in load_module_workflows(path):
+            files, compiled = workflow_artifacts(workflow)
+            for problem in compiled.warnings:
+                click.echo(problem.render(), err=True)
+            count += 1
+            for rel, text in files.items():
+                target = out / workflow.name / rel
+                if check:
+                    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+                        stale.append(str(target))
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not target.is_file() or target.read_text(encoding="utf-8") != text:
+                    target.write_text(text, encoding="utf-8")
+                click.echo(f"{workflow.name}: {target}")
+    if check:
+        if stale:
+            listing = "\n".join(f"  {s}" for s in stale)
+            raise click.ClickException(
+                f"{len(stale)} generated file(s) are missing or stale:\n{listing}\n"
+                "run `sfs3dsl compile` and commit the result")
+        click.echo(f"{count} workflow(s): {out}/ is up to date")
+
+
+@cli.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json prints one object for machines.")
+def validate_command(paths: tuple[str, ...], fmt: str) -> None:
+    """Validate workflow modules and ASL JSON/YAML files; report every problem.
+
+    Exit code 0 when clean (warnings allowed), 1 when any error is found.
+    """
+    from sfs3dsl._load import expand, load_asl, load_module_workflows
+    from sfs3dsl._problems import Problem
+    from sfs3dsl._validate import validate_definition
+
+    reports: list[tuple[str, list[Problem]]] = []
+    for path in expand([Path(p) for p in paths]):
+        if path.suffix == ".py":
+            try:
+                workflows = load_module_workflows(path)
+            except LoadError as exc:
+                reports.append((str(path), [_load_problem(str(exc))]))
+                continue
+            reports.extend((f"{path}::{wf.name}", wf.validate()) for wf in workflows)
+        else:
+            try:
+                asl = load_asl(path)
+            except LoadError as exc:
+                reports.append((str(path), [_load_problem(str(exc))]))
+                continue
+            reports.append((str(path), validate_definition(asl)))
+    errors = sum(p.severity == "error" for _, ps in reports for p in ps)
+    warnings = sum(p.severity == "warning" for _, ps in reports for p in ps)
+    if fmt == "json":
+        doc: dict[str, Any] = {
+            "files": [{"path": name, "problems": [p.to_json() for p in ps]}
+                      for name, ps in reports],
+            "errors": errors, "warnings": warnings}
+        click.echo(json.dumps(doc, indent=2))
+    else:
+        for name, problems in reports:
+            for p in problems:
+                click.echo(f"{name}: {p.render()}" if not p.where else p.render())
+        click.echo(f"{len(reports)} definition(s): {errors} error(s), {warnings} warning(s)")
+    if errors:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _load_problem(message: str) -> Any:
+    from sfs3dsl._problems import Problem
+
+    return Problem("unreadable", "(file)", message, "fix the file so it parses")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``sfs3dsl`` command and ``python -m sfs3dsl``."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="sfs3dsl")
