@@ -1,0 +1,41 @@
+"""The Parallel state: every branch gets the same input; the output is their outputs in
+branch order. The first failing branch fails the state (the others are stopped)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sfs3dsl._runner import dataflow, jsonata_fields
+from sfs3dsl._runner.concurrency import Job, run_jobs
+from sfs3dsl._runner.failure import StateFailure
+from sfs3dsl._runner.scope import Env, Frame, language_of
+
+
+def _branch_job(branch: dict[str, Any], value: Any) -> Job:
+    def job(frame: Frame) -> Any:
+        from sfs3dsl._runner.engine import run_machine
+
+        return run_machine(frame, branch, value)
+
+    return job
+
+
+def run_parallel(env: Env) -> list[Any]:
+    """Run the branches of the Parallel state ``env.state``; returns their outputs."""
+    state, frame = env.state, env.frame
+    if env.jsonata:
+        value = jsonata_fields.arguments(env, state)
+    else:
+        value = dataflow.effective_input(env, state, env.input)
+    branches: list[dict[str, Any]] = state["Branches"]
+    frame.event("ParallelStateStarted")
+    language = state.get("QueryLanguage", frame.language)
+    jobs = [(_branch_job(b, value), frame.child(language=language_of(b, language)))
+            for b in branches]
+    outcomes = run_jobs(frame, jobs, len(jobs), lambda failures: failures > 0)
+    for outcome in outcomes:
+        if outcome.failure is not None:
+            frame.event("ParallelStateFailed")
+            raise StateFailure(outcome.failure.error, outcome.failure.cause)
+    frame.event("ParallelStateSucceeded")
+    return [o.output for o in outcomes]
