@@ -309,7 +309,8 @@ def _machine(old: Any, new: Any, prefix: str, owner: str | None, acc: _Collector
             continue
         _state(before, state, base + name, renames, refs, acc)
 
-    for old_name, new_name in renames.items():
+    for new_name in (n for n in new_states if n in back):
+        old_name = back[new_name]
         acc.renamed.append(Rename(base + old_name, base + new_name, old_name, new_name,
                                   _type(new_states[new_name]), tuple(refs[old_name])))
 
