@@ -155,4 +155,42 @@ def run_map(env: Env) -> list[Any]:
             raise StateFailure(failed[0].error, failed[0].cause)
         raise StateFailure(THRESHOLD, "The specified tolerated failure threshold was exceeded")
     frame.event("MapStateSucceeded")
-    return [o.failure.output() if o.failure is not None else o.output for o in outcomes]
+    results = [o.failure.output() if o.failure is not None else o.output for o in outcomes]
+    if "ResultWriter" in state:
+        return _write_results(env, state["ResultWriter"], doc, results)
+    return results
+
+
+def _write_results(env: Env, writer: dict[str, Any], doc: Any, results: list[Any]) -> Any:
+    """Hand the results to the ResultWriter's resource (``s3:putObject``); return the
+    map run's ARN and where the manifest went, as a Distributed Map does."""
+    import uuid
+
+    from sfs3dsl._runner.tasks import MissingTask, TaskContext
+
+    run = env.frame.run
+    runner = run.runner
+    if env.jsonata:
+        params = jsonata_fields.value(env, writer.get("Arguments", {}),
+                                      jsonata_fields.bindings(env), "Arguments")
+    else:
+        params = dataflow.template(env, writer.get("Parameters", {}), doc)
+    resource = str(writer.get("Resource", ""))
+    fn = runner.tasks.find(resource)
+    if fn is None:
+        raise MissingTask(f"state {env.name!r}: no task is registered for the ResultWriter "
+                          f"resource {resource!r}")
+    run_id = str(uuid.uuid4())
+    label = env.state.get("Label", env.name)
+    prefix = f"{params['Prefix']}/" if params.get("Prefix") else ""
+    ctx = TaskContext(env.name, resource, env.context(), None, 0, runner, env.frame)
+    key = f"{prefix}{run_id}/SUCCEEDED_0.json"
+    fn({"Bucket": params.get("Bucket"), "Key": key, "Body": dumps(results)}, ctx)
+    manifest = f"{prefix}{run_id}/manifest.json"
+    fn({"Bucket": params.get("Bucket"), "Key": manifest,
+        "Body": dumps({"DestinationBucket": params.get("Bucket"), "MapRunArn": run_id,
+                       "ResultFiles": {"SUCCEEDED": [{"Key": key, "Size": 0}]}})}, ctx)
+    arn = (f"arn:aws:states:{runner.region}:{runner.account}:mapRun:"
+           f"{run.machine_name}/{label}:{run_id}")
+    return {"MapRunArn": arn,
+            "ResultWriterDetails": {"Bucket": params.get("Bucket"), "Key": manifest}}

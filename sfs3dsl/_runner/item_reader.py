@@ -1,0 +1,95 @@
+"""ItemReader of a Distributed Map: items from an S3 object (JSON, JSON Lines or CSV).
+
+The object is fetched through the task registry: register a callable for
+``arn:aws:states:::s3:getObject`` that returns the object's body (``str`` or ``bytes``) for
+``{"Bucket": ..., "Key": ...}``. ``ReaderConfig`` decides how the body becomes items
+(``InputType``, ``CSVHeaderLocation``, ``CSVHeaders``, ``MaxItems`` / ``MaxItemsPath``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from sfs3dsl._runner import dataflow, jsonata_fields
+from sfs3dsl._runner.failure import StateFailure
+from sfs3dsl._runner.scope import Env
+from sfs3dsl._runner.tasks import MissingTask
+
+READER_FAILED = "States.ItemReaderFailed"
+#: MaxItems at or above this reads everything (the developer guide's upper bound).
+MAX_ITEMS_LIMIT = 100_000_000
+
+
+def _max_items(env: Env, config: dict[str, Any], doc: Any) -> int | None:
+    if "MaxItemsPath" in config and not env.jsonata:
+        raw = dataflow.lookup(env, config["MaxItemsPath"], doc, "MaxItemsPath")
+        field = f": {config['MaxItemsPath']}"
+    elif "MaxItems" in config:
+        raw = config["MaxItems"]
+        if env.jsonata:
+            raw = jsonata_fields.value(env, raw, jsonata_fields.bindings(env), "MaxItems")
+        field = ""
+    else:
+        return None
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise dataflow.runtime_error(env, f"The MaxItemsPath field refers to value "
+                                          f"\"{raw}\" which is not a valid integer{field}")
+    if raw < 0:
+        raise StateFailure(READER_FAILED, "field MaxItems must be positive")
+    return None if raw == 0 or raw >= MAX_ITEMS_LIMIT else raw
+
+
+def _csv_items(text: str, config: dict[str, Any]) -> list[Any]:
+    rows = list(csv.reader(io.StringIO(text)))
+    if config.get("CSVHeaderLocation", "FIRST_ROW") == "GIVEN":
+        headers = [str(h) for h in config.get("CSVHeaders", [])]
+    else:
+        headers, rows = (rows[0], rows[1:]) if rows else ([], [])
+    return [{h: (row[i] if i < len(row) else "") for i, h in enumerate(headers)}
+            for row in rows]
+
+
+def _parse(body: str, config: dict[str, Any]) -> list[Any]:
+    kind = config.get("InputType", "JSON")
+    if kind == "CSV":
+        return _csv_items(body, config)
+    if kind == "JSONL":
+        return [json.loads(line) for line in body.splitlines() if line.strip()]
+    try:
+        items = json.loads(body)
+    except ValueError:
+        raise StateFailure(READER_FAILED, "The S3 object is not JSON text.") from None
+    if not isinstance(items, list):
+        raise StateFailure(READER_FAILED, "Attempting to map over non-iterable node.")
+    return items
+
+
+def read_items(env: Env, reader: dict[str, Any], doc: Any) -> list[Any]:
+    """The items an ItemReader yields."""
+    config: dict[str, Any] = reader.get("ReaderConfig", {})
+    limit = _max_items(env, config, doc)
+    if env.jsonata:
+        params = jsonata_fields.value(env, reader.get("Arguments", {}),
+                                      jsonata_fields.bindings(env), "Arguments")
+    else:
+        params = dataflow.template(env, reader.get("Parameters", {}), doc)
+    resource = str(reader.get("Resource", ""))
+    runner = env.frame.run.runner
+    fn = runner.tasks.find(resource)
+    if fn is None:
+        raise MissingTask(f"state {env.name!r}: no task is registered for the ItemReader "
+                          f"resource {resource!r}; register one that returns the object body")
+    from sfs3dsl._runner.tasks import TaskContext
+
+    body = fn(params, TaskContext(env.name, resource, env.context(), None, 0, runner,
+                                  env.frame))
+    if isinstance(body, dict) and "Body" in body:
+        body = body["Body"]
+    text = body.decode() if isinstance(body, bytes) else str(body)
+    items = _parse(text, config)
+    return items if limit is None else items[:limit]
