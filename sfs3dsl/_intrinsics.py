@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from typing import Union
 
 from sfs3dsl._asl import HASH_ALGORITHMS, INTRINSIC_NESTING_LIMIT
@@ -60,6 +61,9 @@ def _render_arg(arg: Arg) -> str:
     if isinstance(arg, bool):
         return "true" if arg else "false"
     if isinstance(arg, int | float):
+        if isinstance(arg, float) and not math.isfinite(arg):
+            raise BuildError(f"{arg!r} is not a number an intrinsic function can take",
+                             hint="pass a finite int or float")
         return repr(arg)
     if isinstance(arg, str):
         return _quote(arg)
