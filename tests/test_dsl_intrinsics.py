@@ -202,9 +202,10 @@ def test_wrong_argument_types_raise_build_error(build: Callable[[], object], tex
     assert str(info.value) == text
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a float that is not finite renders as the bare "
-                   "word nan/inf, which is not an intrinsic literal; it should be refused")
-@pytest.mark.parametrize("value", [float("nan"), float("inf")], ids=["nan", "inf"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")],
+                         ids=["nan", "inf", "-inf"])
 def test_non_finite_float_argument_is_refused(value: float) -> None:
-    with pytest.raises(BuildError):
+    with pytest.raises(BuildError) as info:
         States.Array(value)
+    assert str(info.value) == (f"{value!r} is not a number an intrinsic function can take; "
+                               "fix: pass a finite int or float")

@@ -10,6 +10,7 @@ import pytest
 
 from sfs3dsl import (
     Catch,
+    Chain,
     Chainable,
     Choice,
     Context,
@@ -26,8 +27,15 @@ from sfs3dsl import (
     States,
     Succeed,
     Task,
+    ValidationError,
     Wait,
     Workflow,
+    aws_sdk,
+    lambda_function,
+    lambda_invoke,
+    sns_publish,
+    sqs_send_message,
+    start_execution,
 )
 
 
@@ -182,13 +190,22 @@ def test_machine_query_language_jsonata_renders_expressions_without_suffixes() -
 
 
 def test_state_query_language_overrides_the_machine() -> None:
-    flow = (Pass("jp", parameters={"x": JsonPath("$.x")}, query_language="JSONPath")
-            >> Pass("ja", output={"x": "{% $states.input.x %}"}))
-    assert asl_of(flow, query_language="JSONata")["States"] == {
-        "jp": {"Type": "Pass", "QueryLanguage": "JSONPath", "Parameters": {"x.$": "$.x"},
-               "Next": "ja"},
-        "ja": {"Type": "Pass", "Output": {"x": "{% $states.input.x %}"}, "End": True},
-    }
+    flow = (Pass("jp", parameters={"x": JsonPath("$.x")})
+            >> Pass("ja", output={"x": "{% $states.input.x %}"}, query_language="JSONata"))
+    assert asl_of(flow, query_language="JSONPath") == {
+        "QueryLanguage": "JSONPath", "StartAt": "jp", "States": {
+            "jp": {"Type": "Pass", "Parameters": {"x.$": "$.x"}, "Next": "ja"},
+            "ja": {"Type": "Pass", "QueryLanguage": "JSONata",
+                   "Output": {"x": "{% $states.input.x %}"}, "End": True},
+        }}
+
+
+def test_jsonpath_state_in_a_jsonata_machine_is_refused_at_compile() -> None:
+    flow = Pass("jp", query_language="JSONPath") >> Pass("ja")
+    with pytest.raises(ValidationError) as info:
+        Workflow("w", flow, query_language="JSONata").compile()
+    assert [(p.code, p.path) for p in info.value.problems] == [
+        ("query-language-downgrade", "States.jp.QueryLanguage")]
 
 
 # -- Retry and Catch ------------------------------------------------------------------------
@@ -427,3 +444,100 @@ def test_choice_without_default_and_shared_target() -> None:
         "joined": {"Type": "Pass", "Next": "end"},
         "end": {"Type": "Succeed"},
     }
+
+
+# -- task integrations ------------------------------------------------------------------------
+
+SM = "arn:aws:states:us-east-1:123456789012:stateMachine:child"
+TOPIC = "arn:aws:sns:us-east-1:123456789012:topic"
+QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/q"
+
+INTEGRATIONS: list[tuple[str, Callable[[], Chainable], dict[str, Any]]] = [
+    ("lambda-function", lambda: lambda_function("f", function_arn=FN, result_path="$.r",
+                                                timeout_seconds=30),
+     {"Type": "Task", "Resource": FN, "ResultPath": "$.r", "TimeoutSeconds": 30, "End": True}),
+    ("lambda-invoke-default-payload", lambda: lambda_invoke("f", function=FN),
+     {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": {"FunctionName": FN, "Payload.$": "$"}, "End": True}),
+    ("lambda-invoke-payload", lambda: lambda_invoke(
+        "f", function=JsonPath("$.fn"), payload={"id": JsonPath("$.id"), "k": 1},
+        result_selector={"body": JsonPath("$.Payload")}),
+     {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": {"FunctionName.$": "$.fn", "Payload": {"id.$": "$.id", "k": 1}},
+      "ResultSelector": {"body.$": "$.Payload"}, "End": True}),
+    ("lambda-invoke-jsonata", lambda: lambda_invoke("f", function=FN, query_language="JSONata"),
+     {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+      "Arguments": {"FunctionName": FN}, "End": True}),
+    ("lambda-invoke-jsonata-payload", lambda: lambda_invoke(
+        "f", function=FN, payload=Jsonata("$states.input"), query_language="JSONata"),
+     {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+      "Arguments": {"FunctionName": FN, "Payload": "{% $states.input %}"}, "End": True}),
+    ("lambda-invoke-wait-for-token", lambda: lambda_invoke(
+        "f", function=FN, payload={"token": Context.task_token, "m": "hi"},
+        wait_for_token=True, heartbeat_seconds=60, timeout_seconds=300),
+     {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+      "Parameters": {"FunctionName": FN, "Payload": {"token.$": "$$.Task.Token", "m": "hi"}},
+      "TimeoutSeconds": 300, "HeartbeatSeconds": 60, "End": True}),
+    ("wait-for-token-jsonata", lambda: sqs_send_message(
+        "q", queue_url=QUEUE, message_body={"t": "{% $states.context.Task.Token %}"},
+        wait_for_token=True, query_language="JSONata"),
+     {"Type": "Task", "QueryLanguage": "JSONata",
+      "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      "Arguments": {"QueueUrl": QUEUE, "MessageBody": {"t": "{% $states.context.Task.Token %}"}},
+      "End": True}),
+    ("start-execution", lambda: start_execution("s", state_machine_arn=SM,
+                                                input={"x": JsonPath("$.x")}),
+     {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+      "Parameters": {"StateMachineArn": SM, "Input": {"x.$": "$.x"}}, "End": True}),
+    ("start-execution-sync", lambda: start_execution("s", state_machine_arn=SM, sync=True),
+     {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync",
+      "Parameters": {"StateMachineArn": SM}, "End": True}),
+    ("start-execution-sync2", lambda: start_execution("s", state_machine_arn=SM, sync=2),
+     {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+      "Parameters": {"StateMachineArn": SM}, "End": True}),
+    ("start-execution-token", lambda: start_execution(
+        "s", state_machine_arn=SM, input={"token": Context.task_token}, wait_for_token=True),
+     {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.waitForTaskToken",
+      "Parameters": {"StateMachineArn": SM, "Input": {"token.$": "$$.Task.Token"}},
+      "End": True}),
+    ("sns-publish", lambda: sns_publish("n", topic_arn=TOPIC, message=JsonPath("$.m"),
+                                        subject="s"),
+     {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+      "Parameters": {"TopicArn": TOPIC, "Message.$": "$.m", "Subject": "s"}, "End": True}),
+    ("sqs-send-message", lambda: sqs_send_message("q", queue_url=QUEUE,
+                                                  message_body={"a": [1, 2]}),
+     {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+      "Parameters": {"QueueUrl": QUEUE, "MessageBody": {"a": [1, 2]}}, "End": True}),
+    ("aws-sdk", lambda: aws_sdk("g", service="s3", action="getObject",
+                                parameters={"Bucket": "b", "Key": JsonPath("$.key")},
+                                retry=[Retry(["S3.NoSuchKey"], max_attempts=1)]),
+     {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+      "Parameters": {"Bucket": "b", "Key.$": "$.key"},
+      "Retry": [{"ErrorEquals": ["S3.NoSuchKey"], "MaxAttempts": 1}], "End": True}),
+    ("aws-sdk-no-parameters", lambda: aws_sdk("l", service="s3", action="listBuckets"),
+     {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listBuckets", "Parameters": {},
+      "End": True}),
+]
+
+
+@pytest.mark.parametrize(("build", "expected"), [(b, e) for _, b, e in INTEGRATIONS],
+                         ids=[i for i, _, _ in INTEGRATIONS])
+def test_integration(build: Callable[[], Chainable], expected: dict[str, Any]) -> None:
+    assert only_state(build()) == expected
+
+
+def test_unnamed_integrations_are_named_after_their_resource() -> None:
+    flow = Chain.sequence(
+        lambda_function(function_arn=FN),
+        lambda_function(function_arn=FN + ":prod"),
+        lambda_invoke(function=FN),
+        lambda_invoke(function=FN),
+        start_execution(state_machine_arn=SM, sync=2),
+        sns_publish(topic_arn=TOPIC, message="m"),
+        sqs_send_message(queue_url=QUEUE, message_body="b"),
+        aws_sdk(service="dynamodb", action="getItem", parameters={"TableName": "t"}),
+        Task(resource="arn:aws:states:us-east-1:123456789012:activity:work"),
+    )
+    assert list(asl_of(flow)["States"]) == [
+        "hello", "hello-2", "lambda-invoke", "lambda-invoke-2", "states-startExecution",
+        "sns-publish", "sqs-sendMessage", "dynamodb-getItem", "Task"]
