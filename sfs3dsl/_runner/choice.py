@@ -115,7 +115,8 @@ def jsonpath_rule(env: Env, rule: dict[str, Any], doc: Any) -> bool:
     if "Not" in rule:
         return not jsonpath_rule(env, rule["Not"], doc)
     variable = rule.get("Variable")
-    for op, operand in rule.items():
+    for name, operand in rule.items():
+        op = name
         kind = COMPARISONS.get(op)
         if kind is None:
             continue

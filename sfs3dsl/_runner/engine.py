@@ -68,7 +68,7 @@ def pass_state(frame: Frame, name: str, state: dict[str, Any], value: Any) -> tu
         out, assigned = jsonata_fields.output(env, state, value)
     else:
         effective = dataflow.effective_input(env, state, value)
-        result = state["Result"] if "Result" in state else effective
+        result = state.get("Result", effective)
         out, assigned = dataflow.output(env, state, value, result)
     _exit(env, out, assigned)
     return _next(state), out
@@ -150,7 +150,7 @@ def _wait_until(env: Env, doc: Any) -> datetime:
             env, state["SecondsPath"], doc, "SecondsPath")
         return now + timedelta(seconds=_seconds(env, seconds, "SecondsPath"))
     stamp = state["Timestamp"] if "Timestamp" in state else dataflow.lookup(
-        env, state.get("TimestampPath"), doc, "TimestampPath")
+        env, str(state.get("TimestampPath")), doc, "TimestampPath")
     return _timestamp(env, stamp, dataflow.runtime_error)
 
 
@@ -159,7 +159,7 @@ def _seconds(env: Env, seconds: Any, field: str) -> int:
         fail = jsonata_fields.query_error if env.jsonata else dataflow.runtime_error
         raise fail(env, f"The {field} field must be a non-negative integer, not "
                         f"{seconds!r}")
-    return seconds
+    return int(seconds)
 
 
 def _timestamp(env: Env, stamp: Any, fail: Callable[[Env, str], StateFailure]) -> datetime:
@@ -207,6 +207,7 @@ def guarded(frame: Frame, name: str, state: dict[str, Any], value: Any,
             work: Work) -> tuple[str | None, Any]:
     """Enter the state, run ``work`` with Retry and Catch, exit; returns (next, output)."""
     env = _enter(frame, name, state, value)
+    env.retry_count = 0
     retriers: list[dict[str, Any]] = state.get("Retry", [])
     counts = [0] * len(retriers)
     while True:

@@ -24,7 +24,7 @@ def _item_env(env: Env, index: int, item: Any) -> Env:
     inner = Env(env.frame, env.name, env.state, env.input, env.entered_id)
     context = dict(env.context())
     context["Map"] = {"Item": {"Index": index, "Value": item}}
-    inner._context = context  # noqa: SLF001 - the context is precomputed on purpose
+    inner._context = context
     return inner
 
 
@@ -93,7 +93,7 @@ def _int(env: Env, value: Any, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise dataflow.runtime_error(env, f"The {field} field refers to value "
                                           f"\"{value}\" which is not a valid integer")
-    return value
+    return int(value)
 
 
 def _iteration_job(processor: dict[str, Any], value: Any, name: str, index: int) -> Job:
@@ -119,7 +119,7 @@ def _not_array(env: Env, items: Any) -> StateFailure:
     return dataflow.runtime_error(env, message)
 
 
-def run_map(env: Env) -> list[Any]:
+def run_map(env: Env) -> Any:
     """Run the Map state ``env.state``; returns the outputs of its iterations in order."""
     state, frame = env.state, env.frame
     doc = env.input if env.jsonata else dataflow.select(

@@ -20,13 +20,13 @@ from typing import Any, Literal
 
 from sfs3dsl._errors import ExecutionError
 from sfs3dsl._runner.callbacks import Tokens
+from sfs3dsl._runner.checks import check_definition
 from sfs3dsl._runner.clock import ClockKind, new_timeline
 from sfs3dsl._runner.engine import ExecutionTimedOut, run_machine
 from sfs3dsl._runner.failure import Aborted, StateFailure
 from sfs3dsl._runner.history import History
 from sfs3dsl._runner.scope import Frame, Run, Variables, language_of
 from sfs3dsl._runner.tasks import LAMBDA_INVOKE, Registry, TaskContext, TaskFn
-from sfs3dsl._runner.checks import check_definition
 
 Status = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
 
@@ -154,12 +154,12 @@ class Runner:
 
     # --- running ------------------------------------------------------------------------
 
-    def run(self, definition: dict[str, Any], input: Any = None, *,  # noqa: A002
+    def run(self, definition: dict[str, Any], input: Any = None, *,
             name: str | None = None) -> Execution:
         """Run ``definition`` to its end in this thread and return the execution."""
         return self.execute(definition, {} if input is None else input, name=name)
 
-    def start(self, definition: dict[str, Any], input: Any = None, *,  # noqa: A002
+    def start(self, definition: dict[str, Any], input: Any = None, *,
               name: str | None = None, state_machine_arn: str | None = None
               ) -> ExecutionHandle:
         """Start ``definition`` on a background thread; returns a handle."""
@@ -178,7 +178,7 @@ class Runner:
         threading.Thread(target=main, name=f"sfs3dsl-{execution.name}", daemon=True).start()
         return handle
 
-    def execute(self, definition: dict[str, Any], input: Any, *,  # noqa: A002
+    def execute(self, definition: dict[str, Any], input: Any, *,
                 name: str | None = None, state_machine_arn: str | None = None,
                 start: datetime | None = None) -> Execution:
         """Run to the end in this thread (``start``: the virtual clock's starting time)."""

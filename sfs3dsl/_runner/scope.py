@@ -142,7 +142,7 @@ class Env:
 
     @property
     def jsonata(self) -> bool:
-        return self.state.get("QueryLanguage", self.frame.language) == JSONATA
+        return bool(self.state.get("QueryLanguage", self.frame.language) == JSONATA)
 
     def context(self) -> dict[str, Any]:
         """The context object (``$$`` / ``$states.context``)."""

@@ -1,0 +1,443 @@
+"""The local runner, one ASL construct at a time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from sfs3dsl._errors import ExecutionError
+from sfs3dsl._runner import MissingTask, Runner, TaskContext, TaskFailure
+
+
+def machine(states: dict[str, Any], start: str | None = None, **top: Any) -> dict[str, Any]:
+    return {"StartAt": start or next(iter(states)), "States": states, **top}
+
+
+def task(resource: str = "arn:aws:lambda:us-east-1:1:function:work", **fields: Any
+         ) -> dict[str, Any]:
+    return {"Type": "Task", "Resource": resource, "End": True, **fields}
+
+
+def flaky(failures: int, error: str = "Boom") -> Any:
+    calls = {"n": 0}
+
+    def fn(payload: Any, ctx: TaskContext) -> Any:
+        calls["n"] += 1
+        if calls["n"] <= failures:
+            raise TaskFailure(error, f"attempt {calls['n']}")
+        return {"attempts": calls["n"]}
+
+    return fn
+
+
+def events(execution: Any, kind: str) -> list[dict[str, Any]]:
+    return [e for e in execution.history if e["type"] == kind]
+
+
+# --- Retry and Catch -----------------------------------------------------------------------
+
+def test_retry_backoff_capped_by_max_delay_on_virtual_clock() -> None:
+    runner = Runner()
+    runner.register_task("work", flaky(3))
+    retrier = {"ErrorEquals": ["Boom"], "IntervalSeconds": 1, "BackoffRate": 2.0,
+               "MaxAttempts": 3, "MaxDelaySeconds": 3}
+    started = time.monotonic()
+    execution = runner.run(machine({"T": task(Retry=[retrier])}), {})
+    assert time.monotonic() - started < 1
+    assert execution.status == "SUCCEEDED"
+    assert execution.output == {"attempts": 4}
+    failed = [e["timestamp"] for e in events(execution, "TaskFailed")]
+    scheduled = [e["timestamp"] for e in events(execution, "TaskScheduled")][1:]
+    gaps = [(s - f).total_seconds() for f, s in zip(failed, scheduled, strict=True)]
+    assert gaps == pytest.approx([1, 2, 3])
+
+
+def test_retry_full_jitter_stays_under_the_delay() -> None:
+    runner = Runner(seed=7)
+    runner.register_task("work", flaky(4))
+    retrier = {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 4,
+               "JitterStrategy": "FULL"}
+    execution = runner.run(machine({"T": task(Retry=[retrier])}), {})
+    failed = [e["timestamp"] for e in events(execution, "TaskFailed")]
+    scheduled = [e["timestamp"] for e in events(execution, "TaskScheduled")][1:]
+    gaps = [(s - f).total_seconds() for f, s in zip(failed, scheduled, strict=True)]
+    assert all(0 <= g <= 10 * 2 ** i for i, g in enumerate(gaps))
+    assert len(set(gaps)) == 4
+
+
+def test_retry_exhausted_then_catch_with_result_path() -> None:
+    runner = Runner()
+    runner.register_task("work", flaky(10))
+    definition = machine({
+        "T": task(Retry=[{"ErrorEquals": ["Boom"], "MaxAttempts": 2}],
+                  Catch=[{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error",
+                          "Next": "Done"}]),
+        "Done": {"Type": "Pass", "End": True}})
+    execution = runner.run(definition, {"keep": 1})
+    assert execution.status == "SUCCEEDED"
+    assert execution.output == {"keep": 1, "error": {"Error": "Boom", "Cause": "attempt 3"}}
+
+
+def test_max_attempts_zero_never_retries() -> None:
+    runner = Runner()
+    runner.register_task("work", flaky(1))
+    execution = runner.run(machine({"T": task(
+        Retry=[{"ErrorEquals": ["Boom"], "MaxAttempts": 0}])}), {})
+    assert (execution.status, execution.error) == ("FAILED", "Boom")
+
+
+def test_states_all_does_not_catch_states_runtime() -> None:
+    definition = machine({
+        "P": {"Type": "Parallel", "End": True,
+              "Branches": [machine({"X": {"Type": "Pass", "InputPath": "$.missing",
+                                          "End": True}})],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}]},
+        "Caught": {"Type": "Succeed"}})
+    execution = Runner().run(definition, {})
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+    assert "Invalid path '$.missing'" in str(execution.cause)
+
+
+def test_python_exception_fails_like_a_lambda() -> None:
+    runner = Runner()
+
+    def broken(payload: Any, ctx: TaskContext) -> Any:
+        raise ValueError("bad input")
+
+    runner.register_task("work", broken)
+    execution = runner.run(machine({"T": task()}), {})
+    assert execution.error == "ValueError"
+    assert '"errorMessage": "bad input"' in str(execution.cause)
+
+
+# --- Wait and the clock ----------------------------------------------------------------------
+
+def test_an_hour_wait_takes_milliseconds() -> None:
+    started = time.monotonic()
+    execution = Runner().run(machine({"W": {"Type": "Wait", "Seconds": 3600, "End": True}}),
+                             {"a": 1})
+    assert time.monotonic() - started < 0.5
+    assert execution.output == {"a": 1}
+    assert execution.start_date is not None and execution.stop_date is not None
+    assert execution.stop_date - execution.start_date == timedelta(hours=1)
+
+
+def test_wait_until_timestamp_on_virtual_clock() -> None:
+    target = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    stamp = target.strftime("%Y-%m-%dT%H:%M:%SZ")
+    definition = machine({"W": {"Type": "Wait", "TimestampPath": "$.at", "End": True}})
+    execution = Runner().run(definition, {"at": stamp})
+    assert execution.status == "SUCCEEDED"
+    assert events(execution, "WaitStateExited")[0]["timestamp"] == target
+
+
+def test_wait_seconds_path_must_be_a_non_negative_integer() -> None:
+    definition = machine({"W": {"Type": "Wait", "SecondsPath": "$.s", "End": True}})
+    execution = Runner().run(definition, {"s": -1})
+    assert execution.error == "States.Runtime"
+
+
+def test_real_clock_waits_for_real() -> None:
+    started = time.monotonic()
+    execution = Runner(clock="real").run(
+        machine({"W": {"Type": "Wait", "Seconds": 1, "End": True}}), {})
+    assert execution.status == "SUCCEEDED"
+    assert time.monotonic() - started >= 0.9
+
+
+def test_execution_timeout_gives_timed_out() -> None:
+    definition = machine({"W": {"Type": "Wait", "Seconds": 100, "End": True}},
+                         TimeoutSeconds=10)
+    execution = Runner().run(definition, {})
+    assert (execution.status, execution.error) == ("TIMED_OUT", "States.Timeout")
+
+
+def test_task_timeout_from_virtual_work() -> None:
+    runner = Runner()
+
+    def slow(payload: Any, ctx: TaskContext) -> Any:
+        ctx.sleep(30)
+        return "late"
+
+    runner.register_task("work", slow)
+    execution = runner.run(machine({"T": task(TimeoutSeconds=11)}), {})
+    assert (execution.status, execution.error) == ("FAILED", "States.Timeout")
+    assert events(execution, "TaskTimedOut")
+
+
+# --- Parallel and Map ------------------------------------------------------------------------
+
+class Gauge:
+    """Counts how many callables run at the same moment."""
+
+    def __init__(self) -> None:
+        self.now = self.peak = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, payload: Any, ctx: TaskContext) -> Any:
+        with self.lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+        time.sleep(0.05)
+        with self.lock:
+            self.now -= 1
+        return payload
+
+
+def test_map_respects_max_concurrency() -> None:
+    gauge = Gauge()
+    runner = Runner()
+    runner.register_task("work", gauge)
+    definition = machine({"M": {"Type": "Map", "MaxConcurrency": 2, "End": True,
+                                "ItemProcessor": machine({"T": task()})}})
+    execution = runner.run(definition, list(range(6)))
+    assert execution.output == list(range(6))
+    assert gauge.peak == 2
+
+
+def test_map_virtual_time_follows_concurrency() -> None:
+    runner = Runner()
+    runner.register_task("work", lambda payload, ctx: ctx.sleep(3600))
+    definition = machine({"M": {"Type": "Map", "MaxConcurrency": 2, "End": True,
+                                "ItemProcessor": machine({"T": task()})}})
+    execution = runner.run(definition, list(range(4)))
+    assert execution.start_date is not None and execution.stop_date is not None
+    assert execution.stop_date - execution.start_date == timedelta(hours=2)
+
+
+def test_parallel_runs_branches_at_once_and_keeps_order() -> None:
+    gauge = Gauge()
+    runner = Runner()
+    runner.register_task("work", gauge)
+    branches = [machine({"T": task(Parameters={"b": i})}) for i in range(3)]
+    execution = runner.run(machine({"P": {"Type": "Parallel", "Branches": branches,
+                                          "End": True}}), {})
+    assert execution.output == [{"b": 0}, {"b": 1}, {"b": 2}]
+    assert gauge.peak == 3
+
+
+def test_parallel_branch_failure_fails_the_state() -> None:
+    branches = [machine({"Ok": {"Type": "Pass", "End": True}}),
+                machine({"No": {"Type": "Fail", "Error": "E", "Cause": "C"}})]
+    execution = Runner().run(machine({"P": {"Type": "Parallel", "Branches": branches,
+                                            "End": True}}), {})
+    assert (execution.status, execution.error, execution.cause) == ("FAILED", "E", "C")
+
+
+def _failing_map(**fields: Any) -> dict[str, Any]:
+    processor = machine({"C": {"Type": "Choice", "Default": "Ok", "Choices": [
+        {"Variable": "$", "NumericLessThan": 0, "Next": "No"}]},
+        "Ok": {"Type": "Pass", "End": True},
+        "No": {"Type": "Fail", "Error": "Negative"}})
+    return machine({"M": {"Type": "Map", "End": True, "ItemProcessor": processor,
+                          **fields}})
+
+
+def test_tolerated_failure_count() -> None:
+    items = [1, -1, 2, -2]
+    ok = Runner().run(_failing_map(ToleratedFailureCount=2), items)
+    assert ok.status == "SUCCEEDED"
+    assert ok.output == [1, {"Error": "Negative"}, 2, {"Error": "Negative"}]
+    over = Runner().run(_failing_map(ToleratedFailureCount=1), items)
+    assert (over.status, over.error) == ("FAILED", "States.ExceedToleratedFailureThreshold")
+
+
+def test_tolerated_failure_percentage() -> None:
+    items = [1, -1, 2, 3]
+    assert Runner().run(_failing_map(ToleratedFailurePercentage=25), items).status == \
+        "SUCCEEDED"
+    assert Runner().run(_failing_map(ToleratedFailurePercentage=20), items).error == \
+        "States.ExceedToleratedFailureThreshold"
+
+
+def test_map_item_selector_sees_index_and_value() -> None:
+    definition = machine({"M": {
+        "Type": "Map", "ItemsPath": "$.items", "End": True,
+        "ItemSelector": {"i.$": "$$.Map.Item.Index", "v.$": "$$.Map.Item.Value",
+                         "tag.$": "$.tag"},
+        "ItemProcessor": machine({"P": {"Type": "Pass", "End": True}})}})
+    execution = Runner().run(definition, {"items": ["a", "b"], "tag": "t"})
+    assert execution.output == [{"i": 0, "v": "a", "tag": "t"}, {"i": 1, "v": "b", "tag": "t"}]
+
+
+# --- callbacks -------------------------------------------------------------------------------
+
+CALLBACK = machine({
+    "SendWait": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        "Parameters": {"FunctionName": "notify", "Payload": {"token.$": "$$.Task.Token"}},
+        "HeartbeatSeconds": 60, "ResultPath": "$.taskresult", "End": True,
+        "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "TimedOut"},
+                  {"ErrorEquals": ["States.TaskFailed"], "Next": "Failed"}]},
+    "TimedOut": {"Type": "Succeed"},
+    "Failed": {"Type": "Fail", "Error": "Rejected"}})
+
+
+def _notify_runner(**kwargs: Any) -> tuple[Runner, list[str]]:
+    runner = Runner(**kwargs)
+    seen: list[str] = []
+    runner.register_task("notify", lambda payload, ctx: seen.append(payload["token"]))
+    return runner, seen
+
+
+def test_send_task_success_resumes() -> None:
+    runner, seen = _notify_runner()
+    handle = runner.start(CALLBACK, {"a": 1})
+    token = handle.task_token()
+    runner.send_task_heartbeat(token)
+    runner.send_task_success(token, '{"answer": 42}')
+    execution = handle.wait(5)
+    assert seen == [token]
+    assert execution.output == {"a": 1, "taskresult": {"answer": 42}}
+
+
+def test_send_task_failure_is_caught() -> None:
+    runner, _ = _notify_runner()
+    handle = runner.start(CALLBACK, {})
+    runner.send_task_failure(handle.task_token(), "Nope", "the worker said no")
+    execution = handle.wait(5)
+    assert (execution.status, execution.error) == ("FAILED", "Rejected")
+
+
+def test_heartbeat_timeout_on_virtual_clock() -> None:
+    runner, _ = _notify_runner(callback_patience=0.01)
+    started = time.monotonic()
+    execution = runner.run(CALLBACK, {})
+    assert time.monotonic() - started < 2
+    assert execution.status == "SUCCEEDED"
+    assert [e["stateEnteredEventDetails"]["name"] for e in execution.history
+            if e["type"] == "SucceedStateEntered"] == ["TimedOut"]
+    timed_out = events(execution, "TaskTimedOut")[0]["taskTimedOutEventDetails"]
+    assert timed_out["error"] == "States.HeartbeatTimeout"
+
+
+def test_callable_may_answer_its_own_token() -> None:
+    runner = Runner()
+    runner.register_task("notify", lambda payload, ctx: runner.send_task_success(
+        payload["token"], {"done": True}))
+    execution = runner.run(CALLBACK, {})
+    assert execution.output == {"taskresult": {"done": True}}
+
+
+def test_stop_aborts() -> None:
+    runner, _ = _notify_runner(callback_patience=0.01)
+    definition = {**CALLBACK, "States": {**CALLBACK["States"], "SendWait": {
+        **CALLBACK["States"]["SendWait"], "HeartbeatSeconds": None}}}
+    del definition["States"]["SendWait"]["HeartbeatSeconds"]
+    handle = runner.start(definition, {})
+    handle.task_token()
+    assert handle.stop().status == "ABORTED"
+
+
+# --- tasks and integrations --------------------------------------------------------------------
+
+def test_lambda_invoke_wraps_payload_and_matches_function_name() -> None:
+    runner = Runner()
+    runner.register_task("step-a", lambda payload, ctx: {"got": payload})
+    definition = machine({"T": task("arn:aws:states:::lambda:invoke", Parameters={
+        "FunctionName": "arn:aws:lambda:us-east-1:1:function:step-a:$LATEST",
+        "Payload": {"x": 1}}, ResultSelector={"p.$": "$.Payload", "code.$": "$.StatusCode"})})
+    execution = runner.run(definition, {})
+    assert execution.output == {"p": {"got": {"x": 1}}, "code": 200}
+
+
+def test_glob_pattern_registration() -> None:
+    runner = Runner()
+    runner.register_task("arn:aws:lambda:*:function:step-*", lambda payload, ctx: "ok")
+    execution = runner.run(machine({"T": task("arn:aws:lambda:eu-west-1:1:function:step-b")}),
+                           {})
+    assert execution.output == "ok"
+
+
+def test_unknown_resource_names_state_and_resource() -> None:
+    with pytest.raises(MissingTask, match=r"state 'T'.*arn:aws:states:::sns:publish"):
+        Runner().run(machine({"T": task("arn:aws:states:::sns:publish")}), {})
+
+
+def test_unmocked_lambda_can_echo() -> None:
+    execution = Runner(unmocked_lambda="echo").run(machine({"T": task()}), {"a": 1})
+    assert execution.output == {"a": 1}
+
+
+def test_start_execution_sync_runs_a_registered_machine() -> None:
+    runner = Runner()
+    child = machine({"W": {"Type": "Wait", "Seconds": 60, "Next": "P"},
+                     "P": {"Type": "Pass", "Result": {"child": "done"}, "End": True}})
+    arn = runner.register_state_machine("downstream", child)
+    parent = machine({"T": task("arn:aws:states:::states:startExecution.sync:2",
+                                Parameters={"StateMachineArn": arn, "Input": {"x": 1}},
+                                OutputPath="$.Output")})
+    execution = runner.run(parent, {})
+    assert execution.output == {"child": "done"}
+    assert execution.start_date is not None and execution.stop_date is not None
+    assert execution.stop_date - execution.start_date >= timedelta(seconds=60)
+
+
+def test_unrunnable_definition_raises() -> None:
+    with pytest.raises(ExecutionError, match="'Nowhere'"):
+        Runner().run(machine({"A": {"Type": "Pass", "Next": "Nowhere"}}), {})
+
+
+# --- context object and error names --------------------------------------------------------------
+
+def test_context_object_fields() -> None:
+    runner = Runner()
+    seen: list[Any] = []
+
+    def record(payload: Any, ctx: TaskContext) -> Any:
+        seen.append(payload)
+        if len(seen) == 1:
+            raise TaskFailure("Boom", "first attempt")
+        return payload
+
+    runner.register_task("work", record)
+    definition = machine({"T": task(
+        Parameters={"name.$": "$$.Execution.Name", "state.$": "$$.State.Name",
+                    "retry.$": "$$.State.RetryCount", "sm.$": "$$.StateMachine.Name"},
+        Retry=[{"ErrorEquals": ["Boom"], "IntervalSeconds": 1}])})
+    execution = runner.run(definition, {}, name="run-1")
+    assert execution.status == "SUCCEEDED"
+    assert seen == [{"name": "run-1", "state": "T", "retry": n, "sm": "LocalStateMachine"}
+                    for n in (0, 1)]
+    assert execution.arn.endswith(":execution:LocalStateMachine:run-1")
+
+
+@pytest.mark.parametrize(("states", "value", "error"), [
+    ({"C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "NumericEquals": 1,
+                                           "Next": "E"}]},
+      "E": {"Type": "Succeed"}}, {"x": 2}, "States.NoChoiceMatched"),
+    ({"P": {"Type": "Pass", "Result": 1, "ResultPath": "$.a.b", "End": True}}, {"a": 5},
+     "States.ResultPathMatchFailure"),
+    ({"P": {"Type": "Pass", "Parameters": {"v.$": "States.ArrayGetItem($.a, 5)"},
+            "End": True}}, {"a": [1]}, "States.IntrinsicFailure"),
+    ({"P": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $nope %}",
+            "End": True}}, {}, "States.QueryEvaluationError"),
+    ({"P": {"Type": "Pass", "Parameters": {"v.$": "$.missing"}, "End": True}}, {},
+     "States.Runtime"),
+])
+def test_aws_error_names(states: dict[str, Any], value: Any, error: str) -> None:
+    execution = Runner().run(machine(states), value)
+    assert (execution.status, execution.error) == ("FAILED", error)
+
+
+def test_variables_are_scoped_and_assigned_after_output() -> None:
+    definition = machine({
+        "A": {"Type": "Pass", "Assign": {"x": 1}, "Next": "B"},
+        "B": {"Type": "Pass", "Assign": {"x": 2}, "OutputPath": "$x", "Next": "C"},
+        "C": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $x %}",
+              "End": True}})
+    assert Runner().run(definition, {}).output == 2
+
+
+def test_import_does_not_pull_cli_dependencies() -> None:
+    code = ("import sys, sfs3dsl._runner; "
+            "print([m for m in ('click', 'jinja2', 'jsonata') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
