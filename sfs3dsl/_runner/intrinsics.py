@@ -16,6 +16,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from sfs3dsl._intrinsic_syntax import (
+    Call,
+    IntrinsicSyntaxError,
+    format_template_parts,
+    parse_intrinsic,
+)
 from sfs3dsl._jsonpath import Path, PathNotFound
 from sfs3dsl._runner.failure import StateFailure, state_error
 from sfs3dsl._runner.history import dumps
@@ -50,8 +56,6 @@ def _text(v: Any) -> str:
 
 
 def _format(template: Any, *args: Any) -> str:
-    from sfs3dsl._intrinsic_syntax import format_template_parts
-
     _need(isinstance(template, str), "the first argument must be a string")
     pieces = format_template_parts(template)
     _need(len(pieces) - 1 == len(args),
@@ -190,8 +194,6 @@ def _fail_len() -> int:
 
 
 def _evaluate(env: Env, node: Any, doc: Any, field: str) -> Any:
-    from sfs3dsl._intrinsic_syntax import Call
-
     if isinstance(node, Call):
         args = [_evaluate(env, a, doc, field) for a in node.args]
         try:
@@ -214,8 +216,6 @@ def _evaluate(env: Env, node: Any, doc: Any, field: str) -> Any:
 
 def call_intrinsic(env: Env, text: str, doc: Any, field: str) -> Any:
     """Evaluate the intrinsic function call ``text`` for payload field ``field``."""
-    from sfs3dsl._intrinsic_syntax import IntrinsicSyntaxError, parse_intrinsic
-
     try:
         tree = parse_intrinsic(text)
     except IntrinsicSyntaxError as exc:

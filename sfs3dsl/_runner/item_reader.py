@@ -86,8 +86,7 @@ def read_items(env: Env, reader: dict[str, Any], doc: Any) -> list[Any]:
                           f"resource {resource!r}; register one that returns the object body")
     from sfs3dsl._runner.tasks import TaskContext
 
-    body = fn(params, TaskContext(env.name, resource, env.context(), None, 0, runner,
-                                  env.frame))
+    body = fn(params, TaskContext(env, resource, runner))
     if isinstance(body, dict) and "Body" in body:
         body = body["Body"]
     text = body.decode() if isinstance(body, bytes) else str(body)

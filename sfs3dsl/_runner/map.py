@@ -183,7 +183,7 @@ def _write_results(env: Env, writer: dict[str, Any], doc: Any, results: list[Any
     run_id = str(uuid.uuid4())
     label = env.state.get("Label", env.name)
     prefix = f"{params['Prefix']}/" if params.get("Prefix") else ""
-    ctx = TaskContext(env.name, resource, env.context(), None, 0, runner, env.frame)
+    ctx = TaskContext(env, resource, runner)
     key = f"{prefix}{run_id}/SUCCEEDED_0.json"
     fn({"Bucket": params.get("Bucket"), "Key": key, "Body": dumps(results)}, ctx)
     manifest = f"{prefix}{run_id}/manifest.json"

@@ -14,14 +14,13 @@ import fnmatch
 import json
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sfs3dsl._errors import ExecutionError, Sfs3dslError
 from sfs3dsl._runner import callbacks, dataflow, jsonata_fields
 from sfs3dsl._runner.failure import Aborted, StateFailure
-from sfs3dsl._runner.scope import Env, Frame
+from sfs3dsl._runner.scope import Env
 
 if TYPE_CHECKING:
     from sfs3dsl._runner.runner import Runner
@@ -36,27 +35,32 @@ class MissingTask(ExecutionError):
     """No callable is registered for a Task's resource."""
 
 
-@dataclass
 class TaskContext:
     """What a task callable may want besides its payload.
 
     Attributes:
         state: the Task state's name.
         resource: the state's Resource (without ``.waitForTaskToken`` / ``.sync``).
-        context: the context object (``$$``).
         token: the task token, for ``.waitForTaskToken`` tasks.
         retry_count: how many retries came before this attempt.
         runner: the runner, e.g. to call ``runner.send_task_success`` from a callable.
     """
 
-    state: str
-    resource: str
-    context: dict[str, Any]
-    token: str | None
-    retry_count: int
-    runner: Runner
-    _frame: Frame = field(repr=False)
-    _timeout: float | None = field(default=None, repr=False)
+    def __init__(self, env: Env, resource: str, runner: Runner,
+                 timeout: float | None = None) -> None:
+        self.state = env.name
+        self.resource = resource
+        self.token = env.task_token
+        self.retry_count = env.retry_count or 0
+        self.runner = runner
+        self._env = env
+        self._frame = env.frame
+        self._timeout = timeout
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The context object (``$$``) of the state."""
+        return self._env.context()
 
     def sleep(self, seconds: float) -> None:
         """Let the task take ``seconds`` (virtual time on the virtual clock).
@@ -189,8 +193,7 @@ def run_task(env: Env) -> Any:
     where = {"resourceType": kind, "resource": short + suffix}
     frame.event("TaskScheduled", {**where, "region": runner.region, "parameters": params})
     frame.event("TaskStarted", where)
-    ctx = TaskContext(env.name, base, env.context(), env.task_token, env.retry_count or 0,
-                      runner, frame, timeout)
+    ctx = TaskContext(env, base, runner, timeout)
     start = frame.timeline.now()
     try:
         result = _invoke(env, base, params, ctx)
