@@ -27,16 +27,21 @@ class Compiled:
     Attributes:
         asl: the ASL document (canonical key order).
         sources: ``{state path: "file.py:line"}`` for every state.
-        warnings: problems of severity ``warning`` the validator found.
+        problems: every problem found (only warnings unless compiled with
+            ``raise_errors=False``).
     """
 
-    __slots__ = ("asl", "sources", "warnings")
+    __slots__ = ("asl", "problems", "sources")
 
     def __init__(self, asl: dict[str, Any], sources: dict[str, str],
-                 warnings: list[Problem]) -> None:
+                 problems: list[Problem]) -> None:
         self.asl = asl
         self.sources = sources
-        self.warnings = warnings
+        self.problems = problems
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
 
     def to_json(self) -> str:
         return dumps(self.asl)
@@ -118,27 +123,35 @@ def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
     return scopes, problems
 
 
-def _assign_names(scopes: list[_Scope], ctx: RenderContext, problems: list[Problem]) -> None:
+def _assign_names(scopes: list[_Scope], ctx: RenderContext) -> list[tuple[State, State]]:
+    """Name every state; return (duplicate, first) pairs of distinct states sharing a name.
+
+    A duplicate gets a stand-in name so the rest of the definition can still be rendered
+    and validated: the user sees every problem at once, not only the first.
+    """
     taken: dict[str, State] = {}
+    duplicates: list[tuple[State, State]] = []
     for scope in scopes:
         for state in scope.states:
             if state.name is None:
                 continue
             other = taken.get(state.name)
             if other is not None and other is not state:
-                problems.append(Problem(
-                    "duplicate-state-name", state.name,
-                    f"two different states are named {state.name!r} (the other is defined "
-                    f"at {other.where}); names must be unique in the whole machine, "
-                    "branches included",
-                    "rename one of them", state=state.name, where=state.where))
+                duplicates.append((state, other))
                 continue
             taken[state.name] = state
             ctx.names[id(state)] = state.name
+    for state, _ in duplicates:
+        k = 2
+        while f"{state.name} (duplicate {k})" in taken:
+            k += 1
+        stand_in = f"{state.name} (duplicate {k})"
+        taken[stand_in] = state
+        ctx.names[id(state)] = stand_in
     counters: dict[str, int] = {}
     for scope in scopes:
         for state in scope.states:
-            if state.name is not None:
+            if id(state) in ctx.names:
                 continue
             base = default_name(state)
             n = counters.get(base, 0)
@@ -149,11 +162,20 @@ def _assign_names(scopes: list[_Scope], ctx: RenderContext, problems: list[Probl
             counters[base] = n + 1
             taken[candidate] = state
             ctx.names[id(state)] = candidate
+    return duplicates
 
 
-def _source_map(scopes: list[_Scope], ctx: RenderContext) -> dict[str, str]:
+def _duplicate_problem(state: State, first: State, path: str) -> Problem:
+    return Problem(
+        "duplicate-state-name", path,
+        f"two different states are named {state.name!r} (the other is defined at "
+        f"{first.where}); names must be unique in the whole machine, branches included",
+        "rename one of them", state=state.name, where=state.where)
+
+
+def _source_map(scopes: list[_Scope], ctx: RenderContext,
+                path_of: dict[int, str]) -> dict[str, str]:
     sources: dict[str, str] = {}
-    path_of: dict[int, str] = {}
     for scope in scopes:
         if scope.owner is not None:
             owner = path_of[id(scope.owner)]
@@ -169,21 +191,25 @@ def _source_map(scopes: list[_Scope], ctx: RenderContext) -> dict[str, str]:
     return sources
 
 
-def compile_workflow(workflow: Workflow, *, validate: bool = True) -> Compiled:
+def compile_workflow(workflow: Workflow, *, validate: bool = True,
+                     raise_errors: bool = True) -> Compiled:
     """Compile ``workflow`` to ASL; raise ValidationError with every problem found.
 
     Args:
         workflow: the workflow to compile.
-        validate: run the validator on the result (the default); warnings are kept on
-            the returned :class:`Compiled`, errors raise.
+        validate: run the validator on the result (the default).
+        raise_errors: raise :class:`ValidationError` listing every error (the default);
+            when false, return them in ``Compiled.problems`` with the warnings.
     """
     start = workflow.definition.start_state
     scopes, problems = _discover(start)
     ctx = RenderContext(workflow.query_language)
-    _assign_names(scopes, ctx, problems)
-    if problems:
+    duplicates = _assign_names(scopes, ctx)
+    if problems:  # a state shared by two machines cannot be rendered at all
         raise ValidationError(problems)
-    sources = _source_map(scopes, ctx)
+    path_of: dict[int, str] = {}
+    sources = _source_map(scopes, ctx, path_of)
+    problems = [_duplicate_problem(s, first, path_of[id(s)]) for s, first in duplicates]
     asl: dict[str, Any] = {}
     if workflow.comment is not None:
         asl["Comment"] = workflow.comment
@@ -195,13 +221,12 @@ def compile_workflow(workflow: Workflow, *, validate: bool = True) -> Compiled:
     if workflow.version is not None:
         asl["Version"] = workflow.version
     asl = canonical(asl)
-    warnings: list[Problem] = []
+    found = list(problems)
     if validate:
         from sfs3dsl._validate import validate_definition
 
-        found = validate_definition(asl, sources)
-        errors = [p for p in found if p.severity == "error"]
-        if errors:
-            raise ValidationError(errors)
-        warnings = [p for p in found if p.severity == "warning"]
-    return Compiled(asl, sources, warnings)
+        found.extend(validate_definition(asl, sources))
+    errors = [p for p in found if p.severity == "error"]
+    if errors and raise_errors:
+        raise ValidationError(errors)
+    return Compiled(asl, sources, found)
