@@ -21,11 +21,11 @@ def dumps(value: Any) -> str:
 
 
 def _details_key(event_type: str) -> str:
-    # "PassStateEntered" -> "stateEnteredEventDetails", "TaskFailed" -> "taskFailedEventDetails"
-    for suffix in ("StateEntered", "StateExited"):
-        if event_type.endswith(suffix) and event_type not in {
-            "MapStateStarted", "ParallelStateStarted"}:
-            return "state" + suffix[len("State"):] + "EventDetails"
+    """``PassStateEntered`` -> ``stateEnteredEventDetails``, ``TaskFailed`` ->
+    ``taskFailedEventDetails`` (every ``...StateEntered/Exited`` shares one key)."""
+    for suffix in ("Entered", "Exited"):
+        if event_type.endswith("State" + suffix):
+            return f"state{suffix}EventDetails"
     return event_type[0].lower() + event_type[1:] + "EventDetails"
 
 
