@@ -110,14 +110,14 @@ class Descend:
 Segment = Name | Index | FromEnd | Wildcard | Slice | Filter | Descend
 
 
-def _apply_name(seg: Name, node: Any, out: list[Any]) -> None:
+def _apply_name(seg: Name, node: Any, out: list[Any], root: Any) -> None:
     if isinstance(node, dict):
         for name in seg.names:
             if name in node:
                 out.append(node[name])
 
 
-def _apply_index(seg: Index, node: Any, out: list[Any]) -> None:
+def _apply_index(seg: Index, node: Any, out: list[Any], root: Any) -> None:
     if isinstance(node, list):
         size = len(node)
         for i in seg.indexes:
@@ -125,28 +125,28 @@ def _apply_index(seg: Index, node: Any, out: list[Any]) -> None:
                 out.append(node[i])
 
 
-def _apply_from_end(seg: FromEnd, node: Any, out: list[Any]) -> None:
+def _apply_from_end(seg: FromEnd, node: Any, out: list[Any], root: Any) -> None:
     if isinstance(node, list) and 0 < seg.offset <= len(node):
         out.append(node[-seg.offset])
 
 
-def _apply_wildcard(_seg: Wildcard, node: Any, out: list[Any]) -> None:
+def _apply_wildcard(_seg: Wildcard, node: Any, out: list[Any], root: Any) -> None:
     if isinstance(node, dict):
         out.extend(node.values())
     elif isinstance(node, list):
         out.extend(node)
 
 
-def _apply_slice(seg: Slice, node: Any, out: list[Any]) -> None:
+def _apply_slice(seg: Slice, node: Any, out: list[Any], root: Any) -> None:
     if isinstance(node, list):
         out.extend(node[seg.start:seg.stop:seg.step])
 
 
-def _apply_filter(seg: Filter, node: Any, out: list[Any]) -> None:
+def _apply_filter(seg: Filter, node: Any, out: list[Any], root: Any) -> None:
     # Jayway applies a filter to each item of an array, and to an object as a whole.
     if isinstance(node, list):
-        out.extend(item for item in node if seg.expr.test(item))
-    elif isinstance(node, dict) and seg.expr.test(node):
+        out.extend(item for item in node if seg.expr.test(item, root))
+    elif isinstance(node, dict) and seg.expr.test(node, root):
         out.append(node)
 
 
@@ -164,20 +164,16 @@ def _descendants(node: Any) -> list[Any]:
     return found
 
 
-def _apply_descend(seg: Descend, node: Any, out: list[Any]) -> None:
+def _apply_descend(seg: Descend, node: Any, out: list[Any], root: Any) -> None:
     for inner_node in _descendants(node):
-        _apply(seg.inner, inner_node, out)
+        _APPLY[type(seg.inner)](seg.inner, inner_node, out, root)
 
 
-_APPLY: Final[dict[type, Callable[[Any, Any, list[Any]], None]]] = {
+_APPLY: Final[dict[type, Callable[[Any, Any, list[Any], Any], None]]] = {
     Name: _apply_name, Index: _apply_index, FromEnd: _apply_from_end,
     Wildcard: _apply_wildcard, Slice: _apply_slice, Filter: _apply_filter,
     Descend: _apply_descend,
 }
-
-
-def _apply(seg: Segment, node: Any, out: list[Any]) -> None:
-    _APPLY[type(seg)](seg, node, out)
 
 
 def _is_definite(seg: Segment) -> bool:
@@ -212,15 +208,16 @@ class Operand:
     path: Path | None = None
     literal: Any = None
 
-    def value(self, item: Any) -> Any:
+    def value(self, item: Any, root: Any) -> Any:
         if self.path is None:
             return self.literal
+        target = root if self.path.text.startswith("$") else item
         segments = self.path.segments
-        if (segments and segments[-1] == Name(("length",))):
-            found = Path("@", "$", None, segments[:-1]).find(item)
+        if segments and segments[-1] == Name(("length",)):
+            found = Path("@", "$", None, segments[:-1]).find(target)
             if len(found) == 1 and isinstance(found[0], (list, str)):
                 return len(found[0])
-        found = self.path.find(item)
+        found = self.path.find(target)
         if not found:
             return _MISSING
         return found[0] if self.path.is_definite else found
@@ -234,11 +231,11 @@ class Compare:
     op: str | None = None
     right: Operand | None = None
 
-    def test(self, item: Any) -> bool:
-        left = self.left.value(item)
+    def test(self, item: Any, root: Any) -> bool:
+        left = self.left.value(item, root)
         if self.op is None or self.right is None:
             return left is not _MISSING and left is not False
-        right = self.right.value(item)
+        right = self.right.value(item, root)
         if left is _MISSING or right is _MISSING:
             return False
         return _compare(left, self.op, right)
@@ -251,12 +248,12 @@ class Logic:
     op: Literal["&&", "||", "!"]
     parts: tuple[Expr, ...]
 
-    def test(self, item: Any) -> bool:
+    def test(self, item: Any, root: Any) -> bool:
         if self.op == "&&":
-            return all(p.test(item) for p in self.parts)
+            return all(p.test(item, root) for p in self.parts)
         if self.op == "||":
-            return any(p.test(item) for p in self.parts)
-        return not self.parts[0].test(item)
+            return any(p.test(item, root) for p in self.parts)
+        return not self.parts[0].test(item, root)
 
 
 Expr = Compare | Logic
@@ -397,9 +394,11 @@ class _FilterParser:
                 break
             i += 1
         self.pos = i
-        if text[begin] == "$":
-            raise JsonPathError("a filter can only use paths relative to the item ('@...')",
-                                begin)
+        if text[begin] == "$":  # an absolute path: evaluated against the whole document
+            try:
+                return parse_path(text[begin:i])
+            except JsonPathError as exc:
+                raise JsonPathError(exc.message, begin + exc.position) from None
         parser = _Parser("$" + text[begin + 1:i], reference=False)
         parser.pos = 1
         segments: list[Segment] = []
@@ -468,7 +467,7 @@ class Path:
             out: list[Any] = []
             apply = _APPLY[type(seg)]
             for node in nodes:
-                apply(seg, node, out)
+                apply(seg, node, out, data)
             nodes = out
             if not nodes:
                 break
@@ -550,6 +549,8 @@ class _Parser:
 
     def dot_member(self) -> Segment:
         text, start = self.text, self.pos
+        if start < len(text) and text[start] == "[":  # Jayway reads "$.[0]" as "$[0]"
+            return self.bracket()
         if start < len(text) and text[start] == "*":
             if self.reference:
                 raise self.fail("'*' is not allowed in a reference path")

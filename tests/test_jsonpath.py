@@ -39,6 +39,7 @@ DOC: dict[str, Any] = {
     ("$.store.book[0].title", "A"),
     ("$.store.book[-1].title", "C"),
     ("$.store.book[(@.length-2)].title", "B"),
+    ("$.store.book.[0].title", "A"),
 ])
 def test_definite_paths_give_the_value(text: str, expected: Any) -> None:
     path = parse_path(text)
@@ -70,6 +71,7 @@ def test_definite_paths_give_the_value(text: str, expected: Any) -> None:
     ("$.store.book[?(@.price == '8')].title", []),
     ("$.store.book[?((@.price > 20))].title", ["C"]),
     ("$.nothing[*]", []),
+    ("$.store.book[?(@.price > $.store.bike.price)].title", ["C"]),
 ])
 def test_indefinite_paths_give_a_list(text: str, expected: Any) -> None:
     path = parse_path(text)
@@ -123,7 +125,7 @@ def test_path_not_found_is_a_key_error_with_readable_text() -> None:
     ("$.a[?(@.x >)]", "the filter ends too early", 11),
     ("$.a[?(@.x > 1]", "a filter is written [?(expression)]", 4),
     ("$.a[?(@.x ~ 1)]", "unexpected '~' in a filter", 10),
-    ("$.a[?($.x > 1)]", "a filter can only use paths relative to the item ('@...')", 6),
+    ("$.a[?(@.x > $$23)]", "unexpected character '2'; expected '.' or '['", 14),
     ("$.a)", "unexpected character ')'; expected '.' or '['", 3),
 ])
 def test_parse_errors_name_the_mistake_and_its_position(

@@ -1,0 +1,103 @@
+"""Validate an ASL definition: every problem at once, each with a path, a message and a fix.
+
+Example:
+    >>> problems = validate_definition({"StartAt": "A", "States": {"A": {"Type": "Pass"}}})
+    >>> problems[0].render()
+    'States.A: error[missing-next-or-end]: a Pass state needs "Next" or "End": true; ...'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sfs3dsl._errors import ValidationError
+from sfs3dsl._problems import Problem
+from sfs3dsl._validate._choice import check_choice
+from sfs3dsl._validate._fields import check_fields, check_type
+from sfs3dsl._validate._graph import check_graph
+from sfs3dsl._validate._jsonata import check_jsonata
+from sfs3dsl._validate._limits import check_size, check_state_name, machine_name_problems
+from sfs3dsl._validate._map import check_map
+from sfs3dsl._validate._paths import check_path_fields, check_templates
+from sfs3dsl._validate._report import Report, State
+from sfs3dsl._validate._retry import check_retry_catch
+from sfs3dsl._validate._task import check_task
+from sfs3dsl._validate._values import check_state_values, describe
+from sfs3dsl._validate._walk import walk
+
+__all__ = ["check", "validate_definition"]
+
+
+def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | None = None, *,
+                        machine_name: str | None = None) -> list[Problem]:
+    """Return every problem of an ASL definition, sorted by path (errors and warnings).
+
+    Args:
+        asl: the definition, as a dict.
+        sources: ``{state path: "file:line"}`` (from ``compile_workflow``); copied into
+            each problem's ``where``.
+        machine_name: also check the state machine's name, when given.
+    """
+    report = Report(sources or {})
+    document: object = asl  # callers may pass any parsed JSON
+    if not isinstance(document, Mapping):
+        report.add("not-an-object", "", f"a definition must be a JSON object, not "
+                   f"{describe(document)}", 'write {"StartAt": ..., "States": {...}}')
+        return report.sorted()
+    if machine_name is not None:
+        machine_name_problems(machine_name, report)
+    check_size(asl, report)
+    machines, states = walk(asl, report)
+    for state in states:
+        _check_state(state)
+    check_graph(machines, states, report)
+    return report.sorted()
+
+
+def _check_state(state: State) -> None:
+    check_state_name(state)
+    if not check_type(state):
+        return
+    check_fields(state)
+    check_state_values(state)
+    check_path_fields(state)
+    check_templates(state)
+    check_jsonata(state)
+    check_retry_catch(state)
+    kind = state.type
+    if kind == "Task":
+        check_task(state)
+    elif kind == "Choice":
+        check_choice(state)
+    elif kind == "Map":
+        check_map(state)
+    elif kind == "Parallel":
+        _check_branches(state)
+
+
+def _check_branches(state: State) -> None:
+    branches = state.body.get("Branches")
+    if "Branches" not in state.body:
+        return
+    if not isinstance(branches, list) or not branches:
+        state.problem("empty-branches", "Branches",
+                      f'"Branches" must be a non-empty array of branches, not '
+                      f"{describe(branches) if branches != [] else 'an empty array'}",
+                      'add {"StartAt": ..., "States": {...}}')
+        return
+    for i, branch in enumerate(branches):
+        if not isinstance(branch, Mapping):
+            state.problem("wrong-type", f"Branches[{i}]",
+                          f"a branch must be an object, not {describe(branch)}",
+                          'write {"StartAt": ..., "States": {...}}')
+
+
+def check(asl: Mapping[str, Any], sources: Mapping[str, str] | None = None) -> None:
+    """Raise :class:`~sfs3dsl._errors.ValidationError` if the definition has any error.
+
+    Warnings alone do not raise; the exception carries every error.
+    """
+    errors = [p for p in validate_definition(asl, sources) if p.severity == "error"]
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,56 @@
+"""Quotas: name lengths and characters, the size of the definition."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from sfs3dsl._asl import MAX_DEFINITION_BYTES, MAX_NAME_LENGTH
+from sfs3dsl._validate._report import Report, State
+from sfs3dsl._validate._tables import FORBIDDEN_NAME_CHARACTERS
+
+
+def check_state_name(state: State) -> None:
+    """State names: 1 to 80 characters; the specification allows any other JSON string."""
+    if not state.name:
+        state.problem("bad-state-name", "", "a state name cannot be empty",
+                      "give the state a name")
+    elif len(state.name) > MAX_NAME_LENGTH:
+        state.problem("state-name-too-long", "",
+                      f"the state name is {len(state.name)} characters long; the maximum is "
+                      f"{MAX_NAME_LENGTH}", f"shorten it to {MAX_NAME_LENGTH} characters")
+
+
+def machine_name_problems(name: str, report: Report) -> None:
+    """State machine names: 1 to 80 characters, no whitespace, brackets, wildcards,
+    special or control characters (API reference, CreateStateMachine)."""
+    if not name or len(name) > MAX_NAME_LENGTH:
+        report.add("bad-machine-name", "", f"the state machine name is {len(name)} characters "
+                   f"long; it must be 1 to {MAX_NAME_LENGTH}",
+                   f"use 1 to {MAX_NAME_LENGTH} characters")
+    bad = sorted({c for c in name if c in FORBIDDEN_NAME_CHARACTERS or c.isspace()
+                  or unicodedata.category(c) in ("Cc", "Cs")})
+    if bad:
+        shown = ", ".join(repr(c) for c in bad)
+        report.add("bad-machine-name", "",
+                   f"the state machine name {name!r} contains forbidden characters: {shown}",
+                   "use only letters, digits, '-' and '_' (also what CloudWatch Logs needs)")
+
+
+def check_size(asl: Mapping[str, Any], report: Report) -> None:
+    try:
+        # The ASCII-escaped text is never shorter than the UTF-8 bytes, and faster to make:
+        # only a definition near the limit pays for the exact count.
+        size = len(json.dumps(asl, separators=(",", ":")))
+        if size > MAX_DEFINITION_BYTES:
+            size = len(json.dumps(asl, separators=(",", ":"), ensure_ascii=False).encode())
+    except (TypeError, ValueError):
+        report.add("not-json", "", "the definition is not JSON-serialisable",
+                   "use only objects, arrays, strings, numbers, booleans and null")
+        return
+    if size > MAX_DEFINITION_BYTES:
+        report.add("definition-too-large", "",
+                   f"the definition is {size:,} bytes; the maximum is "
+                   f"{MAX_DEFINITION_BYTES:,} bytes", "split it into nested state machines")

@@ -1,0 +1,121 @@
+"""Visit every machine (top level, Parallel branches, Map processors) and every state.
+
+Breadth-first with an explicit queue: nesting depth never becomes Python recursion depth.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from typing import Any
+
+from sfs3dsl._asl import JSONATA, JSONPATH, QUERY_LANGUAGES
+from sfs3dsl._validate._report import Machine, Report, State, field_path
+from sfs3dsl._validate._tables import BRANCH_FIELDS, PROCESSOR_FIELDS, TOP_FIELDS
+from sfs3dsl._validate._values import check_positive_int
+
+
+def walk(asl: Mapping[str, Any], report: Report) -> tuple[list[Machine], list[State]]:
+    """Check every machine's own fields; return all machines and all states, in order."""
+    top_language = _language(asl.get("QueryLanguage"), JSONPATH)
+    machines: list[Machine] = []
+    states: list[State] = []
+    queue = deque([Machine("", asl, top_language, None)])
+    while queue:
+        machine = queue.popleft()
+        machines.append(machine)
+        _check_machine(machine, report)
+        body = machine.body.get("States")
+        if not isinstance(body, Mapping):
+            continue
+        for name, state_body in body.items():
+            path = machine.state_path(name)
+            if not isinstance(state_body, Mapping):
+                report.add("state-not-object", path,
+                           f"state {name!r} is a {_kind(state_body)}, not an object",
+                           'write the state as an object with a "Type" field',
+                           state=str(name), state_path=path)
+                continue
+            language = _language(state_body.get("QueryLanguage"), machine.language)
+            state = State(str(name), path, state_body, language, machine, report)
+            states.append(state)
+            queue.extend(_children(state))
+    return machines, states
+
+
+def _language(value: Any, inherited: str) -> str:
+    return value if value in QUERY_LANGUAGES else inherited
+
+
+def _children(state: State) -> list[Machine]:
+    found: list[Machine] = []
+    branches = state.body.get("Branches")
+    if state.type == "Parallel" and isinstance(branches, list):
+        for i, branch in enumerate(branches):
+            if isinstance(branch, Mapping):
+                found.append(Machine(f"{state.path}.Branches[{i}]", branch, state.language,
+                                     state.name))
+    if state.type == "Map":
+        for key in ("ItemProcessor", "Iterator"):
+            processor = state.body.get(key)
+            if isinstance(processor, Mapping):
+                found.append(Machine(f"{state.path}.{key}", processor, state.language,
+                                     state.name))
+    return found
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number",
+             float: "number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _what(machine: Machine) -> str:
+    if machine.owner is None:
+        return "the state machine"
+    if machine.path.endswith(("ItemProcessor", "Iterator")):
+        return f"the processor of Map state {machine.owner!r}"
+    return f"a branch of Parallel state {machine.owner!r}"
+
+
+def _check_machine(machine: Machine, report: Report) -> None:
+    body, what = machine.body, _what(machine)
+    if machine.owner is None:
+        allowed = TOP_FIELDS
+    elif machine.path.endswith(("ItemProcessor", "Iterator")):
+        allowed = PROCESSOR_FIELDS
+    else:
+        allowed = BRANCH_FIELDS
+    for key in body:
+        if key not in allowed:
+            report.add("unknown-field", field_path(machine.path, str(key)),
+                       f'field "{key}" is not allowed in {what}',
+                       f"remove it; allowed here: {', '.join(sorted(allowed))}")
+    start = body.get("StartAt")
+    if not isinstance(start, str):
+        report.add("missing-start-at", field_path(machine.path, "StartAt"),
+                   f'{what} needs a string "StartAt" naming its first state',
+                   'add "StartAt": "<name of the first state>"')
+    states = body.get("States")
+    if not isinstance(states, Mapping) or not states:
+        report.add("missing-states", field_path(machine.path, "States"),
+                   f'{what} needs a non-empty object "States"',
+                   'add "States": {"<name>": {"Type": ...}}')
+    if machine.owner is None:
+        _check_top(machine, report)
+
+
+def _check_top(machine: Machine, report: Report) -> None:
+    body = machine.body
+    language = body.get("QueryLanguage")
+    if language is not None and language not in QUERY_LANGUAGES:
+        report.add("bad-value", "QueryLanguage",
+                   f'"QueryLanguage" {language!r} is not one of the allowed values '
+                   f'["{JSONPATH}", "{JSONATA}"]', f'write "{JSONPATH}" or "{JSONATA}"')
+    for key in ("Comment", "Version"):
+        if key in body and not isinstance(body[key], str):
+            report.add("wrong-type", key, f'field "{key}" must be a string, not '
+                       f"{_kind(body[key])}", f'write "{key}" as a string')
+    if "TimeoutSeconds" in body:
+        for code, message, hint in check_positive_int("TimeoutSeconds", body["TimeoutSeconds"]):
+            report.add(code, "TimeoutSeconds", message, hint)
