@@ -24,23 +24,14 @@ from sfs3dsl import (
     compile_workflow,
 )
 from sfs3dsl._order import STATE
+from sfs3dsl._validate import validate_definition
 
 FN = "arn:aws:lambda:us-east-1:123456789012:function:hello"
 
 
-def _validator_ready() -> bool:
-    try:
-        from sfs3dsl._validate import validate_definition  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-VALIDATE = _validator_ready()
-
 
 def states_of(flow: Any, **options: Any) -> dict[str, Any]:
-    asl = Workflow("w", flow, **options).compile(validate=VALIDATE).asl
+    asl = Workflow("w", flow, **options).compile().asl
     states: dict[str, Any] = asl["States"]
     return states
 
@@ -133,7 +124,7 @@ def test_default_names_skip_names_the_user_took() -> None:
 def test_default_names_are_unique_across_branches() -> None:
     par = Parallel(branches=[Pass(), Pass() >> Pass()])
     flow = Map(processor=Pass()) >> par
-    asl = Workflow("w", flow).compile(validate=VALIDATE).asl
+    asl = Workflow("w", flow).compile().asl
     assert asl == {"StartAt": "Map", "States": {
         "Map": {"Type": "Map", "ItemProcessor": {
             "StartAt": "Pass", "States": {"Pass": {"Type": "Pass", "End": True}}},
@@ -149,7 +140,7 @@ def test_default_names_are_unique_across_branches() -> None:
 
 def test_source_map_names_every_state_path() -> None:
     par = Parallel("p", branches=[Pass("l"), Map("m", processor=Pass("item"))])
-    compiled = compile_workflow(Workflow("w", Pass("a") >> par), validate=VALIDATE)
+    compiled = compile_workflow(Workflow("w", Pass("a") >> par))
     here = os.path.relpath(__file__)
     assert sorted(compiled.sources) == [
         "States.a", "States.p", "States.p.Branches[0].States.l",
@@ -174,12 +165,12 @@ def test_compiling_twice_gives_identical_bytes() -> None:
     first = _kitchen_sink().to_json()
     second = _kitchen_sink().to_json()
     assert first == second
-    again = _kitchen_sink().compile(validate=VALIDATE).to_json()
+    again = _kitchen_sink().compile().to_json()
     assert first.encode() == again.encode()
 
 
 def test_json_text_is_indent_two_with_trailing_newline_and_type_first() -> None:
-    text = _kitchen_sink().compile(validate=VALIDATE).to_json()
+    text = _kitchen_sink().compile().to_json()
     assert text.endswith("}\n") and not text.endswith("\n\n")
     assert text.startswith('{\n  "Comment": "sink",\n  "StartAt": "t",\n  "States": {\n'
                            '    "t": {\n      "Type": "Task",\n      "Comment": "task",\n')
@@ -226,12 +217,9 @@ def test_a_line_of_100000_pass_states_compiles_without_recursion() -> None:
     assert body[f"s{N - 1}"] == {"Type": "Pass", "End": True}
     assert list(body)[-1] == f"s{N - 1}"
     assert len(compiled.sources) == N
-    if VALIDATE:
-        from sfs3dsl._validate import validate_definition
-
-        # The validator walks all of it too; the only thing wrong is AWS's 1 MB limit.
-        found = validate_definition(compiled.asl, compiled.sources)
-        assert [(p.code, p.severity) for p in found] == [("definition-too-large", "error")]
+    # The validator walks all of it too; the only thing wrong is AWS's 1 MB limit.
+    found = validate_definition(compiled.asl, compiled.sources)
+    assert [(p.code, p.severity) for p in found] == [("definition-too-large", "error")]
 
 
 def test_a_line_of_100000_unnamed_states_built_with_next() -> None:

@@ -23,18 +23,6 @@ from sfs3dsl import (
 )
 from sfs3dsl._asl import COMPARISONS
 
-
-def _validator_ready() -> bool:
-    try:
-        from sfs3dsl._validate import validate_definition  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-# The validator runs inside compile() once sfs3dsl._validate exists.
-VALIDATE = _validator_ready()
-
 A = JsonPath("$.a")
 B = JsonPath("$.b")
 T0 = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
@@ -148,8 +136,8 @@ CASES: list[tuple[str, Callable[[], Condition], dict[str, Any]]] = [
 def test_condition_renders_in_a_choice(build: Callable[[], Condition],
                                        expected: dict[str, Any]) -> None:
     choice = Choice("c").when(build(), Pass("yes")).otherwise(Pass("no"))
-    # Not validated: JSONata conditions here sit in a JSONPath Choice on purpose.
-    asl = Workflow("w", choice).compile(validate=False).asl
+    language = "JSONata" if "Condition" in expected else "JSONPath"
+    asl = Workflow("w", choice, query_language=language).compile().asl
     assert asl["States"]["c"] == {"Type": "Choice", "Choices": [{**expected, "Next": "yes"}],
                                   "Default": "no"}
 
@@ -173,7 +161,7 @@ def test_every_comparison_operator_of_the_spec_is_reachable() -> None:
 def test_jsonata_choice_in_a_jsonata_machine() -> None:
     choice = (Choice("c").when("{% $states.input.n > 1 %}", Pass("big"))
               .when(~JsonataCondition("$states.input.ok"), Pass("bad")).otherwise(Pass("small")))
-    asl = Workflow("w", choice, query_language="JSONata").compile(validate=VALIDATE).asl
+    asl = Workflow("w", choice, query_language="JSONata").compile().asl
     assert asl["States"]["c"] == {"Type": "Choice", "Choices": [
         {"Condition": "{% $states.input.n > 1 %}", "Next": "big"},
         {"Condition": "{% $not($states.input.ok) %}", "Next": "bad"}], "Default": "small"}

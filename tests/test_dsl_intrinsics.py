@@ -10,17 +10,6 @@ from sfs3dsl import BuildError, Intrinsic, JsonPath, Pass, States, Workflow
 from sfs3dsl._asl import INTRINSICS
 from sfs3dsl._intrinsic_syntax import parse_intrinsic
 
-
-def _validator_ready() -> bool:
-    try:
-        from sfs3dsl._validate import validate_definition  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-VALIDATE = _validator_ready()
-
 X = JsonPath("$.x")
 Y = JsonPath("$.y")
 
@@ -84,7 +73,7 @@ def test_intrinsics_in_payloads_get_dollar_keys() -> None:
         "nested": {"id": States.UUID(), "n": States.MathAdd(Y, 1)},
         "plain": "States.Format is only text here",
     }, result_path="$.out")
-    asl = Workflow("w", step).compile(validate=VALIDATE).asl
+    asl = Workflow("w", step).compile().asl
     assert asl["States"]["p"] == {
         "Type": "Pass",
         "Parameters": {"greeting.$": "States.Format('Hi {}', $.x)",
