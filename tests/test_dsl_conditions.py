@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -136,7 +136,8 @@ CASES: list[tuple[str, Callable[[], Condition], dict[str, Any]]] = [
 def test_condition_renders_in_a_choice(build: Callable[[], Condition],
                                        expected: dict[str, Any]) -> None:
     choice = Choice("c").when(build(), Pass("yes")).otherwise(Pass("no"))
-    language = "JSONata" if "Condition" in expected else "JSONPath"
+    language: Literal["JSONata", "JSONPath"] = (
+        "JSONata" if "Condition" in expected else "JSONPath")
     asl = Workflow("w", choice, query_language=language).compile().asl
     assert asl["States"]["c"] == {"Type": "Choice", "Choices": [{**expected, "Next": "yes"}],
                                   "Default": "no"}

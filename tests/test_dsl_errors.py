@@ -11,6 +11,7 @@ import inspect
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,7 +111,7 @@ def test_heartbeat_not_below_timeout() -> None:
     ("timeout_seconds", 2.5, "TimeoutSeconds"),
     ("heartbeat_seconds", False, "HeartbeatSeconds"),
 ])
-def test_timeouts_must_be_positive_ints(field: str, value: object, key: str) -> None:
+def test_timeouts_must_be_positive_ints(field: str, value: Any, key: str) -> None:
     where, err = here(), build_error(lambda: Task("t", resource=FN, **{field: value}))
     assert_located(str(err), where, f"state 't': {key} must be a positive whole number, got "
                    f"{value!r}; fix: pass an int such as {key.lower()}=60")
