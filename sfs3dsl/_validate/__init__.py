@@ -20,7 +20,7 @@ from sfs3dsl._validate._jsonata import check_jsonata
 from sfs3dsl._validate._limits import check_size, check_state_name, machine_name_problems
 from sfs3dsl._validate._map import check_map
 from sfs3dsl._validate._paths import check_path_fields, check_templates
-from sfs3dsl._validate._report import Report, State
+from sfs3dsl._validate._report import DOCUMENT, Report, State
 from sfs3dsl._validate._retry import check_retry_catch
 from sfs3dsl._validate._task import check_task
 from sfs3dsl._validate._values import check_state_values, describe
@@ -42,7 +42,7 @@ def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | Non
     report = Report(sources or {})
     document: object = asl  # callers may pass any parsed JSON
     if not isinstance(document, Mapping):
-        report.add("not-an-object", "", f"a definition must be a JSON object, not "
+        report.add("not-an-object", DOCUMENT, f"a definition must be a JSON object, not "
                    f"{describe(document)}", 'write {"StartAt": ..., "States": {...}}')
         return report.sorted()
     if machine_name is not None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sfs3dsl._validate._report import Machine, Report, State, field_path
-from sfs3dsl._validate._tables import TERMINAL_TYPES
+from sfs3dsl._validate._tables import FLOW_TYPES, TERMINAL_TYPES
 
 
 def transitions(body: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -49,19 +49,23 @@ def _check_machine(machine: Machine, states: list[State], everywhere: Mapping[st
                    report: Report) -> None:
     local = {s.name: s for s in states}
     edges: dict[str, list[str]] = {}
+    broken: set[str] = set()  # already reported: not blamed again for having no way out
     for state in states:
         edges[state.name] = []
+        if state.type in FLOW_TYPES and "Next" not in state.body:
+            broken.add(state.name)
         for suffix, target in transitions(state.body):
             if target in local:
                 edges[state.name].append(target)
             else:
+                broken.add(state.name)
                 _bad_target(state, suffix, target, everywhere.get(target))
     start = machine.body.get("StartAt")
     if isinstance(start, str) and local and start not in local:
         report.add("dangling-target", field_path(machine.path, "StartAt"),
                    f'"StartAt" names "{start}", which is not a state of this '
                    f"{'branch' if machine.owner else 'state machine'}",
-                   f"add a state {start!r} or point StartAt at an existing state")
+                   f'add a state "{start}" or point StartAt at an existing state')
         return
     if not isinstance(start, str) or not local:
         return
@@ -71,7 +75,7 @@ def _check_machine(machine: Machine, states: list[State], everywhere: Mapping[st
             state.problem("unreachable-state", "",
                           f'state "{state.name}" cannot be reached from "StartAt" ({start})',
                           "remove the state or add a transition to it")
-    _check_terminal(machine, states, edges, reached, report)
+    _check_terminal(machine, states, edges, reached, broken, report)
 
 
 def _bad_target(state: State, suffix: str, target: str, elsewhere: State | None) -> None:
@@ -79,7 +83,7 @@ def _bad_target(state: State, suffix: str, target: str, elsewhere: State | None)
     if elsewhere is None:
         state.problem("dangling-target", suffix,
                       f'{field} names "{target}", which does not exist',
-                      f"add a state {target!r} or point {field} at an existing state")
+                      f'add a state "{target}" or point {field} at an existing state')
     else:
         state.problem("cross-scope-transition", suffix,
                       f'{field} names "{target}", which is in another branch or machine '
@@ -96,8 +100,8 @@ def _is_exit(state: State) -> bool:
 
 
 def _check_terminal(machine: Machine, states: list[State], edges: Mapping[str, list[str]],
-                    reached: set[str], report: Report) -> None:
-    exits = [s.name for s in states if _is_exit(s)]
+                    reached: set[str], broken: set[str], report: Report) -> None:
+    exits = [s.name for s in states if _is_exit(s) or s.name in broken]
     what = "a branch of" if machine.owner else "the state machine"
     if machine.owner and machine.path.endswith(("ItemProcessor", "Iterator")):
         what = "the processor of"

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sfs3dsl._asl import MAX_DEFINITION_BYTES, MAX_NAME_LENGTH
-from sfs3dsl._validate._report import Report, State
+from sfs3dsl._validate._report import DOCUMENT, NAME, Report, State
 from sfs3dsl._validate._tables import FORBIDDEN_NAME_CHARACTERS
 
 
@@ -27,14 +27,14 @@ def machine_name_problems(name: str, report: Report) -> None:
     """State machine names: 1 to 80 characters, no whitespace, brackets, wildcards,
     special or control characters (API reference, CreateStateMachine)."""
     if not name or len(name) > MAX_NAME_LENGTH:
-        report.add("bad-machine-name", "", f"the state machine name is {len(name)} characters "
+        report.add("bad-machine-name", NAME, f"the state machine name is {len(name)} characters "
                    f"long; it must be 1 to {MAX_NAME_LENGTH}",
                    f"use 1 to {MAX_NAME_LENGTH} characters")
     bad = sorted({c for c in name if c in FORBIDDEN_NAME_CHARACTERS or c.isspace()
                   or unicodedata.category(c) in ("Cc", "Cs")})
     if bad:
         shown = ", ".join(repr(c) for c in bad)
-        report.add("bad-machine-name", "",
+        report.add("bad-machine-name", NAME,
                    f"the state machine name {name!r} contains forbidden characters: {shown}",
                    "use only letters, digits, '-' and '_' (also what CloudWatch Logs needs)")
 
@@ -46,11 +46,32 @@ def check_size(asl: Mapping[str, Any], report: Report) -> None:
         size = len(json.dumps(asl, separators=(",", ":")))
         if size > MAX_DEFINITION_BYTES:
             size = len(json.dumps(asl, separators=(",", ":"), ensure_ascii=False).encode())
+    except RecursionError:  # nesting deeper than the C encoder goes: count by hand
+        size = _size(asl)
     except (TypeError, ValueError):
-        report.add("not-json", "", "the definition is not JSON-serialisable",
+        report.add("not-json", DOCUMENT, "the definition is not JSON-serialisable",
                    "use only objects, arrays, strings, numbers, booleans and null")
         return
     if size > MAX_DEFINITION_BYTES:
-        report.add("definition-too-large", "",
+        report.add("definition-too-large", DOCUMENT,
                    f"the definition is {size:,} bytes; the maximum is "
                    f"{MAX_DEFINITION_BYTES:,} bytes", "split it into nested state machines")
+
+
+def _size(document: Any) -> int:
+    """Bytes of compact JSON text for ``document``, counted without recursion."""
+    total = 0
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            total += 2 + max(len(node) - 1, 0) + len(node)  # braces, commas, colons
+            for key, value in node.items():
+                total += len(json.dumps(str(key), ensure_ascii=False).encode())
+                stack.append(value)
+        elif isinstance(node, list):
+            total += 2 + max(len(node) - 1, 0)
+            stack.extend(node)
+        else:
+            total += len(json.dumps(node, ensure_ascii=False).encode())
+    return total

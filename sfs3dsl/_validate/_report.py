@@ -10,6 +10,9 @@ from typing import Any, Final
 from sfs3dsl._problems import Problem, Severity
 
 _NUMBER: Final = re.compile(r"(\d+)")
+#: The path of a problem of the whole document, and of the state machine's name.
+DOCUMENT: Final = "(definition)"
+NAME: Final = "(name)"
 
 
 def field_path(base: str, suffix: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from sfs3dsl._asl import JSONATA, JSONPATH, QUERY_LANGUAGES
 from sfs3dsl._validate._report import Machine, Report, State, field_path
 from sfs3dsl._validate._tables import BRANCH_FIELDS, PROCESSOR_FIELDS, TOP_FIELDS
-from sfs3dsl._validate._values import check_positive_int
+from sfs3dsl._validate._values import check_positive_int, describe
 
 
 def walk(asl: Mapping[str, Any], report: Report) -> tuple[list[Machine], list[State]]:
@@ -32,7 +32,7 @@ def walk(asl: Mapping[str, Any], report: Report) -> tuple[list[Machine], list[St
             path = machine.state_path(name)
             if not isinstance(state_body, Mapping):
                 report.add("state-not-object", path,
-                           f"state {name!r} is a {_kind(state_body)}, not an object",
+                           f'state "{name}" is {describe(state_body)}, not an object',
                            'write the state as an object with a "Type" field',
                            state=str(name), state_path=path)
                 continue
@@ -62,12 +62,6 @@ def _children(state: State) -> list[Machine]:
                 found.append(Machine(f"{state.path}.{key}", processor, state.language,
                                      state.name))
     return found
-
-
-def _kind(value: Any) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number",
-             float: "number", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
 
 
 def _what(machine: Machine) -> str:
@@ -110,12 +104,12 @@ def _check_top(machine: Machine, report: Report) -> None:
     language = body.get("QueryLanguage")
     if language is not None and language not in QUERY_LANGUAGES:
         report.add("bad-value", "QueryLanguage",
-                   f'"QueryLanguage" {language!r} is not one of the allowed values '
+                   f'"QueryLanguage" {describe(language)} is not one of the allowed values '
                    f'["{JSONPATH}", "{JSONATA}"]', f'write "{JSONPATH}" or "{JSONATA}"')
     for key in ("Comment", "Version"):
         if key in body and not isinstance(body[key], str):
             report.add("wrong-type", key, f'field "{key}" must be a string, not '
-                       f"{_kind(body[key])}", f'write "{key}" as a string')
+                       f"{describe(body[key])}", f'write "{key}" as a string')
     if "TimeoutSeconds" in body:
         for code, message, hint in check_positive_int("TimeoutSeconds", body["TimeoutSeconds"]):
             report.add(code, "TimeoutSeconds", message, hint)
