@@ -681,7 +681,10 @@ def _read_quoted(text: str, i: int, offset: int) -> tuple[str, int]:
     while i < len(text):
         ch = text[i]
         if ch == "\\" and i + 1 < len(text):
-            chars.append(text[i + 1])
+            # Like Jayway: a backslash escapes the quote and itself; before anything else
+            # it is kept: in $['a\"b'] the key is a\"b, backslash included.
+            nxt = text[i + 1]
+            chars.append(nxt if nxt in (quote, "\\") else ch + nxt)
             i += 2
             continue
         if ch == quote:

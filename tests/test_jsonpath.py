@@ -92,6 +92,18 @@ def test_roots(text: str, root: str, var: str | None) -> None:
     assert (path.root, path.var) == (root, var)
 
 
+@pytest.mark.parametrize(("text", "key"), [
+    ("$['it\\'s']", "it's"),
+    ('$["say \\"hi\\""]', 'say "hi"'),
+    ("$['back\\\\slash']", "back\\slash"),
+    # AWS (Jayway) keeps a backslash that escapes nothing: recorded by LocalStack's
+    # test_escape_sequence_parsing against Step Functions.
+    ("$['Test\\\"\"Name\"']", 'Test\\""Name"'),
+])
+def test_escapes_in_quoted_names(text: str, key: str) -> None:
+    assert parse_path(text).get({key: 1}) == 1
+
+
 def test_a_variable_path_is_evaluated_against_the_variable_value() -> None:
     assert parse_path("$order.items[1]").get({"items": [1, 2]}) == 2
 

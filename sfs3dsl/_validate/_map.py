@@ -22,6 +22,8 @@ def check_map(state: State) -> None:
                       f'"States", not {describe(processor)}',
                       f'write "{key}": {{"StartAt": ..., "States": {{...}}}}')
         return
+    if "ItemReader" in state.body:
+        _item_reader(state, state.body["ItemReader"])
     mode = _mode(state, key, processor)
     if mode == "DISTRIBUTED":
         return
@@ -64,3 +66,31 @@ def _mode(state: State, key: str, processor: Mapping[str, object] | None) -> str
                       'a Distributed Map needs "ExecutionType" in "ProcessorConfig"',
                       'add "ExecutionType": "STANDARD" or "EXPRESS"')
     return str(mode)
+
+
+_READER_FIELDS = ("Resource", "ReaderConfig", "Parameters", "Arguments")
+#: The S3 actions an ItemReader can run (developer guide, "ItemReader (Map)").
+_READER_ACTIONS = ("s3:getObject", "s3:listObjectsV2")
+
+
+def _item_reader(state: State, reader: object) -> None:
+    if not isinstance(reader, Mapping):
+        state.problem("wrong-type", "ItemReader", f'"ItemReader" must be an object, not '
+                      f"{describe(reader)}", 'write {"Resource": "arn:aws:states:::s3:getObject", '
+                      '"Parameters": {...}}')
+        return
+    for name in reader:
+        if name not in _READER_FIELDS:
+            state.problem("unknown-field", f"ItemReader.{name}",
+                          f'unknown field "{name}" in "ItemReader"',
+                          "allowed: " + ", ".join(f'"{f}"' for f in _READER_FIELDS))
+    resource = reader.get("Resource")
+    placeholder = isinstance(resource, str) and "${" in resource
+    known = isinstance(resource, str) and resource.startswith("arn:") and \
+        resource.endswith(tuple(f":::{a}" for a in _READER_ACTIONS))
+    if not (known or placeholder):
+        state.problem("bad-item-reader", "ItemReader.Resource",
+                      f'"ItemReader" needs "Resource" naming an S3 action to read items with, '
+                      f"not {describe(resource)}",
+                      'use "arn:aws:states:::s3:getObject" or '
+                      '"arn:aws:states:::s3:listObjectsV2"')

@@ -87,7 +87,11 @@ def _number_field(state: State, name: str, **limits: Any) -> None:
     if name not in state.body:
         return
     value = state.body[name]
-    if state.jsonata and is_jsonata(value):
+    if is_jsonata(value):
+        if not state.jsonata:
+            state.problem("wrong-query-language", name,
+                          f'field "{name}" holds a JSONata expression, but this state uses '
+                          "JSONPath", f'set "QueryLanguage": "JSONata", or use "{name}Path"')
         return
     _report(state, name, check_number(name, value, **limits))
 
