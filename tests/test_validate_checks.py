@@ -384,6 +384,60 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
                                   "End": True}), "definition-too-large",
      "(definition): error[definition-too-large]: the definition is 1,048,645 bytes; the "
      "maximum is 1,048,576 bytes; fix: split it into nested state machines"),
+    ("JSONata in a JSONPath number field", one({"Type": "Wait", "Seconds": "{% 5 %}", "End": True}),
+     "wrong-query-language",
+     'States.A.Seconds: error[wrong-query-language]: field "Seconds" holds a JSONata '
+     'expression, but this state uses JSONPath; fix: set "QueryLanguage": "JSONata", or '
+     'use "SecondsPath"'),
+    ("bad ItemReader resource", one({"Type": "Map", "End": True, "ItemProcessor": DISTRIBUTED,
+                                     "ItemReader": {"Resource": "arn:aws:states:::s3:"
+                                                                "deleteObject"}}),
+     "bad-item-reader",
+     'States.A.ItemReader.Resource: error[bad-item-reader]: "ItemReader" needs "Resource" '
+     "naming an S3 action to read items with, not string "
+     '"arn:aws:states:::s3:deleteObject"; fix: use "arn:aws:states:::s3:getObject" or '
+     '"arn:aws:states:::s3:listObjectsV2"'),
+    ("JSONata rule without condition", machine(A={"Type": "Choice", "QueryLanguage": "JSONata",
+                                                  "Default": "B", "Choices": [{"Next": "B"}]},
+                                               B=PASS_END),
+     "missing-field",
+     "States.A.Choices[0].Condition: error[missing-field]: a JSONata choice rule needs "
+     '"Condition" holding a {% ... %} expression; fix: write "Condition": "{% '
+     '$states.input.x > 1 %}"'),
+    ("Variable in a JSONata rule", machine(A={"Type": "Choice", "QueryLanguage": "JSONata",
+                                              "Default": "B", "Choices": [
+        {"Condition": "{% true %}", "Variable": "$.x", "Next": "B"}]}, B=PASS_END),
+     "wrong-query-language",
+     'States.A.Choices[0].Variable: error[wrong-query-language]: field "Variable" is not '
+     'allowed in a JSONata choice rule; fix: use "Condition": "{% ... %}"'),
+    ("unknown retrier field", one(task(Retry=[{"ErrorEquals": ["States.ALL"], "Interval": 1}])),
+     "unknown-field",
+     'States.A.Retry[0].Interval: error[unknown-field]: unknown field "Interval" in a '
+     'retrier; fix: remove it; a retrier allows "BackoffRate", "Comment", "ErrorEquals", '
+     '"IntervalSeconds", "JitterStrategy", "MaxAttempts", "MaxDelaySeconds"'),
+    ("catcher without Next", one(task(Catch=[{"ErrorEquals": ["States.ALL"]}])),
+     "missing-field",
+     'States.A.Catch[0].Next: error[missing-field]: a catcher needs "Next" naming the '
+     'state to go to; fix: add "Next": "<state>"'),
+    ("credentials with other fields", one(task(Credentials={"Role": "arn:aws:iam::1:role/r"})),
+     "credentials-fields",
+     'States.A.Credentials: warning[credentials-fields]: field "Credentials" should have '
+     'exactly one of ["RoleArn", "RoleArn.$"] and nothing else, found ["Role"]; fix: '
+     'write "Credentials": {"RoleArn": "arn:aws:iam::..."}'),
+    ("distributed map without execution type", one({"Type": "Map", "End": True, "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "X", "States": {"X": PASS_END}}}),
+     "missing-field",
+     "States.A.ItemProcessor.ProcessorConfig.ExecutionType: error[missing-field]: a "
+     'Distributed Map needs "ExecutionType" in "ProcessorConfig"; fix: add '
+     '"ExecutionType": "STANDARD" or "EXPRESS"'),
+    ("state that is not an object", machine(A=PASS_END, B="Pass"),
+     "state-not-object",
+     'States.B: error[state-not-object]: state "B" is string "Pass", not an object; fix: '
+     'write the state as an object with a "Type" field'),
+    ("empty branches", one({"Type": "Parallel", "Branches": [], "End": True}),
+     "empty-branches",
+     'States.A.Branches: error[empty-branches]: "Branches" must be a non-empty array of '
+     'branches, not an empty array; fix: add {"StartAt": ..., "States": {...}}'),
     ("missing type", one({"End": True}), "missing-type",
      'States.A.Type: error[missing-type]: the state has no "Type" field; fix: add "Type": '
      'one of ["Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"]'),
