@@ -138,6 +138,38 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
         sys.exit(EXIT_PROBLEMS)
 
 
+@cli.command("run")
+@click.argument("path", type=click.Path())
+@click.option("--input", "input_text", metavar="JSON|@FILE",
+              help="The execution input: JSON text or @file.json (default {}).")
+@click.option("--workflow", help="Which workflow of the module to run (default: the first).")
+@click.option("--mock", "mocks", multiple=True, metavar="TARGET=VALUE",
+              help="What a Task runs (TARGET: state name, resource or function name; "
+                   "VALUE: @result.json, JSON text, or file.py:function). Repeatable.")
+@click.option("--s3-endpoint", metavar="URL", help="A real S3 instead of the embedded one.")
+@click.option("--history", type=click.Path(dir_okay=False),
+              help="Write the execution history (GetExecutionHistory's format) here.")
+@click.option("--clock", type=click.Choice(["virtual", "real"]), default="virtual",
+              show_default=True, help="virtual: waits and retries take no real time.")
+@click.option("--generated", type=click.Path(file_okay=False), default="generated",
+              show_default=True, help="Where generated Lambda handlers are looked for.")
+@click.option("--trace/--no-trace", default=True, show_default=True,
+              help="Show each state as it enters and leaves.")
+def run_command(path: str, input_text: str | None, workflow: str | None,
+                mocks: tuple[str, ...], s3_endpoint: str | None, history: str | None,
+                clock: str, generated: str, trace: bool) -> None:
+    """Run a workflow module or an ASL file locally: no AWS, S3 embedded.
+
+    Exit code 0 when the execution succeeds, 1 when it fails or times out, 2 when it
+    cannot start (bad input, invalid definition, a Task nothing runs).
+    """
+    from sfs3dsl._run_cli import RunOptions, run
+
+    options = RunOptions(Path(path), input_text, workflow, mocks, s3_endpoint,
+                         Path(history) if history else None, clock, Path(generated), trace)
+    sys.exit(run(options, click.echo))
+
+
 def _load_problem(message: str) -> Any:
     from sfs3dsl._problems import Problem
 

@@ -1,0 +1,445 @@
+"""A local run set up from files: definitions, what runs each Task, and the local S3.
+
+Shared by ``sfs3dsl run`` (:mod:`sfs3dsl._run_cli`) and the pytest plugin
+(:mod:`sfs3dsl.pytest_plugin`). It loads a workflow module or an ASL file, validates what it
+loaded, registers every workflow of the module with the runner (so ``states:startExecution``
+of one runs another), and decides what each Task state runs: a mock or a Python callable
+given by the user, a generated Lambda handler (``generated/<workflow>/handlers/*.py``), the
+local S3 for ``s3:getObject`` / ``s3:putObject``. :meth:`LocalRun.missing` names every Task
+nothing would run, before anything starts.
+
+Example:
+    >>> defs = load_definitions(Path("workflows/course_choice.py"))
+    >>> with LocalRun(defs) as local:
+    ...     local.run({"inputNum": 7}).status
+    'SUCCEEDED'
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from sfs3dsl._errors import LoadError, ValidationError
+
+if TYPE_CHECKING:
+    from sfs3dsl._embedded_s3 import LocalS3
+    from sfs3dsl._runner import Execution, ExecutionHandle, Runner, TaskContext
+    from sfs3dsl._runner.tasks import TaskFn
+
+_LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
+_START_EXECUTION = "arn:aws:states:::states:startExecution"
+_S3_RESOURCES = ("arn:aws:states:::s3:getObject", "arn:aws:states:::s3:putObject")
+_PLACEHOLDER = re.compile(r"^\$\{([A-Za-z0-9]+?)(?:FunctionArn|StateMachineArn|Arn)\}$")
+
+
+class RunSetupError(LoadError):
+    """A run cannot start: bad input, an invalid definition, an unknown resource.
+
+    A :class:`~sfs3dsl._errors.LoadError`, so the CLI reports it in one line with exit 2.
+    """
+
+
+class Definitions:
+    """The definitions a run may use: ``main`` is run, every one can be started by name.
+
+    Attributes:
+        main: the name of the definition to run.
+        machines: ``{name: ASL dict}``, ``main`` first.
+        origin: the file they came from.
+    """
+
+    def __init__(self, main: str, machines: dict[str, dict[str, Any]], origin: Path) -> None:
+        self.main = main
+        self.machines = machines
+        self.origin = origin
+
+    @property
+    def definition(self) -> dict[str, Any]:
+        return self.machines[self.main]
+
+
+def _problems_text(problems: list[Any]) -> str:
+    return "\n".join(f"  {p.render()}" for p in problems)
+
+
+def load_definitions(path: Path, workflow: str | None = None) -> Definitions:
+    """Read a workflow module (every workflow in it) or an ASL JSON/YAML file, validated.
+
+    Raises:
+        RunSetupError: the file cannot be read, ``workflow`` names none of its workflows,
+            or a definition does not validate.
+    """
+    from sfs3dsl._load import load_asl, load_module_workflows
+
+    if not path.is_file():
+        raise RunSetupError(f"{path}: no such file")
+    machines: dict[str, dict[str, Any]] = {}
+    if path.suffix == ".py":
+        for wf in load_module_workflows(path):
+            try:
+                compiled = wf.compile()
+            except ValidationError as exc:
+                raise RunSetupError(f"{path}: workflow {wf.name!r} does not validate:\n"
+                                    f"{_problems_text(exc.problems)}") from None
+            machines[wf.name] = compiled.asl
+    else:
+        from sfs3dsl._validate import validate_definition
+
+        asl = load_asl(path)
+        errors = [p for p in validate_definition(asl) if p.severity == "error"]
+        if errors:
+            raise RunSetupError(f"{path}: the definition does not validate:\n"
+                                f"{_problems_text(errors)}")
+        machines[path.name.split(".", 1)[0]] = asl
+    main = workflow or next(iter(machines))
+    if main not in machines:
+        raise RunSetupError(f"{path}: no workflow named {main!r}; it defines "
+                            + ", ".join(repr(n) for n in machines))
+    ordered = {main: machines[main], **{k: v for k, v in machines.items() if k != main}}
+    return Definitions(main, ordered, path)
+
+
+# --- which Task runs what ------------------------------------------------------------------
+
+def task_states(machine: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every Task state of a machine, nested branches and item processors included."""
+    pending = [machine]
+    while pending:
+        current = pending.pop()
+        for name, state in (current.get("States") or {}).items():
+            if not isinstance(state, dict):
+                continue
+            if state.get("Type") == "Task":
+                yield name, state
+            pending.extend(b for b in state.get("Branches") or () if isinstance(b, dict))
+            for key in ("ItemProcessor", "Iterator"):
+                if isinstance(state.get(key), dict):
+                    pending.append(state[key])
+
+
+def kebab(camel: str) -> str:
+    """``StepA`` -> ``step-a`` (the inverse of ``function_ref``'s naming)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", camel).lower()
+
+
+def placeholder_name(text: str) -> str | None:
+    """``${StepAFunctionArn}`` -> ``step-a``; None for anything else."""
+    found = _PLACEHOLDER.match(text)
+    return kebab(found.group(1)) if found else None
+
+
+def aliases(state_name: str, state: dict[str, Any]) -> list[str]:
+    """The names a user may give a Task state's target by: the state's name, its resource
+    (with and without ``arn:aws:states:::`` and ``.waitForTaskToken``), a Lambda function's
+    name, ARN or ``${...FunctionArn}`` placeholder and the function name behind it."""
+    resource = str(state.get("Resource", ""))
+    base = re.sub(r"\.(waitForTaskToken|sync:2|sync)$", "", resource)
+    out = [state_name, resource, base, base.removeprefix("arn:aws:states:::")]
+    params = state.get("Parameters") or state.get("Arguments")
+    function: Any = None
+    if base == _LAMBDA_INVOKE and isinstance(params, dict):
+        function = params.get("FunctionName")
+    elif ":function:" in base:
+        function = base
+    if isinstance(function, str):
+        out.append(function)
+        if ":function:" in function:
+            out.append(function.split(":function:", 1)[1].split(":", 1)[0])
+        short = placeholder_name(function)
+        if short:
+            out.append(short)
+    return list(dict.fromkeys(out))
+
+
+def _is_served_elsewhere(state: dict[str, Any]) -> bool:
+    resource = str(state.get("Resource", ""))
+    return resource.startswith(_START_EXECUTION) or resource in _S3_RESOURCES
+
+
+# --- generated handlers and user callables -------------------------------------------------
+
+class LambdaContext:
+    """The ``context`` argument a Lambda handler receives, as far as a local run knows it."""
+
+    def __init__(self, function_name: str, request_id: str, remaining_ms: int) -> None:
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = \
+            f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
+        self.memory_limit_in_mb = 128
+        self.aws_request_id = request_id
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "local"
+        self._remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self._remaining_ms
+
+
+def lambda_task(handler: Any, function_name: str) -> TaskFn:
+    """A Lambda handler ``handler(event, context)`` as a runner task callable."""
+    import uuid
+
+    def call(payload: Any, ctx: TaskContext) -> Any:
+        return handler(payload, LambdaContext(function_name, str(uuid.uuid4()), 900_000))
+
+    return call
+
+
+def import_file(path: Path, prefix: str = "sfs3dsl_local") -> Any:
+    """Import a Python file by path (its folder is put on ``sys.path`` while it loads)."""
+    name = f"{prefix}_{abs(hash(str(path.resolve())))}_{path.stem.replace('-', '_')}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise RunSetupError(f"{path}: cannot be imported as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    folder = str(path.resolve().parent)
+    added = folder not in sys.path
+    if added:
+        sys.path.insert(0, folder)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        raise RunSetupError(f"{path}: importing it raised {type(exc).__name__}: {exc}") from None
+    finally:
+        if added:
+            sys.path.remove(folder)
+    return module
+
+
+def load_callable(ref: str) -> Any:
+    """``path/to/file.py:func`` or ``package.module:func`` -> the function."""
+    target, _, attr = ref.rpartition(":")
+    if not target or not attr.isidentifier():
+        raise RunSetupError(f"{ref!r} names no callable; write file.py:function or "
+                            "package.module:function")
+    if target.endswith(".py"):
+        module = import_file(Path(target))
+    else:
+        try:
+            module = importlib.import_module(target)
+        except ImportError as exc:
+            raise RunSetupError(f"{ref!r}: cannot import {target!r}: {exc}") from None
+    fn = getattr(module, attr, None)
+    if not callable(fn):
+        raise RunSetupError(f"{ref!r}: {target} has no function {attr!r}")
+    return fn
+
+
+_HANDLER_NAMES = ("handler", "lambda_handler", "main")
+
+
+def find_handlers(folder: Path) -> dict[str, TaskFn]:
+    """The generated Lambda handlers in ``folder``: ``{function name: task callable}``.
+
+    Each ``*.py`` file (not starting with ``_``) that defines ``handler`` (or
+    ``lambda_handler``) is one function, named after the file (``step_a.py`` -> ``step-a``).
+    """
+    found: dict[str, TaskFn] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        module = import_file(path, "sfs3dsl_handler")
+        handler = next((getattr(module, n) for n in _HANDLER_NAMES
+                        if callable(getattr(module, n, None))), None)
+        if handler is None:
+            continue
+        name = path.stem.replace("_", "-")
+        found[name] = lambda_task(handler, name)
+    return found
+
+
+def constant_task(value: Any) -> TaskFn:
+    """A mock that returns ``value`` (and answers a ``.waitForTaskToken`` with it)."""
+
+    def call(payload: Any, ctx: TaskContext) -> Any:
+        if ctx.token:
+            ctx.runner.send_task_success(ctx.token, value)
+            return None
+        return value
+
+    return call
+
+
+def parse_mock(spec: str, base: Path | None = None) -> tuple[str, TaskFn]:
+    """``KEY=@file.json``, ``KEY=<JSON>`` or ``KEY=file.py:func`` -> (key, callable)."""
+    key, sep, value = spec.partition("=")
+    if not sep or not key:
+        raise RunSetupError(f"--mock {spec!r}: write RESOURCE=@result.json, RESOURCE='<json>' "
+                            "or RESOURCE=file.py:function")
+    if value.startswith("@"):
+        path = Path(value[1:])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RunSetupError(f"--mock {key}: cannot read {path}: {exc.strerror}") from None
+        try:
+            return key, constant_task(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise RunSetupError(f"--mock {key}: {path}:{exc.lineno}:{exc.colno}: invalid "
+                                f"JSON: {exc.msg}") from None
+    try:
+        return key, constant_task(json.loads(value))
+    except json.JSONDecodeError:
+        pass
+    if re.fullmatch(r"[\w./\\-]+:\w+", value):
+        fn = load_callable(value)
+        return key, fn
+    raise RunSetupError(f"--mock {key}: {value!r} is neither JSON, @file.json nor "
+                        "file.py:function")
+
+
+class SideCarRun:
+    """Where a side-car run keeps its process document, and the reference it starts with."""
+
+    __slots__ = ("bucket", "key", "reference")
+
+    def __init__(self, reference: dict[str, Any], bucket: str, key: str) -> None:
+        self.reference = reference
+        self.bucket = bucket
+        self.key = key
+
+    @property
+    def location(self) -> str:
+        return f"s3://{self.bucket}/{self.key}"
+
+
+# --- the run -------------------------------------------------------------------------------
+
+class LocalRun:
+    """A runner set up for ``definitions`` (a context manager: it owns the local S3).
+
+    Args:
+        definitions: what :func:`load_definitions` returned.
+        clock: ``"virtual"`` (default) or ``"real"``.
+        tasks: ``{name: callable}``: a state name, a resource, a Lambda function name or
+            ARN (see :func:`aliases`) -> ``fn(payload, ctx)``. These win over handlers.
+        generated: the folder of generated output (``<generated>/<workflow>/handlers``).
+        s3_endpoint: a real S3 endpoint instead of the embedded one.
+        s3: ``True`` starts the local S3 even if nothing seems to need it.
+    """
+
+    def __init__(self, definitions: Definitions, *, clock: str = "virtual",
+                 tasks: dict[str, TaskFn] | None = None, generated: Path | None = None,
+                 s3_endpoint: str | None = None, s3: bool = False) -> None:
+        from sfs3dsl._runner import Runner
+
+        if clock not in ("virtual", "real"):
+            raise RunSetupError(f"clock must be 'virtual' or 'real', not {clock!r}")
+        self.definitions = definitions
+        self.runner: Runner = Runner("virtual" if clock == "virtual" else "real")
+        self.tasks: dict[str, TaskFn] = {}
+        folder = generated if generated is not None else Path("generated")
+        for name in definitions.machines:
+            self.tasks.update(find_handlers(folder / name / "handlers"))
+        self.tasks.update(tasks or {})
+        self._s3_endpoint = s3_endpoint
+        self._want_s3 = s3 or s3_endpoint is not None or any(
+            (folder / n / "handlers").is_dir() or "arn:aws:states:::s3:" in json.dumps(asl)
+            for n, asl in definitions.machines.items())
+        self.s3: LocalS3 | None = None
+        self._by_state: dict[str, dict[str, TaskFn]] = {}
+        for name, asl in definitions.machines.items():
+            self.runner.register_state_machine(name, asl)
+            for alias in _machine_aliases(name):
+                self.runner.register_state_machine(alias, asl)
+        self._route()
+
+    def _all_tasks(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for machine, asl in self.definitions.machines.items():
+            for name, state in task_states(asl):
+                yield machine, name, state
+
+    def _route(self) -> None:
+        for machine, name, state in self._all_tasks():
+            fn = next((self.tasks[a] for a in aliases(name, state) if a in self.tasks), None)
+            if fn is not None:
+                self._by_state.setdefault(name, {})[machine] = fn
+        self.runner.register_task("*", self._dispatch)
+
+    def _dispatch(self, payload: Any, ctx: TaskContext) -> Any:
+        from sfs3dsl._runner import MissingTask
+
+        options = self._by_state.get(ctx.state, {})
+        fn = options.get(str(ctx.context["StateMachine"]["Name"])) or next(
+            iter(options.values()), None)
+        if fn is None:
+            raise MissingTask(f"state {ctx.state!r}: nothing runs resource {ctx.resource!r}; "
+                              f"mock it: --mock {ctx.state}=@result.json")
+        return fn(payload, ctx)
+
+    def missing(self) -> list[str]:
+        """One line per Task state that nothing would run (empty when all are served)."""
+        out: list[str] = []
+        for machine, name, state in self._all_tasks():
+            if machine in self._by_state.get(name, {}) or _is_served_elsewhere(state):
+                continue
+            where = f"{machine}: " if len(self.definitions.machines) > 1 else ""
+            out.append(f"{where}state {name!r}: nothing runs resource "
+                       f"{state.get('Resource')!r}; give a mock or a Python function: "
+                       f"--mock {name}=@result.json or --mock {name}=file.py:function")
+        return out
+
+    def check(self) -> None:
+        """Raise :class:`RunSetupError` naming every Task state nothing would run."""
+        lines = self.missing()
+        if lines:
+            raise RunSetupError("\n".join(lines))
+
+    def __enter__(self) -> LocalRun:
+        if self._want_s3:
+            from sfs3dsl._embedded_s3 import LocalS3
+
+            self.s3 = LocalS3(endpoint_url=self._s3_endpoint).start()
+            self.s3.register(self.runner)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.s3 is not None:
+            self.s3.close()
+            self.s3 = None
+
+    def sidecar_input(self, value: Any) -> SideCarRun | None:
+        """For a side-car workflow: write ``value`` as a new process document and return
+        the reference to start with; ``None`` for any other workflow."""
+        return None
+
+    def sidecar_document(self, sidecar: SideCarRun) -> Any:
+        """The process document of a side-car run, as it is now."""
+        if self.s3 is None:
+            return None
+        return self.s3.get_json(sidecar.bucket, sidecar.key)
+
+    def _arn(self) -> str:
+        return self.runner.state_machine(self.definitions.main, "(start)")[0]
+
+    def run(self, value: Any = None, *, name: str | None = None) -> Execution:
+        """Run the main definition to its end."""
+        return self.runner.execute(self.definitions.definition, {} if value is None else value,
+                                   name=name, state_machine_arn=self._arn())
+
+    def start(self, value: Any = None, *, name: str | None = None) -> ExecutionHandle:
+        """Start the main definition on a background thread."""
+        return self.runner.start(self.definitions.definition, value, name=name,
+                                 state_machine_arn=self._arn())
+
+
+def _machine_aliases(name: str) -> list[str]:
+    """Deploy-time placeholders a Task may name another local workflow by."""
+    camel = "".join(p[:1].upper() + p[1:] for p in re.split(r"[-_]", name) if p)
+    return [f"${{{camel}StateMachineArn}}", f"${{{camel}Arn}}"]
