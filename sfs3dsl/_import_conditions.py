@@ -1,0 +1,146 @@
+"""Choice rules for ``import``: ASL comparisons back into Python operators.
+
+``{"Variable": "$.n", "NumericGreaterThan": 5}`` becomes ``JsonPath("$.n") > 5``, And / Or /
+Not become ``&`` / ``|`` / ``~`` (or ``!=``), ``*Path`` comparisons use the typed views
+(``JsonPath("$.a").number < JsonPath("$.b")``). A rule the operators cannot say exactly (a
+nested Comment, a value of the wrong type) stays an ASL dict in a ``RawCondition``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from sfs3dsl._asl import COMPARISONS
+from sfs3dsl._errors import BuildError
+from sfs3dsl._import_code import (
+    NOQA_E712,
+    Atom,
+    Attr,
+    Call,
+    Infix,
+    Node,
+    Paren,
+    Prefix,
+    Str,
+    flat,
+    literal,
+)
+from sfs3dsl._import_values import Imports, path_node
+from sfs3dsl._values import Jsonata
+
+_OPERATORS: Final = {"Equals": "==", "LessThan": "<", "GreaterThan": ">",
+                     "LessThanEquals": "<=", "GreaterThanEquals": ">="}
+_KINDS: Final = {"String": "string", "Numeric": "number", "Boolean": "boolean",
+                 "Timestamp": "timestamp"}
+_TESTS: Final = {"IsNull": "is_null", "IsPresent": "is_present", "IsNumeric": "is_numeric",
+                 "IsString": "is_string", "IsBoolean": "is_boolean",
+                 "IsTimestamp": "is_timestamp"}
+#: Rule keys that are not part of the condition.
+RULE_KEYS: Final = frozenset({"Next", "Comment", "Assign", "Output"})
+
+
+def condition(rule: Mapping[str, Any], imports: Imports, *, top: bool = False) -> Node:
+    """The condition of a Choice rule (without Next, and Comment/Assign/Output at the top)."""
+    body = {k: v for k, v in rule.items() if not (top and k in RULE_KEYS)}
+    node = _convert(body, imports)
+    if node is None:
+        return raw(body, imports)
+    return node
+
+
+def jsonata_condition(text: Any, imports: Imports) -> Node:
+    """A JSONata ``Condition`` string, when the model renders it back exactly."""
+    if isinstance(text, str):
+        try:
+            if str(Jsonata(text)) == text:
+                return Str(text)
+        except BuildError:
+            pass
+    return raw({"Condition": text}, imports)
+
+
+def raw(rule: Mapping[str, Any], imports: Imports) -> Node:
+    return Call(imports.use("RawCondition"), (literal(dict(rule)),))
+
+
+def _convert(rule: dict[str, Any], imports: Imports) -> Node | None:
+    if len(rule) == 1:
+        ((key, value),) = rule.items()
+        if key in ("And", "Or"):
+            return _group(key, value, imports)
+        if key == "Not" and isinstance(value, Mapping):
+            return _negate(condition(value, imports))
+        if key == "Condition":
+            return jsonata_condition(value, imports)
+        return None
+    if len(rule) != 2 or not isinstance(rule.get("Variable"), str):
+        return None
+    variable = rule["Variable"]
+    ((op, value),) = ((k, v) for k, v in rule.items() if k != "Variable")
+    if op not in COMPARISONS or not variable.startswith("$"):
+        return None
+    return _comparison(path_node(variable, imports), op, value, imports)
+
+
+def _comparison(subject: Node, op: str, value: Any, imports: Imports) -> Node | None:
+    if op in _TESTS:
+        if not isinstance(value, bool):
+            return None
+        return Call(f"{_flat_attr(subject)}.{_TESTS[op]}", () if value else (Atom("False"),))
+    if op == "StringMatches":
+        return Call(f"{_flat_attr(subject)}.matches", (Str(value),)) \
+            if isinstance(value, str) else None
+    kind_name = next(k for k in _KINDS if op.startswith(k))
+    rest = op[len(kind_name):]
+    kind = _KINDS[kind_name]
+    if rest.endswith("Path"):
+        if not isinstance(value, str) or not value.startswith("$"):
+            return None
+        return Infix(_OPERATORS[rest[:-4]], (Attr(subject, kind), path_node(value, imports)))
+    if not _fits(kind, value):
+        return None
+    left = Attr(subject, kind) if kind == "timestamp" else subject
+    right = literal(value)
+    if kind == "boolean":
+        right = Atom(repr(value) + NOQA_E712)
+    return Infix(_OPERATORS[rest], (left, right))
+
+
+def _fits(kind: str, value: Any) -> bool:
+    if kind in ("string", "timestamp"):
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _flat_attr(subject: Node) -> str:
+    return flat(subject)
+
+
+def _group(op: str, operands: Any, imports: Imports) -> Node | None:
+    if not isinstance(operands, list) or not operands \
+            or not all(isinstance(o, Mapping) for o in operands):
+        return None
+    nodes = [condition(o, imports) for o in operands]
+    # `a & b` flattens nested Ands (And[And[a, b], c] would come back as And[a, b, c]), so
+    # nesting of the same operator, or a single operand, needs the function form.
+    if len(operands) == 1 or any(op in o for o in operands):
+        return Call(imports.use(op), tuple(nodes))
+    symbol = "&" if op == "And" else "|"
+    return Infix(symbol, tuple(_operand(n) for n in nodes))
+
+
+def _operand(node: Node) -> Node:
+    """Parenthesise comparisons and groups inside ``&``, ``|`` and ``~``."""
+    return Paren(node) if isinstance(node, Infix) else node
+
+
+def _negate(inner: Node) -> Node:
+    if isinstance(inner, Infix) and inner.op == "==":
+        return Infix("!=", inner.operands)
+    return Prefix("~", _operand(inner))
+
+
+__all__ = ["RULE_KEYS", "condition", "jsonata_condition", "raw"]

@@ -1,0 +1,140 @@
+"""Values for ``import``: payload templates, paths, intrinsic calls and JSONata strings.
+
+An ASL value becomes the node a person would write: ``"id.$": "$.order.id"`` becomes
+``"id": JsonPath("$.order.id")``, ``"$$.Task.Token"`` becomes ``Context.task_token`` and
+``"States.Format('{}', $.x)"`` becomes ``States.Format("{}", JsonPath("$.x"))``. Every
+conversion is checked against what the model renders back; a value the model would render
+differently is kept exactly as written (``"key.$": "text"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from sfs3dsl._errors import BuildError
+from sfs3dsl._import_code import Atom, Attr, Call, DictLit, ListLit, Node, Str, literal
+from sfs3dsl._intrinsic_syntax import Call as IntrinsicCall
+from sfs3dsl._intrinsic_syntax import IntrinsicSyntaxError, looks_intrinsic, parse_intrinsic
+from sfs3dsl._intrinsics import Intrinsic, States
+from sfs3dsl._jsonpath import Path
+from sfs3dsl._values import Context, Jsonata, JsonPath
+
+#: ``"$$.Task.Token"`` -> ``"task_token"``: the context paths that have a name.
+CONTEXT_NAMES: Final = {value.text: key for key, value in vars(Context).items()
+                        if isinstance(value, JsonPath)}
+#: Imports that are not part of the public surface, with their module.
+PRIVATE: Final = {"RawCondition": "sfs3dsl._conditions"}
+
+
+class Imports:
+    """The names the generated module uses, to write its import lines."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def use(self, name: str) -> str:
+        self.names.add(name)
+        return name
+
+
+def path_node(text: str, imports: Imports) -> Node:
+    """``JsonPath("$.a")``, or ``Context.task_token`` for a named context path."""
+    named = CONTEXT_NAMES.get(text)
+    if named is not None:
+        return Attr(Atom(imports.use("Context")), named)
+    return Call(imports.use("JsonPath"), (Str(text),))
+
+
+def dynamic(text: str, imports: Imports) -> Node | None:
+    """The node for the value of a ``.$`` key, or None to keep the text as written."""
+    if text.startswith("$"):
+        return path_node(text, imports)
+    if looks_intrinsic(text):
+        return intrinsic(text, imports)
+    return None
+
+
+def intrinsic(text: str, imports: Imports) -> Node | None:
+    """``States.X(...)`` as DSL calls, when the model renders exactly ``text`` back."""
+    try:
+        call = parse_intrinsic(text)
+        node, value = _intrinsic_call(call, imports)
+    except (IntrinsicSyntaxError, BuildError, TypeError, AttributeError):
+        return None
+    return node if str(value) == text else None
+
+
+def _intrinsic_call(call: IntrinsicCall, imports: Imports) -> tuple[Node, Intrinsic]:
+    args = list(call.args)
+    short = call.name.removeprefix("States.")
+    if short == "JsonMerge" and len(args) == 3 and args[2] is False:
+        args.pop()  # the model always writes the (only allowed) shallow flag
+    nodes: list[Node] = []
+    values: list[Any] = []
+    for arg in args:
+        node, value = _intrinsic_arg(arg, imports)
+        nodes.append(node)
+        values.append(value)
+    function = getattr(States, short)
+    result = function(*values)
+    if not isinstance(result, Intrinsic):
+        raise TypeError(short)
+    return Call(f"{imports.use('States')}.{short}", tuple(nodes)), result
+
+
+def _intrinsic_arg(arg: Any, imports: Imports) -> tuple[Node, Any]:
+    if isinstance(arg, IntrinsicCall):
+        return _intrinsic_call(arg, imports)
+    if isinstance(arg, Path):
+        return path_node(arg.text, imports), JsonPath(arg.text)
+    return literal(arg), arg
+
+
+def jsonata_node(text: str, imports: Imports) -> Node:
+    """``Jsonata("expr")`` when it renders ``text`` exactly, else the string itself."""
+    stripped = text.strip()
+    if stripped.startswith("{%") and stripped.endswith("%}") and len(stripped) > 4:
+        try:
+            if str(Jsonata(text)) == text:
+                return Call(imports.use("Jsonata"), (Str(Jsonata(text).expr),))
+        except BuildError:
+            pass
+    return Str(text)
+
+
+def payload(value: Any, imports: Imports, *, jsonata: bool) -> Node:
+    """A payload template (Parameters, ItemSelector, Assign, ...) as DSL values."""
+    if isinstance(value, Mapping):
+        return DictLit(tuple((Str(k), v) for k, v in payload_items(value, imports,
+                                                                    jsonata=jsonata)))
+    if isinstance(value, list):
+        return ListLit(tuple(payload(v, imports, jsonata=jsonata) for v in value))
+    if isinstance(value, str) and jsonata:
+        return jsonata_node(value, imports)
+    return literal(value)
+
+
+def payload_items(value: Mapping[str, Any], imports: Imports, *,
+                  jsonata: bool) -> list[tuple[str, Node]]:
+    """The items of a payload object; ``"k.$": path`` becomes ``"k": JsonPath(path)``."""
+    out: list[tuple[str, Node]] = []
+    for key, item in value.items():
+        base = key[:-2]
+        node = None
+        if not jsonata and key.endswith(".$") and base and isinstance(item, str) \
+                and base not in value:
+            node = dynamic(item, imports)
+        if node is not None:
+            out.append((base, node))
+        else:
+            out.append((key, payload(item, imports, jsonata=jsonata)))
+    return out
+
+
+def is_jsonata_call(node: Node) -> bool:
+    return isinstance(node, Call) and node.func == "Jsonata"
+
+
+__all__ = ["CONTEXT_NAMES", "PRIVATE", "Imports", "dynamic", "intrinsic", "is_jsonata_call",
+           "jsonata_node", "path_node", "payload", "payload_items"]
