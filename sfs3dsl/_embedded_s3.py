@@ -154,6 +154,8 @@ class LocalS3:
                 "ETag": response.get("ETag")}
 
     def _put_object_task(self, params: Any, ctx: TaskContext) -> Any:
+        if self.embedded:  # an empty embedded S3 has no buckets yet: make the one written to
+            self.ensure_bucket(params["Bucket"])
         body = params.get("Body", "")
         if not isinstance(body, (str, bytes)):
             body = json.dumps(body)
