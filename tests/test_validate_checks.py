@@ -494,9 +494,12 @@ def test_every_case_has_a_distinct_name() -> None:
     one(task(Resource="${LambdaArn}")),
     machine(**{"A state with spaces, commas: and (parens)": PASS_END},
             start="A state with spaces, commas: and (parens)"),
+    one({"Type": "Parallel", "QueryLanguage": "JSONata", "End": True,
+         "Output": "{% $states.result %}",
+         "Branches": [branch(B={"Type": "Pass", "InputPath": "$.x", "End": True})]}),
 ], ids=["pass", "retry at the limits", "wait 0", "wait max", "timestamp with offset",
         "JSONata output", "JSONata-looking literal in a JSONPath state",
         "callback with CloudFormation placeholders", "placeholder resource",
-        "state name with spaces"])
+        "state name with spaces", "branch states inherit the top level's language"])
 def test_valid_definitions_have_no_problem(definition: dict[str, Any]) -> None:
     assert [p.render() for p in validate_definition(definition)] == []

@@ -55,7 +55,8 @@ class Machine:
     Attributes:
         path: its path in the document (``""`` at top level, ``States.P.Branches[0]``).
         body: its JSON object.
-        language: the query language its states inherit.
+        language: the query language its states inherit: always the top level's (a state's
+            QueryLanguage applies to that state only, not to the states of its branches).
         owner: the name of the Parallel or Map state that holds it (None at top level).
     """
 

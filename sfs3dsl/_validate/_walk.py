@@ -53,14 +53,14 @@ def _children(state: State) -> list[Machine]:
     if state.type == "Parallel" and isinstance(branches, list):
         for i, branch in enumerate(branches):
             if isinstance(branch, Mapping):
-                found.append(Machine(f"{state.path}.Branches[{i}]", branch, state.language,
-                                     state.name))
+                found.append(Machine(f"{state.path}.Branches[{i}]", branch,
+                                     state.machine.language, state.name))
     if state.type == "Map":
         for key in ("ItemProcessor", "Iterator"):
             processor = state.body.get(key)
             if isinstance(processor, Mapping):
-                found.append(Machine(f"{state.path}.{key}", processor, state.language,
-                                     state.name))
+                found.append(Machine(f"{state.path}.{key}", processor,
+                                     state.machine.language, state.name))
     return found
 
 
