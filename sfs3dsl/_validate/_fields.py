@@ -61,6 +61,8 @@ def _query_language(state: State) -> None:
                       f'"QueryLanguage" {describe(value)} is not one of the allowed values '
                       f"{_listing(QUERY_LANGUAGES)}", f'write "{JSONPATH}" or "{JSONATA}"')
     elif value == JSONPATH and state.machine.language == JSONATA:
+        # Developer guide, "State machine structure": a top-level JSONata machine cannot be
+        # reverted to a mix of JSONata and JSONPath states.
         state.problem("query-language-downgrade", "QueryLanguage",
                       "a state cannot use JSONPath when its state machine uses JSONata",
                       'remove "QueryLanguage" from the state, or set the machine to JSONPath '
