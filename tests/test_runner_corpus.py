@@ -62,11 +62,6 @@ XFAIL: dict[str, str] = {
     **{f"TestBaseScenarios::test_wait_timestamp_jsonata{k}#get_execution_history":
        _MASKED_INPUT for k in ("", "[SECONDS]", "[NANOSECONDS]", "[NO_T]", "[NO_Z]",
                                "[INVALID_DATE]", "[INVALID_TIME]", "[INVALID_ISO]")},
-    "TestBaseScenarios::test_escape_sequence_parsing[ESCAPE_SEQUENCES_JSONPATH]"
-    "#get_execution_history": (
-        "sfs3dsl._jsonpath bug: in $['Test\\\"\"Name\"'] the backslash before a double "
-        "quote inside a single-quoted name is dropped (AWS/Jayway keeps it), so the key "
-        "'Test\\\"\"Name\"' of the input is not found"),
 }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from typing import Any
 
 import pytest
@@ -116,13 +115,10 @@ def _line(count: int) -> dict[str, Any]:
     return {"StartAt": "S0", "States": states}
 
 
-def test_a_hundred_thousand_states_in_a_line_validate_in_seconds() -> None:
-    definition = _line(100_000)
-    start = time.perf_counter()
-    problems = validate_definition(definition)
-    elapsed = time.perf_counter() - start
+def test_a_hundred_thousand_states_in_a_line_validate_without_recursion() -> None:
+    # Only the size limit is exceeded: nothing recurses along the 100,000 Next links.
+    problems = validate_definition(_line(100_000))
     assert [p.code for p in problems] == ["definition-too-large"]
-    assert elapsed < 6, f"{elapsed:.1f} s"  # ~1.5 s on a quiet machine
 
 
 def test_deep_nesting_does_not_recurse() -> None:
