@@ -26,6 +26,8 @@ from sfs3dsl._intrinsics import Intrinsic, States
 from sfs3dsl._parallel import ItemBatcher, ItemReader, Map, Parallel, ResultWriter
 from sfs3dsl._problems import Problem
 from sfs3dsl._retry import Catch, Errors, Retry
+from sfs3dsl._serverless.options import ServerlessOptions
+from sfs3dsl._sidecar.model import NotReadyRetry, SideCar, SideCarStep
 from sfs3dsl._states import Fail, Pass, State, Succeed, Wait
 from sfs3dsl._task import Task
 from sfs3dsl._values import UNSET, Context, Jsonata, JsonPath
@@ -56,13 +58,17 @@ __all__ = [
     "LoadError",
     "Map",
     "Not",
+    "NotReadyRetry",
     "Or",
     "Parallel",
     "Pass",
     "Problem",
     "ResultWriter",
     "Retry",
+    "ServerlessOptions",
     "Sfs3dslError",
+    "SideCar",
+    "SideCarStep",
     "State",
     "States",
     "Succeed",

@@ -1,27 +1,28 @@
-"""ProcessA (seeds 000-002): six Lambda steps in a line; step f starts Downstream.
+"""ProcessA (seeds 000-002): six side-car steps in a line; step f starts Downstream.
 
-Each step reads the process document from S3 and fails with ``S3DataPreconditionError``
-while its predecessor's output is not there yet; the state machine retries that error.
-Only the reference ``{"processData": "<txn id>"}`` flows between the states.
+Only the reference ``{"processData": "<txn id>"}`` flows between the states; each step
+reads the process document from S3, waits (``S3DataPreconditionError``, retried every
+second, three times) until its predecessors' outputs are there, and records its own.
+The functions live in ``_process_a_steps.py`` (the leading underscore keeps ``sfs3dsl
+compile`` from reading it as a workflow module); the read predicates come from the graph.
 """
 
-from sfs3dsl import Chain, Task, Workflow, function_ref, lambda_invoke
+from _process_a_steps import step_a, step_b, step_c, step_d, step_e, step_f
+from downstream import downstream
 
-NOT_READY = "S3DataPreconditionError"
+from sfs3dsl import Chain, SideCar, Workflow
 
-
-def step(name: str, *, first: bool = False) -> Task:
-    """A Lambda step that returns the reference unchanged (its Payload)."""
-    task = lambda_invoke(name, function=function_ref(name), output_path="$.Payload",
-                         timeout_seconds=11)
-    if not first:
-        task.retry([NOT_READY], interval_seconds=1, backoff_rate=1, max_attempts=3)
-    return task
-
+sidecar = SideCar(prefix="process-a/")
 
 process_a = Workflow(
     "process-a",
-    Chain.sequence(step("step-a", first=True), step("step-b"), step("step-c"), step("step-d"),
-                   step("step-e"), step("step-f")),
+    Chain.sequence(
+        sidecar.step(step_a, timeout_seconds=11),
+        sidecar.step(step_b, timeout_seconds=11),
+        sidecar.step(step_c, timeout_seconds=11),
+        sidecar.step(step_d, timeout_seconds=11),
+        sidecar.step(step_e, timeout_seconds=11),
+        sidecar.step(step_f, timeout_seconds=11, starts=[downstream]),
+    ),
     comment="ProcessA: steps a..f share one process document in S3; step f starts Downstream",
 )

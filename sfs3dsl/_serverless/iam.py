@@ -1,0 +1,80 @@
+"""Least-privilege IAM roles: one per function, each allowed only what its code does.
+
+A step may read and write objects under its workflow's prefix (and list that prefix); the
+facade's start function may write a new document and start *this* state machine; the state
+function may describe its executions; the data function may read. No statement grants an
+S3 or Step Functions action on ``*``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+Json = dict[str, Any]
+POLICY_VERSION = "2012-10-17"
+
+
+def join(*parts: Any) -> Json:
+    return {"Fn::Join": ["", list(parts)]}
+
+
+def arn_prefix(service: str) -> list[Any]:
+    """``arn:<partition>:<service>:<region>:<account>:`` as Fn::Join parts."""
+    return ["arn:", {"Ref": "AWS::Partition"}, f":{service}:", {"Ref": "AWS::Region"}, ":",
+            {"Ref": "AWS::AccountId"}, ":"]
+
+
+def bucket_arn(bucket: str) -> Json:
+    return {"Fn::GetAtt": [bucket, "Arn"]}
+
+
+def objects_arn(bucket: str, prefix: str) -> Json:
+    return join(bucket_arn(bucket), f"/{prefix}*")
+
+
+def s3_statements(bucket: str, prefix: str, actions: Sequence[str], *,
+                  list_prefix: bool) -> list[Json]:
+    out: list[Json] = [{"Effect": "Allow", "Action": list(actions),
+                        "Resource": objects_arn(bucket, prefix)}]
+    if list_prefix:
+        out.append({"Effect": "Allow", "Action": ["s3:ListBucket"],
+                    "Resource": bucket_arn(bucket),
+                    "Condition": {"StringLike": {"s3:prefix": [f"{prefix}*"]}}})
+    return out
+
+
+def kms_statement(kms_key_id: str | None, actions: Sequence[str]) -> list[Json]:
+    if not kms_key_id:
+        return []
+    resource: Any = kms_key_id if kms_key_id.startswith("arn:") else join(
+        *arn_prefix("kms"), kms_key_id if kms_key_id.startswith("alias/") else
+        f"key/{kms_key_id}")
+    return [{"Effect": "Allow", "Action": list(actions), "Resource": resource}]
+
+
+def logs_statement(function_key: str) -> Json:
+    log_group = function_key[:1].upper() + function_key[1:] + "LogGroup"
+    return {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": {"Fn::GetAtt": [log_group, "Arn"]}}
+
+
+def lambda_role(function_key: str, statements: Sequence[Json], *, tracing: bool) -> Json:
+    """An ``AWS::IAM::Role`` a Lambda function assumes, with exactly ``statements``."""
+    granted = [logs_statement(function_key), *statements]
+    if tracing:
+        granted.append({"Effect": "Allow",
+                        "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                        "Resource": "*"})  # X-Ray has no resource-level permissions
+    return {"Type": "AWS::IAM::Role", "Properties": {
+        "AssumeRolePolicyDocument": {"Version": POLICY_VERSION, "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+             "Action": "sts:AssumeRole"}]},
+        "Policies": [{"PolicyName": "least-privilege",
+                      "PolicyDocument": {"Version": POLICY_VERSION, "Statement": granted}}]}}
+
+
+def executions_arn(state_machine: str) -> Json:
+    """Every execution of ``state_machine`` (a logical id), for DescribeExecution."""
+    return join(*arn_prefix("states"), "execution:",
+                {"Fn::GetAtt": [state_machine, "Name"]}, ":*")
