@@ -20,15 +20,25 @@ Example:
 
 from __future__ import annotations
 
-import ast
 import keyword
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Final
 
 from sfs3dsl._errors import BuildError
-from sfs3dsl._import_code import Atom, Call, Infix, ListLit, Methods, Namer, Node, Str, literal
-from sfs3dsl._import_code import render_statement as statement
+from sfs3dsl._import_code import (
+    Atom,
+    Call,
+    Infix,
+    ListLit,
+    Methods,
+    Namer,
+    Node,
+    Str,
+    literal,
+    names_in,
+    render_statement,
+)
 from sfs3dsl._import_conditions import condition
 from sfs3dsl._import_states import (
     StateContext,
@@ -38,7 +48,7 @@ from sfs3dsl._import_states import (
     map_keywords,
 )
 from sfs3dsl._import_tasks import task_call
-from sfs3dsl._import_values import PRIVATE, Imports, payload
+from sfs3dsl._import_values import PRIVATE, payload
 
 _TOP: Final = frozenset({"Comment", "QueryLanguage", "StartAt", "States", "TimeoutSeconds",
                          "Version"})
@@ -74,17 +84,21 @@ class _Importer:
         self.asl = asl
         self.name = name
         self.top_language = asl.get("QueryLanguage")
-        self.imports = Imports()
         self.namer = Namer(reserved=[*sfs3dsl.__all__, *PRIVATE])
         if variable is not None:
             if not variable.isidentifier() or keyword.iskeyword(variable):
                 raise BuildError(f"variable {variable!r} is not a Python identifier",
                                  hint='pass a name such as "process_a"')
-            self.namer.reserve([variable])
             self.variable = variable
         else:
             self.variable = self.namer.new(name, fallback="workflow")
+        self.namer.reserve([self.variable])
         self.vars: dict[str, str] = {}
+        self.used: set[str] = set()
+
+    def statement(self, prefix: str, node: Node) -> list[str]:
+        self.used |= names_in(node)
+        return render_statement(prefix, node)
 
     # -- the module ----------------------------------------------------------------------
     def module(self) -> str:
@@ -98,13 +112,13 @@ class _Importer:
                               ("Version", "version"), ("QueryLanguage", "query_language")):
             if key in self.asl:
                 kwargs.append((keyword_, literal(self.asl[key])))
-        workflow = Call(self.imports.use("Workflow"), (Str(self.name), start), tuple(kwargs))
-        blocks.append(statement(f"{self.variable} = ", workflow))
+        workflow = Call("Workflow", (Str(self.name), start), tuple(kwargs))
+        blocks.append(self.statement(f"{self.variable} = ", workflow))
         doc = f'"""The {self.name} workflow, imported from Amazon States Language."""'
         doc = doc if '"' not in self.name and "\\" not in self.name else \
             '"""A workflow imported from Amazon States Language."""'
         body = "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
-        return "\n\n".join([doc, "\n".join(_import_lines(body)), body])
+        return "\n\n".join([doc, "\n".join(_import_lines(self.used)), body])
 
     # -- machines ------------------------------------------------------------------------
     def machine(self, machine: Mapping[str, Any]) -> tuple[list[list[str]], Node]:
@@ -130,10 +144,10 @@ class _Importer:
                 if sub_blocks:
                     blocks += [definitions, *sub_blocks]
                     definitions = []
-                definitions += statement(f"{self.vars[state_name]} = ", call)
+                definitions += self.statement(f"{self.vars[state_name]} = ", call)
                 wiring += self.wiring(state_name, states[state_name])
         chains = [self.chain(segment, tail) for segment, tail in segments]
-        wiring += [line for chain in chains[1:] if chain for line in statement("", chain)]
+        wiring += [line for chain in chains[1:] if chain for line in self.statement("", chain)]
         blocks += [definitions, wiring]
         start = chains[0] or Atom(self.vars[start_at])
         return [b for b in blocks if b], start
@@ -145,7 +159,7 @@ class _Importer:
         atoms = tuple(Atom(n) for n in names)
         if len(names) <= _MAX_ARROWS:
             return Infix(">>", atoms)
-        return Call(f"{self.imports.use('Chain')}.sequence", atoms)
+        return Call(f"{'Chain'}.sequence", atoms)
 
     def sub_machine(self, machine: Any, ctx: StateContext) -> tuple[list[list[str]], Node]:
         if not isinstance(machine, Mapping) or set(machine) - _SUB:
@@ -156,12 +170,11 @@ class _Importer:
     # -- states --------------------------------------------------------------------------
     def context(self, name: str, state: Mapping[str, Any]) -> StateContext:
         language = state.get("QueryLanguage") or self.top_language
-        return StateContext(name, language == "JSONata", self.imports)
+        return StateContext(name, language == "JSONata")
 
     def state(self, name: str, state: Mapping[str, Any]) -> tuple[list[list[str]], Call]:
         ctx = self.context(name, state)
         kind = check_fields(state, ctx)
-        use = self.imports.use
         if kind == "Task":
             return [], task_call(state, ctx)
         if kind == "Parallel":
@@ -170,19 +183,20 @@ class _Importer:
             branches = state.get("Branches")
             if not isinstance(branches, list) or not branches:
                 raise ctx.unsupported(f"the Branches {branches!r}")
-            for branch in branches:
+            for index, branch in enumerate(branches, 1):
                 sub_blocks, start = self.sub_machine(branch, ctx)
-                blocks += sub_blocks
+                blocks += _labelled(sub_blocks, f"{self.vars[name]}: branch {index}")
                 starts.append(start)
             kwargs = [("branches", ListLit(tuple(starts))), *keywords(state, ctx)]
-            return blocks, Call(use("Parallel"), (Str(name),), tuple(kwargs))
+            return blocks, Call("Parallel", (Str(name),), tuple(kwargs))
         if kind == "Map":
             field = "Iterator" if "Iterator" in state else "ItemProcessor"
             if (field == "Iterator") == ("ItemProcessor" in state):
                 raise ctx.unsupported("a Map without exactly one of ItemProcessor, Iterator")
             blocks, start = self.sub_machine(state[field], ctx)
-            return blocks, Call(use("Map"), (Str(name),), tuple(map_keywords(state, ctx, start)))
-        return [], Call(use(kind), (Str(name),), tuple(keywords(state, ctx)))
+            blocks = _labelled(blocks, f"{self.vars[name]}: item processor")
+            return blocks, Call("Map", (Str(name),), tuple(map_keywords(state, ctx, start)))
+        return [], Call(kind, (Str(name),), tuple(keywords(state, ctx)))
 
     def wiring(self, name: str, state: Mapping[str, Any]) -> list[str]:
         """``pick.when(...).otherwise(...)`` and ``task.catch(...)`` statements."""
@@ -198,7 +212,7 @@ class _Importer:
         calls += [self.catcher(c, ctx) for c in catchers]
         if not calls:
             return []
-        return statement("", Methods(Atom(self.vars[name]), tuple(calls)))
+        return self.statement("", Methods(Atom(self.vars[name]), tuple(calls)))
 
     def target(self, name: Any, ctx: StateContext) -> str:
         if not isinstance(name, str) or name not in self.vars:
@@ -208,15 +222,15 @@ class _Importer:
     def rule(self, rule: Any, ctx: StateContext) -> Call:
         if not isinstance(rule, Mapping) or "Next" not in rule:
             raise ctx.unsupported(f"the Choice rule {rule!r}")
-        args = (condition(rule, self.imports, top=True), Atom(self.target(rule["Next"], ctx)))
+        args = (condition(rule, top=True), Atom(self.target(rule["Next"], ctx)))
         kwargs: list[tuple[str, Node]] = []
         if "Comment" in rule:
             kwargs.append(("comment", literal(rule["Comment"])))
         if "Assign" in rule:
-            kwargs.append(("assign", payload(rule["Assign"], self.imports,
+            kwargs.append(("assign", payload(rule["Assign"],
                                              jsonata=ctx.jsonata)))
         if "Output" in rule:
-            kwargs.append(("output", payload(rule["Output"], self.imports, jsonata=True)))
+            kwargs.append(("output", payload(rule["Output"], jsonata=True)))
         return Call("when", args, tuple(kwargs))
 
     def catcher(self, catcher: Any, ctx: StateContext) -> Call:
@@ -229,10 +243,17 @@ class _Importer:
                 continue
             value = catcher[key]
             node = literal(value) if key in ("ResultPath", "Comment") else payload(
-                value, self.imports, jsonata=ctx.jsonata or key == "Output")
+                value, jsonata=ctx.jsonata or key == "Output")
             kwargs.append((keyword_, node))
         args = (error_list(catcher["ErrorEquals"], ctx), Atom(self.target(catcher["Next"], ctx)))
         return Call("catch", args, tuple(kwargs))
+
+
+def _labelled(blocks: list[list[str]], label: str) -> list[list[str]]:
+    """Head a sub-machine's statements with a comment saying whose they are."""
+    if not blocks:
+        return blocks
+    return [[f"# {label}", *blocks[0]], *blocks[1:]]
 
 
 def _transitions(state: Mapping[str, Any]) -> list[Any]:
@@ -289,11 +310,10 @@ def _segments(states: Mapping[str, Any], start_at: str) -> list[tuple[list[str],
     return out
 
 
-def _import_lines(body: str) -> list[str]:
-    """``from sfs3dsl import ...`` for the names ``body`` really uses (nothing speculative)."""
+def _import_lines(used: set[str]) -> list[str]:
+    """``from sfs3dsl import ...`` for the names the statements use."""
     import sfs3dsl
 
-    used = {node.id for node in ast.walk(ast.parse(body)) if isinstance(node, ast.Name)}
     public = sorted(used & set(sfs3dsl.__all__), key=_import_key)
     lines = _from_import("sfs3dsl", public)
     for module in sorted({PRIVATE[n] for n in used if n in PRIVATE}):

@@ -103,6 +103,8 @@ Node: TypeAlias = Atom | Str | Call | DictLit | ListLit | Infix | Paren | Prefix
 
 def py_str(value: str) -> str:
     """A double-quoted Python literal, ASCII only (no ambiguous Unicode for ruff)."""
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'  # the common case, without the loop below
     quote = "'" if '"' in value and "'" not in value else '"'
     out = [quote]
     for ch in value:
@@ -232,6 +234,31 @@ def _noqa(line: str) -> str:
     return line
 
 
+def names_in(node: Node) -> set[str]:
+    """The module-level names a node refers to (``JsonPath``, ``States``, variables, ...)."""
+    out: set[str] = set()
+    todo: list[Node] = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, Atom):
+            out.add(item.text)
+        elif isinstance(item, Call):
+            out.add(item.func.split(".", 1)[0])
+            todo += item.args
+            todo += [value for _, value in item.kwargs]
+        elif isinstance(item, DictLit):
+            todo += [part for pair in item.items for part in pair]
+        elif isinstance(item, ListLit | Infix):
+            todo += item.items if isinstance(item, ListLit) else item.operands
+        elif isinstance(item, Paren | Attr):
+            todo.append(item.inner if isinstance(item, Paren) else item.obj)
+        elif isinstance(item, Prefix):
+            todo.append(item.operand)
+        elif isinstance(item, Methods):
+            todo += [item.obj, *item.calls]
+    return out
+
+
 # -- names -------------------------------------------------------------------------------
 _RESERVED: Final = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(
     dir(builtins)) | {"l", "self", "cls"}
@@ -243,6 +270,9 @@ _MAX_NAME: Final = 40
 class Namer:
     """Safe, unique Python identifiers derived from state names.
 
+    A name that is reserved (a keyword, a builtin, an imported name, the workflow's
+    variable) gets a ``_state`` suffix; a name an earlier state took gets a number.
+
     Example:
         >>> namer = Namer(reserved={"Task"})
         >>> namer.new("Step A"), namer.new("step-a"), namer.new("class")
@@ -250,21 +280,22 @@ class Namer:
     """
 
     def __init__(self, reserved: Iterable[str] = ()) -> None:
-        self._taken: set[str] = set(_RESERVED) | set(reserved)
+        self._reserved: set[str] = set(_RESERVED) | set(reserved)
+        self._taken: set[str] = set()
 
     def new(self, name: str, *, fallback: str = "state") -> str:
         base = identifier(name, fallback=fallback)
-        if base in self._taken:
-            base = f"{base}_{fallback}" if not base.endswith(fallback) else base
+        if base in self._reserved:
+            base = f"{base}_{fallback}"
         candidate, n = base, 1
-        while candidate in self._taken:
+        while candidate in self._taken or candidate in self._reserved:
             n += 1
             candidate = f"{base}_{n}"
         self._taken.add(candidate)
         return candidate
 
     def reserve(self, names: Sequence[str]) -> None:
-        self._taken.update(names)
+        self._reserved.update(names)
 
 
 def identifier(name: str, *, fallback: str = "state") -> str:
@@ -279,5 +310,5 @@ def identifier(name: str, *, fallback: str = "state") -> str:
 
 
 __all__ = ["Atom", "Attr", "Call", "DictLit", "Infix", "ListLit", "Methods", "Namer", "Node",
-           "Paren", "Prefix", "Str", "flat", "identifier", "literal", "py_str",
+           "Paren", "Prefix", "Str", "flat", "identifier", "literal", "names_in", "py_str",
            "render_statement"]

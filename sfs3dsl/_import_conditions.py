@@ -19,14 +19,14 @@ from sfs3dsl._import_code import (
     Attr,
     Call,
     Infix,
+    Methods,
     Node,
     Paren,
     Prefix,
     Str,
-    flat,
     literal,
 )
-from sfs3dsl._import_values import Imports, path_node
+from sfs3dsl._import_values import path_node
 from sfs3dsl._values import Jsonata
 
 _OPERATORS: Final = {"Equals": "==", "LessThan": "<", "GreaterThan": ">",
@@ -40,16 +40,16 @@ _TESTS: Final = {"IsNull": "is_null", "IsPresent": "is_present", "IsNumeric": "i
 RULE_KEYS: Final = frozenset({"Next", "Comment", "Assign", "Output"})
 
 
-def condition(rule: Mapping[str, Any], imports: Imports, *, top: bool = False) -> Node:
+def condition(rule: Mapping[str, Any], *, top: bool = False) -> Node:
     """The condition of a Choice rule (without Next, and Comment/Assign/Output at the top)."""
     body = {k: v for k, v in rule.items() if not (top and k in RULE_KEYS)}
-    node = _convert(body, imports)
+    node = _convert(body)
     if node is None:
-        return raw(body, imports)
+        return raw(body)
     return node
 
 
-def jsonata_condition(text: Any, imports: Imports) -> Node:
+def jsonata_condition(text: Any) -> Node:
     """A JSONata ``Condition`` string, when the model renders it back exactly."""
     if isinstance(text, str):
         try:
@@ -57,22 +57,22 @@ def jsonata_condition(text: Any, imports: Imports) -> Node:
                 return Str(text)
         except BuildError:
             pass
-    return raw({"Condition": text}, imports)
+    return raw({"Condition": text})
 
 
-def raw(rule: Mapping[str, Any], imports: Imports) -> Node:
-    return Call(imports.use("RawCondition"), (literal(dict(rule)),))
+def raw(rule: Mapping[str, Any]) -> Node:
+    return Call("RawCondition", (literal(dict(rule)),))
 
 
-def _convert(rule: dict[str, Any], imports: Imports) -> Node | None:
+def _convert(rule: dict[str, Any]) -> Node | None:
     if len(rule) == 1:
         ((key, value),) = rule.items()
         if key in ("And", "Or"):
-            return _group(key, value, imports)
+            return _group(key, value)
         if key == "Not" and isinstance(value, Mapping):
-            return _negate(condition(value, imports))
+            return _negate(condition(value))
         if key == "Condition":
-            return jsonata_condition(value, imports)
+            return jsonata_condition(value)
         return None
     if len(rule) != 2 or not isinstance(rule.get("Variable"), str):
         return None
@@ -80,16 +80,16 @@ def _convert(rule: dict[str, Any], imports: Imports) -> Node | None:
     ((op, value),) = ((k, v) for k, v in rule.items() if k != "Variable")
     if op not in COMPARISONS or not variable.startswith("$"):
         return None
-    return _comparison(path_node(variable, imports), op, value, imports)
+    return _comparison(path_node(variable), op, value)
 
 
-def _comparison(subject: Node, op: str, value: Any, imports: Imports) -> Node | None:
+def _comparison(subject: Node, op: str, value: Any) -> Node | None:
     if op in _TESTS:
         if not isinstance(value, bool):
             return None
-        return Call(f"{_flat_attr(subject)}.{_TESTS[op]}", () if value else (Atom("False"),))
+        return Methods(subject, (Call(_TESTS[op], () if value else (Atom("False"),)),))
     if op == "StringMatches":
-        return Call(f"{_flat_attr(subject)}.matches", (Str(value),)) \
+        return Methods(subject, (Call("matches", (Str(value),)),)) \
             if isinstance(value, str) else None
     kind_name = next(k for k in _KINDS if op.startswith(k))
     rest = op[len(kind_name):]
@@ -97,7 +97,7 @@ def _comparison(subject: Node, op: str, value: Any, imports: Imports) -> Node | 
     if rest.endswith("Path"):
         if not isinstance(value, str) or not value.startswith("$"):
             return None
-        return Infix(_OPERATORS[rest[:-4]], (Attr(subject, kind), path_node(value, imports)))
+        return Infix(_OPERATORS[rest[:-4]], (Attr(subject, kind), path_node(value)))
     if not _fits(kind, value):
         return None
     left = Attr(subject, kind) if kind == "timestamp" else subject
@@ -115,19 +115,15 @@ def _fits(kind: str, value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _flat_attr(subject: Node) -> str:
-    return flat(subject)
-
-
-def _group(op: str, operands: Any, imports: Imports) -> Node | None:
+def _group(op: str, operands: Any) -> Node | None:
     if not isinstance(operands, list) or not operands \
             or not all(isinstance(o, Mapping) for o in operands):
         return None
-    nodes = [condition(o, imports) for o in operands]
+    nodes = [condition(o) for o in operands]
     # `a & b` flattens nested Ands (And[And[a, b], c] would come back as And[a, b, c]), so
     # nesting of the same operator, or a single operand, needs the function form.
     if len(operands) == 1 or any(op in o for o in operands):
-        return Call(imports.use(op), tuple(nodes))
+        return Call(op, tuple(nodes))
     symbol = "&" if op == "And" else "|"
     return Infix(symbol, tuple(_operand(n) for n in nodes))
 

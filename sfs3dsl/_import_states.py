@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from sfs3dsl._errors import BuildError
 from sfs3dsl._import_code import Atom, Attr, Call, ListLit, Node, Str, literal
-from sfs3dsl._import_values import Imports, dynamic, jsonata_node, payload, payload_items
+from sfs3dsl._import_values import dynamic, jsonata_node, payload, payload_items
 from sfs3dsl._order import STATE
 from sfs3dsl._retry import Errors
 
@@ -27,11 +27,10 @@ _ERROR_CONSTANTS: Final = {value: key for key, value in vars(Errors).items()
 
 @dataclass(frozen=True, slots=True)
 class StateContext:
-    """What converting one state needs: its name, query language and the imports."""
+    """What converting one state needs: its name and whether it is a JSONata state."""
 
     name: str
     jsonata: bool
-    imports: Imports
 
     def unsupported(self, what: str) -> BuildError:
         return BuildError(f"{what} cannot be expressed with the DSL", state=self.name,
@@ -43,18 +42,18 @@ def _lit(value: Any, ctx: StateContext) -> Node:
 
 
 def _payload(value: Any, ctx: StateContext) -> Node:
-    return payload(value, ctx.imports, jsonata=ctx.jsonata)
+    return payload(value, jsonata=ctx.jsonata)
 
 
 def _expr(value: Any, ctx: StateContext) -> Node:
     """A field that may hold a JSONata string (Seconds, TimeoutSeconds, Items, ...)."""
     if isinstance(value, str) and ctx.jsonata:
-        return jsonata_node(value, ctx.imports)
+        return jsonata_node(value)
     return literal(value)
 
 
 def _dynamic(value: Any, ctx: StateContext) -> Node:
-    node = dynamic(value, ctx.imports) if isinstance(value, str) else None
+    node = dynamic(value) if isinstance(value, str) else None
     if node is None:
         raise ctx.unsupported(f"the path value {value!r}")
     return node
@@ -159,7 +158,7 @@ def error_list(errors: Any, ctx: StateContext) -> Node:
     items: list[Node] = []
     for error in errors:
         constant = _ERROR_CONSTANTS.get(error) if isinstance(error, str) else None
-        items.append(Attr(Atom(ctx.imports.use("Errors")), constant) if constant
+        items.append(Attr(Atom("Errors"), constant) if constant
                      else literal(error))
     return ListLit(tuple(items))
 
@@ -181,7 +180,7 @@ def retriers(value: Any, ctx: StateContext) -> Node:
             raise ctx.unsupported(f"the retrier field(s) {', '.join(extra)}")
         kwargs = tuple((_RETRY_FIELDS[k], literal(retrier[k])) for k in _RETRY_FIELDS
                        if k in retrier)
-        calls.append(Call(ctx.imports.use("Retry"),
+        calls.append(Call("Retry",
                           (error_list(retrier["ErrorEquals"], ctx),), kwargs))
     return ListLit(tuple(calls))
 
@@ -199,7 +198,7 @@ def _snake_items(value: Any, names: Mapping[str, str],
     """``{"Bucket": ..., "Key.$": ...}`` as keywords ``bucket=``, ``key=JsonPath(...)``."""
     if not isinstance(value, Mapping):
         return None
-    items = payload_items(value, ctx.imports, jsonata=ctx.jsonata)
+    items = payload_items(value, jsonata=ctx.jsonata)
     if any(key not in names for key, _ in items):
         return None
     return [(names[key], node) for key, node in items]
@@ -209,7 +208,7 @@ def item_reader(value: Any, ctx: StateContext) -> Node:
     if not isinstance(value, Mapping) or not isinstance(value.get("Resource"), str) or \
             set(value) - {"Resource", "Parameters", "ReaderConfig", "Arguments"}:
         raise ctx.unsupported(f"the ItemReader {value!r}")
-    name = ctx.imports.use("ItemReader")
+    name = "ItemReader"
     resource, params, config = value["Resource"], value.get("Parameters"), \
         value.get("ReaderConfig")
     if "Arguments" not in value and params is not None:
@@ -247,7 +246,7 @@ def result_writer(value: Any, ctx: StateContext) -> Node:
         kwargs.append(("resource", literal(value.get("Resource"))))
     if "WriterConfig" in value:
         kwargs.append(("writer_config", literal(value["WriterConfig"])))
-    return Call(ctx.imports.use("ResultWriter"), (), tuple(kwargs))
+    return Call("ResultWriter", (), tuple(kwargs))
 
 
 _BATCHER: Final = {"MaxItemsPerBatch": "max_items_per_batch",
@@ -265,7 +264,7 @@ def item_batcher(value: Any, ctx: StateContext) -> Node:
         convert = _dynamic if key.endswith("Path") else \
             _payload if key == "BatchInput" else _expr
         kwargs.append((_BATCHER[key], convert(item, ctx)))
-    return Call(ctx.imports.use("ItemBatcher"), (), tuple(kwargs))
+    return Call("ItemBatcher", (), tuple(kwargs))
 
 
 def map_keywords(state: Mapping[str, Any], ctx: StateContext,

@@ -57,7 +57,7 @@ def task_call(state: Mapping[str, Any], ctx: StateContext) -> Call:
         return helper
     head: list[tuple[str, Node]] = [("resource", Str(state["Resource"]))]
     head += keywords({k: v for k, v in state.items() if k in ("Parameters", "Arguments")}, ctx)
-    return Call(ctx.imports.use("Task"), (Str(ctx.name),), tuple(head + options))
+    return Call("Task", (Str(ctx.name),), tuple(head + options))
 
 
 def _payload_of(state: Mapping[str, Any], ctx: StateContext) -> tuple[
@@ -69,7 +69,7 @@ def _payload_of(state: Mapping[str, Any], ctx: StateContext) -> tuple[
     body = state["Arguments" if arguments else "Parameters"]
     if not isinstance(body, Mapping):
         return None
-    items = payload_items(body, ctx.imports, jsonata=ctx.jsonata)
+    items = payload_items(body, jsonata=ctx.jsonata)
     # A helper writes Arguments for a JSONata state or when a value is a Jsonata expression.
     as_arguments = state.get("QueryLanguage") == "JSONata" or any(
         is_jsonata_call(node) for _, node in items)
@@ -106,7 +106,7 @@ def _helper_call(state: Mapping[str, Any], ctx: StateContext,
         kwargs.append((helper.keys[key], _function(node, ctx) if key == "FunctionName"
                        else node))
     kwargs += [(k, Atom(v)) for k, v in helper.suffixes[dot + suffix]]
-    return Call(ctx.imports.use(helper.function), (Str(ctx.name),), tuple(kwargs + options))
+    return Call(helper.function, (Str(ctx.name),), tuple(kwargs + options))
 
 
 def _payload_ok(state: Mapping[str, Any], given: dict[str, Node], arguments: bool) -> bool:
@@ -130,7 +130,7 @@ def _function(node: Node, ctx: StateContext) -> Node:
     name = "-".join(w.lower() for w in _WORD.findall(match.group(1)))
     if not name or function_ref(name) != node.value:
         return node
-    return Call(ctx.imports.use("function_ref"), (Str(name),))
+    return Call("function_ref", (Str(name),))
 
 
 def _aws_sdk(service: str, items: list[tuple[str, Node]], ctx: StateContext,
@@ -141,7 +141,7 @@ def _aws_sdk(service: str, items: list[tuple[str, Node]], ctx: StateContext,
     kwargs: list[tuple[str, Node]] = [("service", Str(parts[1])), ("action", Str(parts[2])),
                                       ("parameters", DictLit(tuple((Str(k), v)
                                                                    for k, v in items)))]
-    return Call(ctx.imports.use("aws_sdk"), (Str(ctx.name),), tuple(kwargs + options))
+    return Call("aws_sdk", (Str(ctx.name),), tuple(kwargs + options))
 
 
 __all__ = ["task_call"]

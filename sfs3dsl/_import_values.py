@@ -27,45 +27,34 @@ CONTEXT_NAMES: Final = {value.text: key for key, value in vars(Context).items()
 PRIVATE: Final = {"RawCondition": "sfs3dsl._conditions"}
 
 
-class Imports:
-    """The names the generated module uses, to write its import lines."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def use(self, name: str) -> str:
-        self.names.add(name)
-        return name
-
-
-def path_node(text: str, imports: Imports) -> Node:
+def path_node(text: str) -> Node:
     """``JsonPath("$.a")``, or ``Context.task_token`` for a named context path."""
     named = CONTEXT_NAMES.get(text)
     if named is not None:
-        return Attr(Atom(imports.use("Context")), named)
-    return Call(imports.use("JsonPath"), (Str(text),))
+        return Attr(Atom("Context"), named)
+    return Call("JsonPath", (Str(text),))
 
 
-def dynamic(text: str, imports: Imports) -> Node | None:
+def dynamic(text: str) -> Node | None:
     """The node for the value of a ``.$`` key, or None to keep the text as written."""
     if text.startswith("$"):
-        return path_node(text, imports)
+        return path_node(text)
     if looks_intrinsic(text):
-        return intrinsic(text, imports)
+        return intrinsic(text)
     return None
 
 
-def intrinsic(text: str, imports: Imports) -> Node | None:
+def intrinsic(text: str) -> Node | None:
     """``States.X(...)`` as DSL calls, when the model renders exactly ``text`` back."""
     try:
         call = parse_intrinsic(text)
-        node, value = _intrinsic_call(call, imports)
+        node, value = _intrinsic_call(call)
     except (IntrinsicSyntaxError, BuildError, TypeError, AttributeError):
         return None
     return node if str(value) == text else None
 
 
-def _intrinsic_call(call: IntrinsicCall, imports: Imports) -> tuple[Node, Intrinsic]:
+def _intrinsic_call(call: IntrinsicCall) -> tuple[Node, Intrinsic]:
     args = list(call.args)
     short = call.name.removeprefix("States.")
     if short == "JsonMerge" and len(args) == 3 and args[2] is False:
@@ -73,49 +62,49 @@ def _intrinsic_call(call: IntrinsicCall, imports: Imports) -> tuple[Node, Intrin
     nodes: list[Node] = []
     values: list[Any] = []
     for arg in args:
-        node, value = _intrinsic_arg(arg, imports)
+        node, value = _intrinsic_arg(arg)
         nodes.append(node)
         values.append(value)
     function = getattr(States, short)
     result = function(*values)
     if not isinstance(result, Intrinsic):
         raise TypeError(short)
-    return Call(f"{imports.use('States')}.{short}", tuple(nodes)), result
+    return Call(f"{'States'}.{short}", tuple(nodes)), result
 
 
-def _intrinsic_arg(arg: Any, imports: Imports) -> tuple[Node, Any]:
+def _intrinsic_arg(arg: Any) -> tuple[Node, Any]:
     if isinstance(arg, IntrinsicCall):
-        return _intrinsic_call(arg, imports)
+        return _intrinsic_call(arg)
     if isinstance(arg, Path):
-        return path_node(arg.text, imports), JsonPath(arg.text)
+        return path_node(arg.text), JsonPath(arg.text)
     return literal(arg), arg
 
 
-def jsonata_node(text: str, imports: Imports) -> Node:
+def jsonata_node(text: str) -> Node:
     """``Jsonata("expr")`` when it renders ``text`` exactly, else the string itself."""
     stripped = text.strip()
     if stripped.startswith("{%") and stripped.endswith("%}") and len(stripped) > 4:
         try:
             if str(Jsonata(text)) == text:
-                return Call(imports.use("Jsonata"), (Str(Jsonata(text).expr),))
+                return Call("Jsonata", (Str(Jsonata(text).expr),))
         except BuildError:
             pass
     return Str(text)
 
 
-def payload(value: Any, imports: Imports, *, jsonata: bool) -> Node:
+def payload(value: Any, *, jsonata: bool) -> Node:
     """A payload template (Parameters, ItemSelector, Assign, ...) as DSL values."""
     if isinstance(value, Mapping):
-        return DictLit(tuple((Str(k), v) for k, v in payload_items(value, imports,
+        return DictLit(tuple((Str(k), v) for k, v in payload_items(value,
                                                                     jsonata=jsonata)))
     if isinstance(value, list):
-        return ListLit(tuple(payload(v, imports, jsonata=jsonata) for v in value))
+        return ListLit(tuple(payload(v, jsonata=jsonata) for v in value))
     if isinstance(value, str) and jsonata:
-        return jsonata_node(value, imports)
+        return jsonata_node(value)
     return literal(value)
 
 
-def payload_items(value: Mapping[str, Any], imports: Imports, *,
+def payload_items(value: Mapping[str, Any], *,
                   jsonata: bool) -> list[tuple[str, Node]]:
     """The items of a payload object; ``"k.$": path`` becomes ``"k": JsonPath(path)``."""
     out: list[tuple[str, Node]] = []
@@ -124,11 +113,11 @@ def payload_items(value: Mapping[str, Any], imports: Imports, *,
         node = None
         if not jsonata and key.endswith(".$") and base and isinstance(item, str) \
                 and base not in value:
-            node = dynamic(item, imports)
+            node = dynamic(item)
         if node is not None:
             out.append((base, node))
         else:
-            out.append((key, payload(item, imports, jsonata=jsonata)))
+            out.append((key, payload(item, jsonata=jsonata)))
     return out
 
 
@@ -136,5 +125,5 @@ def is_jsonata_call(node: Node) -> bool:
     return isinstance(node, Call) and node.func == "Jsonata"
 
 
-__all__ = ["CONTEXT_NAMES", "PRIVATE", "Imports", "dynamic", "intrinsic", "is_jsonata_call",
+__all__ = ["CONTEXT_NAMES", "PRIVATE", "dynamic", "intrinsic", "is_jsonata_call",
            "jsonata_node", "path_node", "payload", "payload_items"]
