@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from sfs3dsl._asl import ERROR_NAMES
 from sfs3dsl._errors import BuildError
 from sfs3dsl._source import caller_location
 from sfs3dsl._values import UNSET, Jsonata, _Unset, render_path_field, render_payload
@@ -39,7 +38,11 @@ class Errors:
 
 
 def check_errors(errors: Sequence[str] | str, what: str, where: str) -> list[str]:
-    """Check an ErrorEquals list where it is written; return it as a list."""
+    """Check an ErrorEquals list where it is written; return it as a list.
+
+    A ``States.*`` name that is not predefined is allowed here: AWS accepts it (deployed
+    definitions use such names) and the validator warns about it with a suggestion.
+    """
     names = [errors] if isinstance(errors, str) else list(errors)
     if not names:
         raise BuildError(f"{what} has an empty ErrorEquals", where=where,
@@ -48,12 +51,6 @@ def check_errors(errors: Sequence[str] | str, what: str, where: str) -> list[str
         if not isinstance(name, str) or not name:
             raise BuildError(f"{what} names {name!r}, which is not an error name", where=where,
                              hint="error names are non-empty strings")
-        if name.startswith("States.") and name not in ERROR_NAMES:
-            close = [n for n in ERROR_NAMES if n.lower() == name.lower()]
-            hint = f"did you mean {close[0]!r}?" if close else \
-                "use one of the predefined States.* names (see sfs3dsl.Errors)"
-            raise BuildError(f"{what} names {name!r}, which is not a predefined error",
-                             where=where, hint=hint)
     if "States.ALL" in names and len(names) > 1:
         raise BuildError(f"{what} lists States.ALL with other errors", where=where,
                          hint="States.ALL must appear alone in its ErrorEquals")

@@ -26,22 +26,12 @@ from sfs3dsl._load import load_module_workflows
 
 ROOT = Path(__file__).resolve().parents[1]
 
-_UNKNOWN_STATES_ERROR = (
-    "model: sfs3dsl._retry.check_errors rejects an ErrorEquals name that starts with "
-    "'States.' but is not predefined ({}); AWS accepts it in the definition, so the "
-    "importer cannot write this Retry/Catch")
 _NOT_A_STATE = (
     "not representable: corpus defect, \"QueryLanguage\": \"JSONata\" sits inside States as if "
     "it were a state; the DSL builds only states, so it cannot write a non-state entry there")
 
 #: Definitions that do not round-trip, each with the reason (the model change it needs).
 XFAIL: dict[str, str] = {
-    **{f"real-world/{name}": _UNKNOWN_STATES_ERROR.format("States.TaskFailedId") for name in (
-        "chain-of-responsibility-cdk__python__statemachine__atm_dispenser_chained.asl.json",
-        "chain-of-responsibility-cdk__typscript__statemachine__atm_dispenser_chained.asl.json",
-        "chain-of-responsibility__statemachine__atm_dispenser_chained.asl.json")},
-    "real-world/quorum-with-parallel-pattern__statemachine__statemachine.asl.json":
-        _UNKNOWN_STATES_ERROR.format("States.QuorumMet"),
     "real-world/shared-fallback-state-jsonata__statemachine__statemachine.asl.json":
         _NOT_A_STATE,
 }
