@@ -138,3 +138,63 @@ def iter_sources(paths: Iterable[Path]) -> Iterator[Source]:
 
 __all__ = ["BuildError", "Source", "expand", "iter_sources", "load_asl",
            "load_module_workflows"]
+
+
+def _git_show(spec: str) -> tuple[str, Path]:
+    """Text of ``REV:path`` from git, and the path it names."""
+    import subprocess
+
+    rev, _, rel = spec.partition(":")
+    try:
+        done = subprocess.run(["git", "show", f"{rev}:{rel}"], capture_output=True,
+                              text=True, check=False)
+    except FileNotFoundError:
+        raise LoadError(f"{spec}: git is not installed") from None
+    if done.returncode != 0:
+        reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "unknown"
+        raise LoadError(f"{spec}: git cannot show it: {reason}")
+    return done.stdout, Path(rel)
+
+
+def _is_git_spec(spec: str) -> bool:
+    rev, sep, rel = spec.partition(":")
+    return bool(sep and rev and rel) and not Path(spec).exists() and "/" not in rev \
+        and len(rev) != 1  # "C:..." is a Windows drive, not a revision
+
+
+def load_definition(spec: str, *, workflow: str | None = None
+                    ) -> tuple[str, dict[str, Any], dict[str, str]]:
+    """One definition from a workflow module, an ASL JSON/YAML file or ``REV:path``.
+
+    Returns its name, its ASL document and its source map (empty for ASL files). A module
+    with several workflows needs ``workflow`` to pick one.
+    """
+    import tempfile
+
+    if _is_git_spec(spec):
+        text, rel = _git_show(spec)
+        with tempfile.TemporaryDirectory() as tmp:
+            # Keep the file's own name: a module may import its neighbours by name only
+            # when they sit beside it, so modules at a revision load as plain ASL or alone.
+            copy = Path(tmp) / rel.name
+            copy.write_text(text, encoding="utf-8")
+            name, asl, sources = load_definition(str(copy), workflow=workflow)
+            return name, asl, {k: v.replace(str(copy), spec) for k, v in sources.items()}
+    path = Path(spec)
+    if not path.is_file():
+        raise LoadError(f"{spec}: no such file (give a .py workflow module, an ASL .json/.yaml "
+                        "file, or REV:path)")
+    if path.suffix != ".py":
+        return path.name.split(".", 1)[0], load_asl(path), {}
+    found = load_module_workflows(path)
+    if workflow is not None:
+        chosen = [wf for wf in found if wf.name == workflow]
+        if not chosen:
+            names = ", ".join(wf.name for wf in found)
+            raise LoadError(f"{spec}: no workflow named {workflow!r} (it defines {names})")
+        found = chosen
+    elif len(found) > 1:
+        names = ", ".join(wf.name for wf in found)
+        raise LoadError(f"{spec}: defines several workflows ({names}); pick one with --workflow")
+    compiled = found[0].compile()
+    return found[0].name, compiled.asl, compiled.sources

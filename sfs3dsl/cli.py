@@ -170,6 +170,23 @@ def run_command(path: str, input_text: str | None, workflow: str | None,
     sys.exit(run(options, click.echo))
 
 
+@cli.command("import")
+@click.argument("path")
+@click.option("--name", help="The workflow's name (default: the file's name).")
+@click.option("--variable", help="The module-level variable (default: from the name).")
+def import_command(path: str, name: str | None, variable: str | None) -> None:
+    """Write an ASL JSON/YAML file (or REV:path) as an sfs3dsl Python module to stdout.
+
+    Example: sfs3dsl import definition.asl.json > workflows/name.py
+    """
+    from sfs3dsl._import import import_definition
+    from sfs3dsl._load import load_definition
+
+    stem, asl, _ = load_definition(path)
+    click.echo(import_definition(asl, name=name or stem.replace("_", "-"), variable=variable),
+               nl=False)
+
+
 def _load_problem(message: str) -> Any:
     from sfs3dsl._problems import Problem
 
