@@ -435,7 +435,7 @@ def dot_escape(text: str) -> str:
 
 def graph_to_dot(graph: Graph) -> str:
     """Print a :class:`Graph` as a Graphviz digraph, clusters as ``subgraph cluster_*``."""
-    lines = ["digraph workflow {", "    rankdir=TB", "    compound=true",
+    lines = ["digraph workflow {", "    rankdir=TB",
              '    node [fontname="Helvetica", fontsize=11]',
              '    edge [fontname="Helvetica", fontsize=9]']
     depth = 1

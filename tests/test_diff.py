@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus import real_world_definitions
 
 from sfs3dsl._diff import MISSING, Diff, StateRef, diff_definitions, transitions
 from sfs3dsl._diff_render import render_json, render_markdown, render_text
@@ -376,16 +375,13 @@ def test_render_markdown_of_no_change_still_draws_the_definition() -> None:
 
 # --- the real corpus ------------------------------------------------------------------------
 
-def real_world() -> list[Path]:
-    shared = Path(__file__).resolve().parents[2] / "shared"
-    return sorted((shared / "corpus" / "real-world").glob("*.json"))
+CORPUS = [name for name, _ in real_world_definitions()]
+_DEFINITIONS = dict(real_world_definitions())
 
 
-CORPUS = real_world()
-
-
-def _load(path: Path) -> Doc:
-    doc: Doc = json.loads(path.read_text(encoding="utf-8"))
+def _load(name: str) -> Doc:
+    """A private copy of one real-world definition (the corpus cache is shared)."""
+    doc: Doc = copy.deepcopy(_DEFINITIONS[name])
     return doc
 
 
@@ -393,8 +389,8 @@ def test_the_corpus_is_there() -> None:
     assert len(CORPUS) == 108
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=[p.name for p in CORPUS])
-def test_corpus_diff_with_itself_is_empty(path: Path) -> None:
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS)
+def test_corpus_diff_with_itself_is_empty(path: str) -> None:
     doc = _load(path)
     assert diff_definitions(doc, copy.deepcopy(doc)).is_empty
 
@@ -404,8 +400,8 @@ def _first_state(machine: Doc) -> str:
                 if isinstance(state, dict))
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=[p.name for p in CORPUS])
-def test_corpus_renaming_one_state_is_exactly_one_rename(path: Path) -> None:
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS)
+def test_corpus_renaming_one_state_is_exactly_one_rename(path: str) -> None:
     old = _load(path)
     new = copy.deepcopy(old)
     name = _first_state(new)
@@ -433,8 +429,8 @@ def _nested(doc: Doc) -> tuple[str, Doc] | None:
 NESTED = [p for p in CORPUS if _nested(_load(p))]
 
 
-@pytest.mark.parametrize("path", NESTED, ids=[p.name for p in NESTED])
-def test_corpus_renaming_a_nested_state_is_exactly_one_rename(path: Path) -> None:
+@pytest.mark.parametrize("path", NESTED, ids=NESTED)
+def test_corpus_renaming_a_nested_state_is_exactly_one_rename(path: str) -> None:
     old = _load(path)
     new = copy.deepcopy(old)
     found = _nested(new)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import json
 import os
 import re
 import shutil
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus import real_world_definitions
 
 from sfs3dsl._diff import diff_definitions
 from sfs3dsl._diff_render import diff_mermaid
@@ -55,16 +55,13 @@ def tricky() -> Doc:
     return doc
 
 
-def real_world() -> list[Path]:
-    shared = Path(__file__).resolve().parents[2] / "shared"
-    return sorted((shared / "corpus" / "real-world").glob("*.json"))
+CORPUS = [name for name, _ in real_world_definitions()]
+_DEFINITIONS = dict(real_world_definitions())
 
 
-CORPUS = real_world()
-
-
-def _load(path: Path) -> Doc:
-    doc: Doc = json.loads(path.read_text(encoding="utf-8"))
+def _load(name: str) -> Doc:
+    """A private copy of one real-world definition (the corpus cache is shared)."""
+    doc: Doc = copy.deepcopy(_DEFINITIONS[name])
     return doc
 
 
@@ -141,16 +138,16 @@ def _count_states(doc: Any) -> int:
     return total
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=[p.name for p in CORPUS])
-def test_corpus_mermaid_is_strictly_well_formed(path: Path) -> None:
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS)
+def test_corpus_mermaid_is_strictly_well_formed(path: str) -> None:
     doc = _load(path)
     labels = check_mermaid(to_mermaid(doc))
     states = [k for k in labels if k.startswith("s") and not labels[k].endswith("(missing)")]
     assert len(states) == _count_states(doc)
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=[p.name for p in CORPUS])
-def test_corpus_diff_chart_is_strictly_well_formed(path: Path) -> None:
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS)
+def test_corpus_diff_chart_is_strictly_well_formed(path: str) -> None:
     old = _load(path)
     new = copy.deepcopy(old)
     removed = next(iter(new["States"]))
@@ -295,8 +292,8 @@ def dot() -> str:
     return found
 
 
-@pytest.mark.parametrize("path", CORPUS, ids=[p.name for p in CORPUS])
-def test_corpus_dot_renders_with_graphviz(dot: str, path: Path) -> None:
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS)
+def test_corpus_dot_renders_with_graphviz(dot: str, path: str) -> None:
     result = subprocess.run([dot, "-Tsvg"], input=to_dot(_load(path)).encode(),
                             capture_output=True, check=False, timeout=60)
     assert result.returncode == 0, result.stderr.decode()
@@ -344,7 +341,7 @@ def test_mermaid_cli_renders_every_corpus_chart(tmp_path: Path) -> None:
     mmdc = folder / "node_modules" / ".bin" / "mmdc"
     if not mmdc.exists():
         pytest.fail(f"mermaid-cli is not installed at {mmdc}; SFS3DSL_MERMAID=1 {INSTALL_HINT}")
-    charts = [(p.name, to_mermaid(_load(p))) for p in CORPUS]
+    charts = [(name, to_mermaid(_load(name))) for name in CORPUS]
     charts.append(("tricky names", to_mermaid(tricky())))
     new = tricky()
     del new["States"]["o"]
