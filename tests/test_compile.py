@@ -19,6 +19,7 @@ from sfs3dsl import (
     Retry,
     Succeed,
     Task,
+    ValidationError,
     Wait,
     Workflow,
     compile_workflow,
@@ -243,3 +244,11 @@ def test_task_credentials_with_a_path() -> None:
     task = Task("t", resource=FN, credentials={"RoleArn": JsonPath("$.role")})
     assert states_of(task)["t"]["Credentials"] == {"RoleArn.$": "$.role"}
     assert '"RoleArn.$": "$.role"' in Workflow("w", task).to_json()
+
+
+@pytest.mark.xfail(strict=True, reason="BUG (validator): a Task Resource that is not an ARN "
+                   "('not-an-arn') compiles cleanly; asl-validator 4.0.0 rejects it "
+                   "(found by tests/test_property.py)")
+def test_task_resource_that_is_not_an_arn_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        Workflow("w", Task("t", resource="not-an-arn")).compile()
