@@ -86,9 +86,11 @@ def start_process_handler(event: Mapping[str, Any], context: Any = None) -> dict
     if isinstance(data, dict):
         return data
     try:
-        document = json.loads(data)
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return _problem(400, "the request body is not UTF-8 text")
+    try:
+        document = json.loads(text)
     except ValueError as exc:
         return _problem(400, f"the request body is not JSON: {exc}")
     if not isinstance(document, dict):

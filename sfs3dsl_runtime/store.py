@@ -161,22 +161,28 @@ class ProcessStore:
             raise S3DataCorruptError(f"transaction {txn}: s3://{self.location.bucket}/{key} "
                                      f"is not valid JSON ({exc})") from None
 
-    def _output_keys(self, txn: str) -> list[str]:
-        prefix = self.folder(txn) + OUTPUTS
+    def _list(self, prefix: str, delimiter: str | None = None) -> tuple[list[str], list[str]]:
+        """Keys (and, with a delimiter, sub-folders) under ``prefix``, every page."""
         keys: list[str] = []
+        folders: list[str] = []
         kwargs: dict[str, Any] = {"Bucket": self.location.bucket, "Prefix": prefix}
+        if delimiter is not None:
+            kwargs["Delimiter"] = delimiter
         while True:
             page = self.s3.list_objects_v2(**kwargs)
             keys.extend(str(item["Key"]) for item in page.get("Contents", ()))
+            folders.extend(str(item["Prefix"]) for item in page.get("CommonPrefixes", ()))
             if not page.get("IsTruncated"):
-                return keys
+                return keys, folders
             kwargs["ContinuationToken"] = page["NextContinuationToken"]
 
     def read(self, txn: str, *, iteration: str | None = None) -> Snapshot:
         """Read the document and the outputs a step may see.
 
         With ``iteration`` (a step inside a Map) the outputs of other iterations are left
-        out: they are not ordered with this one, so reading them would only add noise.
+        out: they are not ordered with this one. Such a step lists only the top level of
+        ``outputs/`` and reads its own iteration's object in each Map step's folder, so its
+        cost does not grow with the number of iterations.
         """
         document = self._get_json(self.document_key(txn), txn)
         if document is None:
@@ -187,17 +193,20 @@ class ProcessStore:
                                      f"{type(document).__name__}, not a JSON object")
         snapshot = Snapshot(txn, document)
         prefix = self.folder(txn) + OUTPUTS
-        for key in self._output_keys(txn):
+        if iteration is None:
+            keys, _ = self._list(prefix)
+        else:
+            keys, folders = self._list(prefix, "/")
+            keys += [f"{folder}{iteration}.json" for folder in folders]
+        for key in keys:
             rel = key[len(prefix):]
             if not rel.endswith(".json"):
                 continue
             parts = rel[: -len(".json")].split("/")
-            if len(parts) == 2 and iteration is not None and parts[1] != iteration:
-                continue
             if len(parts) not in (1, 2):
                 continue
             value = self._get_json(key, txn)
-            if value is None:  # listed but not readable yet: treat as not written
+            if value is None:  # listed but not readable (yet): treat as not written
                 continue
             if len(parts) == 1:
                 snapshot.outputs[parts[0]] = value
