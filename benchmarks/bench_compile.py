@@ -1,0 +1,249 @@
+"""Benchmarks of building and compiling workflows; exits 1 when a target is missed.
+
+Run from the project root::
+
+    .venv/bin/python benchmarks/bench_compile.py            # everything (~1-2 minutes)
+    .venv/bin/python benchmarks/bench_compile.py --quick    # fewer repetitions
+
+Targets (issue "The workflow DSL, the ASL compiler and validator"):
+
+a. a line of 1,000 Pass states, built and serialised: sfs3dsl at least 3x faster than the
+   Step Functions Data Science SDK's state classes (``stepfunctions-asl`` 2.3.0);
+b. 10,000 and 100,000 states complete, time growing linearly (10x the states, at most 12x the
+   time); the SDK is tried at the same sizes and what happened is printed;
+c. start-up against a bare interpreter (``python -c 'import json'``, median of >= 15 runs):
+   ``python -c 'import sfs3dsl'`` at most 1.5x, a whole ``sfs3dsl compile
+   workflows/process_a.py --out <tmp>`` process at most 4x. ``-X importtime`` explains it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+SDK_SCRIPT = """
+import sys, time
+from stepfunctions.steps import Graph, Pass
+n = int(sys.argv[1])
+if len(sys.argv) > 2:
+    sys.setrecursionlimit(int(sys.argv[2]))
+start = time.perf_counter()
+states = [Pass(f"s{i}") for i in range(n)]
+for a, b in zip(states, states[1:]):
+    a.next(b)
+try:
+    text = Graph(states[0]).to_json(pretty=True)
+except RecursionError:
+    print("RecursionError")
+else:
+    print(f"ok {time.perf_counter() - start:.6f} {len(text)}")
+"""
+
+
+@dataclass
+class Check:
+    name: str
+    passed: bool | None  # None: not measured
+    detail: str
+
+
+CHECKS: list[Check] = []
+
+
+def report(name: str, passed: bool | None, detail: str) -> None:
+    CHECKS.append(Check(name, passed, detail))
+    status = {True: "PASS", False: "FAIL", None: "NOT MEASURED"}[passed]
+    print(f"  [{status}] {name}: {detail}")
+
+
+def median_time(func: Callable[[], object], runs: int) -> float:
+    """Median wall time of ``func`` over ``runs`` calls (after one warm-up call)."""
+    func()
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# -- the two builders --------------------------------------------------------------------------
+
+def sfs3dsl_line(n: int, *, validate: bool = True) -> str:
+    """Build a line of ``n`` Pass states with sfs3dsl and serialise it (validator included)."""
+    from sfs3dsl import Chain, Pass, Workflow, compile_workflow
+
+    states = [Pass(f"s{i}") for i in range(n)]
+    workflow = Workflow("line", Chain.sequence(states[0], *states[1:]))
+    # raise_errors=False: above ~25,000 states AWS's 1 MB limit is (rightly) reported; the
+    # validator still runs over every state, which is what is timed.
+    compiled = compile_workflow(workflow, validate=validate, raise_errors=False)
+    errors = {p.code for p in compiled.problems if p.severity == "error"}
+    assert errors <= {"definition-too-large"}, errors
+    return compiled.to_json()
+
+
+def sdk_line(n: int) -> str:
+    """The SDK's cheapest honest equivalent: link with .next (its Chain is O(n^2)), then
+    Graph(first).to_json(pretty=True), its own serialisation."""
+    from stepfunctions.steps import Graph, Pass
+
+    states = [Pass(f"s{i}") for i in range(n)]
+    for a, b in itertools.pairwise(states):
+        a.next(b)
+    text: str = Graph(states[0]).to_json(pretty=True)
+    return text
+
+
+def sdk_in_subprocess(n: int, recursion_limit: int | None) -> str:
+    """Run the SDK in a child process: deep recursion may crash the interpreter."""
+    args = [PYTHON, "-c", SDK_SCRIPT, str(n)]
+    if recursion_limit is not None:
+        args.append(str(recursion_limit))
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    except subprocess.TimeoutExpired:
+        return "timed out after 300 s"
+    if done.returncode < 0:
+        return f"crashed (signal {-done.returncode})"
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["?"])[-1]
+        return f"exit {done.returncode}: {last}"
+    out = done.stdout.split()
+    return "RecursionError" if out[0] == "RecursionError" else f"ok in {float(out[1]):.3f} s"
+
+
+# -- (a) 1,000 states side by side ---------------------------------------------------------------
+
+def bench_side_by_side(runs: int) -> None:
+    print("\n(a) a line of 1,000 Pass states, built and serialised "
+          f"(median of {runs} runs)")
+    default_limit = sys.getrecursionlimit()
+    print(f"  SDK at the default recursion limit ({default_limit}): "
+          f"{sdk_in_subprocess(1000, None)}")
+    sys.setrecursionlimit(max(default_limit, 10_000))  # what the SDK needs for 1,000 states
+    try:
+        sdk = median_time(lambda: sdk_line(1000), runs)
+    finally:
+        sys.setrecursionlimit(default_limit)
+    ours = median_time(lambda: sfs3dsl_line(1000), runs)
+    ours_bare = median_time(lambda: sfs3dsl_line(1000, validate=False), runs)
+    print(f"  stepfunctions-asl 2.3.0 (recursion limit 10,000): {sdk * 1000:8.2f} ms")
+    print(f"  sfs3dsl, compile + validate + to_json:            {ours * 1000:8.2f} ms")
+    print(f"  sfs3dsl, compile without validation + to_json:    {ours_bare * 1000:8.2f} ms")
+    ratio = sdk / ours
+    report("1,000 states: sfs3dsl >= 3x faster than the SDK", ratio >= 3,
+           f"SDK / sfs3dsl = {ratio:.2f}x (without validation {sdk / ours_bare:.2f}x)")
+
+
+# -- (b) 10,000 and 100,000 states ----------------------------------------------------------------
+
+def bench_scaling(runs_small: int, runs_large: int) -> None:
+    print(f"\n(b) long lines with sfs3dsl (median of {runs_small} runs at 10,000, "
+          f"{runs_large} at 100,000; validator included)")
+    t10 = median_time(lambda: sfs3dsl_line(10_000), runs_small)
+    t100 = median_time(lambda: sfs3dsl_line(100_000), runs_large)
+    print(f"  10,000 states:  {t10:8.3f} s")
+    print(f"  100,000 states: {t100:8.3f} s")
+    growth = t100 / t10
+    report("10x the states at most 12x the time", growth <= 12, f"{growth:.2f}x")
+    for n in (10_000, 100_000):
+        print(f"  SDK with {n:,} states: default limit: {sdk_in_subprocess(n, None)}; "
+              f"limit {10 * n:,}: {sdk_in_subprocess(n, 10 * n)}")
+
+
+# -- (c) start-up --------------------------------------------------------------------------------
+
+def _process_time(args: list[str], runs: int, cwd: Path) -> float:
+    times = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - start
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} exited {done.returncode}: "
+                               f"{done.stderr.strip()[-500:]}")
+        times.append(elapsed)
+    return statistics.median(times[1:])  # the first run warms the file cache
+
+
+def _sfs3dsl_command() -> list[str]:
+    script = Path(PYTHON).parent / "sfs3dsl"
+    return [str(script)] if script.is_file() else [PYTHON, "-m", "sfs3dsl"]
+
+
+def bench_startup(runs: int) -> None:
+    print(f"\n(c) start-up against a bare interpreter (median of {runs} runs each)")
+    floor = _process_time([PYTHON, "-c", "import json"], runs, ROOT)
+    print(f"  python -c 'import json':    {floor * 1000:7.1f} ms (the floor)")
+    imported = _process_time([PYTHON, "-c", "import sfs3dsl"], runs, ROOT)
+    print(f"  python -c 'import sfs3dsl': {imported * 1000:7.1f} ms")
+    report("import sfs3dsl at most 1.5x the floor", imported / floor <= 1.5,
+           f"{imported / floor:.2f}x")
+    workflow = ROOT / "workflows" / "process_a.py"
+    command = _sfs3dsl_command()
+    if not workflow.is_file():
+        report("sfs3dsl compile at most 4x the floor", None, f"{workflow} does not exist")
+    else:
+        with tempfile.TemporaryDirectory() as out:
+            args = [*command, "compile", "workflows/process_a.py", "--out", out]
+            try:
+                whole = _process_time(args, runs, ROOT)
+            except (RuntimeError, OSError) as err:
+                report("sfs3dsl compile at most 4x the floor", None, str(err))
+            else:
+                shown = " ".join([Path(command[0]).name, *args[len(command):-2]])
+                print(f"  {shown} --out <tmp>: {whole * 1000:7.1f} ms")
+                report("sfs3dsl compile at most 4x the floor", whole / floor <= 4,
+                       f"{whole / floor:.2f}x")
+    print_importtime()
+
+
+def print_importtime() -> None:
+    """Top 5 modules by self time in ``python -X importtime -c 'import sfs3dsl'``."""
+    done = subprocess.run([PYTHON, "-X", "importtime", "-c", "import sfs3dsl"], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    rows: list[tuple[int, int, str]] = []
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        self_us, cumulative_us, name = line[len("import time:"):].split("|", 2)
+        rows.append((int(self_us), int(cumulative_us), name.strip()))
+    total = sum(r[0] for r in rows)
+    print(f"  -X importtime: {len(rows)} modules, {total / 1000:.1f} ms self time in all; "
+          "top 5 by self time:")
+    for own, cumulative, module in sorted(rows, reverse=True)[:5]:
+        print(f"    {own / 1000:6.2f} ms self {cumulative / 1000:7.2f} ms cumulative  {module}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args(argv)
+    runs = 5 if args.quick else 15
+    print(f"Python {sys.version.split()[0]} at {PYTHON}")
+    bench_side_by_side(runs)
+    bench_scaling(3 if args.quick else 5, 1 if args.quick else 3)
+    bench_startup(max(runs, 15))
+    failed = [c for c in CHECKS if c.passed is not True]
+    print("\nsummary:", "all targets met" if not failed else
+          "; ".join(f"{c.name}: {'not measured' if c.passed is None else 'missed'}"
+                    for c in failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
