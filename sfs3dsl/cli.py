@@ -170,6 +170,76 @@ def run_command(path: str, input_text: str | None, workflow: str | None,
     sys.exit(run(options, click.echo))
 
 
+@cli.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("--since", "since", metavar="REV",
+              help="Compare every workflow under generated/ with revision REV.")
+@click.option("--generated", "generated_dir", default="generated", show_default=True,
+              type=click.Path(file_okay=False), help="The folder --since compares.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True)
+@click.option("--color/--no-color", default=None,
+              help="Colour the text format (default: when writing to a terminal).")
+def diff_command(old: str | None, new: str | None, since: str | None, generated_dir: str,
+                 fmt: str, color: bool | None) -> None:
+    """Semantic diff of two workflows: OLD and NEW are .py modules, ASL files or REV:path.
+
+    Exit code 0 when equal, 1 when different, 2 on error.
+    """
+    from sfs3dsl._diff import diff_definitions
+    from sfs3dsl._diff_render import render_json, render_markdown, render_text
+    from sfs3dsl._load import load_definition
+    from sfs3dsl._review import diff_since
+
+    if since is not None:
+        if old is not None or new is not None:
+            raise click.UsageError("give either OLD and NEW, or --since REV")
+        results = diff_since(since, Path(generated_dir))
+    else:
+        if old is None or new is None:
+            raise click.UsageError("give OLD and NEW (or --since REV)")
+        name, before, _ = load_definition(old)
+        _, after, _ = load_definition(new)
+        results = [(name, diff_definitions(before, after), after)]
+    paint = sys.stdout.isatty() if color is None else color
+    if fmt == "json":
+        click.echo(json.dumps({n: render_json(d) for n, d, _ in results}, indent=2))
+    else:
+        for name, diff, after in results:
+            if diff.is_empty:
+                continue
+            if fmt == "markdown":
+                click.echo(f"### {name}\n\n{render_markdown(diff, after)}")
+            else:
+                click.echo(f"== {name}\n{render_text(diff, color=paint)}")
+    if any(not d.is_empty for _, d, _ in results):
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command("graph")
+@click.argument("path")
+@click.option("--workflow", help="The workflow to draw when the module defines several.")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg", "png"]),
+              default="mermaid", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to this file instead of stdout.")
+def graph_command(path: str, workflow: str | None, fmt: str, output: str | None) -> None:
+    """Draw a workflow (.py module, ASL file or REV:path) as Mermaid, DOT, SVG or PNG."""
+    from sfs3dsl._graph import render_image, to_dot, to_mermaid
+    from sfs3dsl._load import load_definition
+
+    _, asl, _ = load_definition(path, workflow=workflow)
+    data = to_mermaid(asl).encode() if fmt == "mermaid" else \
+        to_dot(asl).encode() if fmt == "dot" else render_image(asl, fmt)  # type: ignore[arg-type]
+    if output is not None:
+        Path(output).write_bytes(data)
+    elif fmt in ("svg", "png") and sys.stdout.isatty():
+        raise click.UsageError(f"{fmt} is binary: write it to a file with --output FILE")
+    else:
+        click.get_binary_stream("stdout").write(data)
+
+
 @cli.command("import")
 @click.argument("path")
 @click.option("--name", help="The workflow's name (default: the file's name).")
