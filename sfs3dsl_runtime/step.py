@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from sfs3dsl_runtime.errors import (
@@ -40,7 +39,6 @@ REFERENCE_KEY = "processData"
 ITERATION_KEY = "iteration"
 
 
-@dataclass(frozen=True)
 class Requirement:
     """An output that must be recorded before a step may run.
 
@@ -49,8 +47,14 @@ class Requirement:
     before this step: at least one iteration's output).
     """
 
-    step: str
-    scope: Scope = "process"
+    __slots__ = ("scope", "step")
+
+    def __init__(self, step: str, scope: Scope = "process") -> None:
+        self.step = step
+        self.scope = scope
+
+    def __repr__(self) -> str:
+        return f"Requirement({self.step!r}, {self.scope!r})"
 
     def holds(self, snapshot: Snapshot, iteration: str | None) -> bool:
         if self.scope == "process":
@@ -68,15 +72,18 @@ class Requirement:
         return f"{output_field(self.step)} of the Map iterations"
 
 
-@dataclass(frozen=True)
 class StepSpec:
     """Everything the generator knows about one step, baked into its handler."""
 
-    workflow: str
-    step: str
-    requires: tuple[Requirement, ...] = ()
-    in_map: bool = False
-    not_ready_error: str = NOT_READY
+    __slots__ = ("in_map", "not_ready_error", "requires", "step", "workflow")
+
+    def __init__(self, workflow: str, step: str, requires: tuple[Requirement, ...] = (),
+                 in_map: bool = False, not_ready_error: str = NOT_READY) -> None:
+        self.workflow = workflow
+        self.step = step
+        self.requires = tuple(requires)
+        self.in_map = in_map
+        self.not_ready_error = not_ready_error
 
 
 def parse_reference(event: Any, spec: StepSpec) -> tuple[str, str | None]:

@@ -19,7 +19,6 @@ import os
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
@@ -47,13 +46,20 @@ def dump(value: Any) -> bytes:
                       allow_nan=False).encode("utf-8")
 
 
-@dataclass(frozen=True)
 class Location:
     """The bucket, prefix and optional KMS key of one workflow's process data."""
 
-    bucket: str
-    prefix: str = ""
-    kms_key_id: str | None = None
+    __slots__ = ("bucket", "kms_key_id", "prefix")
+
+    # plain classes, not dataclasses: building a dataclass costs milliseconds at import,
+    # and a handler's cold start is the budget here
+    def __init__(self, bucket: str, prefix: str = "", kms_key_id: str | None = None) -> None:
+        self.bucket = bucket
+        self.prefix = prefix
+        self.kms_key_id = kms_key_id
+
+    def __repr__(self) -> str:
+        return f"Location({self.bucket!r}, {self.prefix!r}, {self.kms_key_id!r})"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *,
@@ -68,14 +74,17 @@ class Location:
         return cls(bucket, env.get(f"{stem}_PREFIX", ""), env.get(f"{stem}_KMS_KEY_ID") or None)
 
 
-@dataclass
 class Snapshot:
-    """What one read of a process returned."""
+    """What one read of a process returned: the document, the outputs of steps outside any
+    Map (``outputs``) and of steps in a Map (``iterations``: step -> iteration -> result)."""
 
-    transaction_id: str
-    document: dict[str, Any]
-    outputs: dict[str, Any] = field(default_factory=dict)
-    iterations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    __slots__ = ("document", "iterations", "outputs", "transaction_id")
+
+    def __init__(self, transaction_id: str, document: dict[str, Any]) -> None:
+        self.transaction_id = transaction_id
+        self.document = document
+        self.outputs: dict[str, Any] = {}
+        self.iterations: dict[str, dict[str, Any]] = {}
 
     def view(self) -> dict[str, Any]:
         """The document with every output laid over it (what a user function receives)."""

@@ -122,7 +122,8 @@ def plan_sidecar(workflow: Workflow, compiled: Compiled, root: Path) -> SideCarP
                              "after it expect the reference {\"processData\": ...}",
                              state=name, where=compiled.sources.get(path),
                              hint="give it result_path=None: the outputs are in S3 anyway")
-    ordered = {p: paths[p] for p in sorted(paths, key=list(compiled.sources).index)}
+    position = {path: i for i, path in enumerate(compiled.sources)}
+    ordered = {p: paths[p] for p in sorted(paths, key=position.__getitem__)}
     needs = derive_requirements(compiled.asl, ordered)
     steps = []
     for path, name in ordered.items():

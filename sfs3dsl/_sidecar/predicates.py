@@ -195,11 +195,13 @@ def derive_requirements(asl: Mapping[str, Any], steps: Mapping[str, str]
     out: dict[str, tuple[Need, ...]] = {}
     for path in order:
         needs: list[Need] = []
-        have = absolute.get(path, 0)
-        for producer in order:
-            if have & bit[producer] and producer != path:
-                needs.append(Need(steps[producer], _scope(map_of.get(producer),
-                                                          map_of.get(path))))
+        have = absolute.get(path, 0) & ~bit[path]
+        while have:  # visit the set bits only, lowest (earliest producer) first
+            low = have & -have
+            producer = order[low.bit_length() - 1]
+            have ^= low
+            needs.append(Need(steps[producer], _scope(map_of.get(producer),
+                                                      map_of.get(path))))
         out[path] = tuple(needs)
     return out
 
