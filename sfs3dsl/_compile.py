@@ -44,7 +44,7 @@ class Compiled:
         return [p for p in self.problems if p.severity == "warning"]
 
     def to_json(self) -> str:
-        return dumps(self.asl)
+        return dumps(self.asl, ordered=True)
 
 
 class _Scope:

@@ -7,7 +7,7 @@ Every writer of ASL (the compiler, ``import``'s round trip, the CLI) passes its 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
 TOP: Final = ("Comment", "QueryLanguage", "StartAt", "States", "TimeoutSeconds", "Version")
@@ -35,12 +35,17 @@ CATCHER: Final = ("ErrorEquals", "ResultPath", "Output", "Assign", "Next", "Comm
 PROCESSOR: Final = ("Comment", "ProcessorConfig", "QueryLanguage", "StartAt", "States")
 
 
-def _ordered(obj: Mapping[str, Any], order: Iterable[str]) -> dict[str, Any]:
-    out = {k: obj[k] for k in order if k in obj}
-    for k, v in obj.items():
-        if k not in out:
-            out[k] = v
-    return out
+_INDEXES: dict[int, dict[str, int]] = {}
+
+
+def _ordered(obj: Mapping[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    # Sorting the few keys a dict has by their place in `order` is much cheaper than
+    # scanning the whole order for every dict; unknown keys keep their order, last.
+    index = _INDEXES.get(id(order))
+    if index is None:
+        index = _INDEXES[id(order)] = {k: i for i, k in enumerate(order)}
+    last = len(index)
+    return {k: obj[k] for k in sorted(obj, key=lambda k: index.get(k, last))}
 
 
 def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,7 +76,7 @@ def _state(state: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _machine(machine: Mapping[str, Any], order: Iterable[str]) -> dict[str, Any]:
+def _machine(machine: Mapping[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     out = _ordered(machine, order)
     states = out.get("States")
     if isinstance(states, Mapping):
@@ -89,6 +94,12 @@ def canonical(definition: Mapping[str, Any]) -> dict[str, Any]:
     return _machine(definition, TOP)
 
 
-def dumps(definition: Mapping[str, Any]) -> str:
-    """Serialise an ASL document deterministically: canonical order, indent 2, newline."""
-    return json.dumps(canonical(definition), indent=2, ensure_ascii=False) + "\n"
+def dumps(definition: Mapping[str, Any], *, ordered: bool = False) -> str:
+    """Serialise an ASL document deterministically: canonical order, indent 2, newline.
+
+    Args:
+        definition: the ASL document.
+        ordered: the document is already in canonical order (skip reordering).
+    """
+    doc = definition if ordered else canonical(definition)
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

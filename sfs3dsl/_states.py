@@ -174,7 +174,7 @@ def _check_name(name: object, where: str) -> None:
         raise BuildError(f"the name is {len(name)} characters long; AWS allows "
                          f"{MAX_NAME_LENGTH}", state=name[:40] + "...", where=where,
                          hint="shorten the name")
-    bad = sorted({c for c in name if c in _FORBIDDEN_NAME_CHARS})
+    bad = [] if name.isprintable() else sorted({c for c in name if c in _FORBIDDEN_NAME_CHARS})
     if bad:
         raise BuildError(f"the name contains control characters {bad!r}", state=name,
                          where=where, hint="use printable characters only")

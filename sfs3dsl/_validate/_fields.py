@@ -109,8 +109,9 @@ def _jsonpath_equivalent(key: str) -> str:
 
 def _exclusive(state: State) -> None:
     allowed = BY_TYPE[state.type]
+    body = state.body
     for first, second in EXCLUSIVE_PAIRS:
-        if {first, second} <= state.body.keys() and {first, second} <= allowed:
+        if first in body and second in body and first in allowed and second in allowed:
             state.problem("mutually-exclusive", second,
                           f"a {state.type} state may have only one of "
                           f'["{first}", "{second}"]', f'remove "{first}" or "{second}"')

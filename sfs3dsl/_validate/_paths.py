@@ -66,12 +66,12 @@ def check_path_fields(state: State) -> None:
     """Check every ``*Path`` field of a JSONPath state (JSONata states forbid them)."""
     if state.jsonata:
         return
-    for name, (nullable, reference, intrinsic, input_root) in PATH_FIELDS.items():
-        if name in state.body:
-            why = path_error(state.body[name], nullable=nullable, reference=reference,
-                             intrinsic=intrinsic, input_root=input_root)
-            if why:
-                state.problem("bad-path", name, f'field "{name}" {why}', _path_hint(name))
+    for name in [k for k in state.body if k in PATH_FIELDS]:  # a state has few fields
+        nullable, reference, intrinsic, input_root = PATH_FIELDS[name]
+        why = path_error(state.body[name], nullable=nullable, reference=reference,
+                         intrinsic=intrinsic, input_root=input_root)
+        if why:
+            state.problem("bad-path", name, f'field "{name}" {why}', _path_hint(name))
     catches = state.body.get("Catch")
     for i, catcher in enumerate(catches if isinstance(catches, list) else []):
         if isinstance(catcher, Mapping) and "ResultPath" in catcher:
@@ -107,9 +107,8 @@ def check_templates(state: State) -> None:
 
 def _templates(state: State) -> Iterator[tuple[str, Any]]:
     body = state.body
-    for field in TEMPLATE_FIELDS:
-        if field in body:
-            yield field, body[field]
+    for field in [k for k in body if k in TEMPLATE_FIELDS]:  # a state has few fields
+        yield field, body[field]
     for outer, inner in NESTED_TEMPLATES:
         holder = body.get(outer)
         if isinstance(holder, Mapping) and inner in holder:
