@@ -18,6 +18,7 @@ fi
     -e ".${extras}"
 if [ "${1:-}" = "--test" ]; then
     bash scripts/install-oracles.sh
+    bash scripts/install-serverless.sh
     if [ -f scripts/install-graph-tools.sh ]; then
         bash scripts/install-graph-tools.sh
     fi

@@ -1,11 +1,14 @@
-"""boto3 clients, made once per process (as Lambda advises) and replaceable in tests."""
+"""boto3 clients, made once per process (as Lambda advises) and replaceable in tests.
+
+boto3 is imported on first use, not here: a workflow module imports its step functions,
+and compiling a workflow must not pay boto3's start-up. Generated handlers import boto3
+at module level themselves, so Lambda still pays it once, in the init phase.
+"""
 
 from __future__ import annotations
 
 import threading
 from typing import Any
-
-import boto3  # type: ignore[import-untyped,unused-ignore]
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
@@ -19,6 +22,8 @@ def client(service: str) -> Any:
         return found
     with _lock:
         if service not in _cache:
+            import boto3  # type: ignore[import-untyped,unused-ignore]
+
             _cache[service] = boto3.client(service)
         return _cache[service]
 
