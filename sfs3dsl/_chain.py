@@ -35,17 +35,23 @@ class Chainable:
         ends = self.end_states
         target = as_chainable(other, "next", start.where)
         if not ends:
+            closer = self.closed_by
             raise BuildError("there is no open end to continue from "
                              "(the chain ends in Succeed, Fail or a Choice)",
-                             state=start.name, where=start.where,
+                             state=closer.label, where=closer.where,
                              hint="continue a Choice with .afterwards().next(...); "
                                   "nothing can follow Succeed or Fail")
         for end in ends:
             end.continue_to(target.start_state)
-        return Chain(start, target.end_states)
+        return Chain(start, target.end_states, closed_by=target.closed_by)
 
     def __rshift__(self, other: Chainable) -> Chain:
         return self.next(other)
+
+    @property
+    def closed_by(self) -> State:
+        """The state that closes this chain when it has no open end (Succeed, Fail, Choice)."""
+        return self.start_state
 
 
 class Chain(Chainable):
@@ -57,11 +63,17 @@ class Chain(Chainable):
         ('a', ())
     """
 
-    __slots__ = ("_end_states", "_start_state")
+    __slots__ = ("_closed_by", "_end_states", "_start_state")
 
-    def __init__(self, start: State, ends: Sequence[State]) -> None:
+    def __init__(self, start: State, ends: Sequence[State], *,
+                 closed_by: State | None = None) -> None:
         self._start_state = start
         self._end_states = tuple(ends)
+        self._closed_by = closed_by
+
+    @property
+    def closed_by(self) -> State:
+        return self._closed_by if self._closed_by is not None else self._start_state
 
     @property
     def start_state(self) -> State:
@@ -74,7 +86,7 @@ class Chain(Chainable):
     @staticmethod
     def sequence(first: Chainable, *rest: Chainable) -> Chain:
         """Link ``first`` to each of ``rest`` in turn: ``Chain.sequence(a, b, c)``."""
-        chain = Chain(first.start_state, first.end_states)
+        chain = Chain(first.start_state, first.end_states, closed_by=first.closed_by)
         for item in rest:
             chain = chain.next(item)
         return chain

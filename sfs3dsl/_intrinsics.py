@@ -45,6 +45,12 @@ class Intrinsic:
     def __repr__(self) -> str:
         return f"Intrinsic({self.text!r})"
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Intrinsic) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
 
 def _quote(text: str, *, keep_braces: bool = False) -> str:
     out = text.replace("\\", "\\\\").replace("'", "\\'")

@@ -38,7 +38,7 @@ _PATH_FIELDS = frozenset({
     "MaxConcurrencyPath", "ToleratedFailurePercentagePath", "ToleratedFailureCountPath",
 })
 _TEMPLATE_FIELDS = frozenset({"Parameters", "ResultSelector", "ItemSelector", "Arguments",
-                              "Output", "Assign"})
+                              "Output", "Assign", "Credentials"})
 _FORBIDDEN_NAME_CHARS = frozenset("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r"
                                   "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a"
                                   "\x1b\x1c\x1d\x1e\x1f\x7f")
@@ -136,7 +136,13 @@ class State(Chainable):
         if self.query_language is not None:
             out["QueryLanguage"] = self.query_language
         for key, value in self.fields.items():
-            out[key] = _render_field(key, value, jsonata=jsonata)
+            try:
+                out[key] = _render_field(key, value, jsonata=jsonata)
+            except BuildError as exc:  # a payload mistake: say which state, and where
+                if exc.where is not None:
+                    raise
+                raise BuildError(exc.message, state=self.label, where=self.where,
+                                 hint=exc.hint) from None
         self.render_extra(out, ctx, jsonata)
         if not self.terminal and self.type != "Choice":
             if self.next_state is None:
@@ -162,8 +168,24 @@ def _render_field(key: str, value: Any, *, jsonata: bool) -> Any:
             return str(value)
         return render_payload(value, jsonata=jsonata, field=key)
     if key == "Result":
-        return render_payload(value, jsonata=True, field=key)  # static: no paths allowed
+        return _static(value)
     return render_expr(value)
+
+
+def _static(value: Any) -> Any:
+    """A Pass ``Result``: fixed JSON, so a run-time value in it is a mistake."""
+    stack: list[tuple[str, Any]] = [("Result", value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, JsonPath | Intrinsic | Jsonata):
+            raise BuildError(f"{where} holds the run-time value {item}, but Result is fixed "
+                             "JSON", hint="use parameters= (JSONPath) or output= (JSONata) to "
+                             "compute values from the input")
+        if isinstance(item, Mapping):
+            stack.extend((f"{where}.{k}", v) for k, v in item.items())
+        elif isinstance(item, list | tuple):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(item))
+    return render_payload(value, jsonata=False, field="Result")
 
 
 def _check_name(name: object, where: str) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sfs3dsl._asl import TASK_TOKEN_JSONATA, TASK_TOKEN_PATH
 from sfs3dsl._chain import as_chainable
+from sfs3dsl._intrinsics import Intrinsic
 from sfs3dsl._retry import Catch, Retry
 from sfs3dsl._states import QueryLanguage, State, split_dynamic
 from sfs3dsl._values import UNSET, Jsonata, JsonPath, _Unset
@@ -89,8 +90,10 @@ def _carries_token(value: Any) -> bool:
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, JsonPath):
-            if item.text == TASK_TOKEN_PATH:
+        if isinstance(item, JsonPath | Intrinsic):
+            # An intrinsic passes the token on when the token path is one of its arguments.
+            if item.text == TASK_TOKEN_PATH or (isinstance(item, Intrinsic)
+                                                and TASK_TOKEN_PATH in item.text):
                 return True
         elif isinstance(item, Jsonata):
             if TASK_TOKEN_JSONATA in item.expr:

@@ -237,18 +237,12 @@ def test_a_line_of_100000_unnamed_states_built_with_next() -> None:
 
 # -- known defects ----------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="BUG: Task credentials are rendered as they are, so a "
-                   "JsonPath inside them is not turned into a 'RoleArn.$' key and to_json() "
-                   "raises TypeError (JsonPath is not JSON serializable)")
 def test_task_credentials_with_a_path() -> None:
     task = Task("t", resource=FN, credentials={"RoleArn": JsonPath("$.role")})
     assert states_of(task)["t"]["Credentials"] == {"RoleArn.$": "$.role"}
     assert '"RoleArn.$": "$.role"' in Workflow("w", task).to_json()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (validator): a Task Resource that is not an ARN "
-                   "('not-an-arn') compiles cleanly; asl-validator 4.0.0 rejects it "
-                   "(found by tests/test_property.py)")
 def test_task_resource_that_is_not_an_arn_is_refused() -> None:
     with pytest.raises(ValidationError):
         Workflow("w", Task("t", resource="not-an-arn")).compile()

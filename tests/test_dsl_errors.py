@@ -251,9 +251,6 @@ def test_callback_with_token_in_a_list_of_objects_is_accepted() -> None:
     assert task.fields["Resource"] == "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the token check ignores intrinsic calls, so a "
-                   "payload that passes $$.Task.Token inside States.Format (or States.Array, "
-                   "States.JsonToString, ...) is refused although it carries the token")
 def test_callback_with_token_inside_an_intrinsic_is_accepted() -> None:
     task = sqs_send_message("cb", queue_url="https://q", wait_for_token=True,
                             message_body=States.Format("token={}", Context.task_token))
@@ -344,8 +341,6 @@ def test_something_after_fail_via_next() -> None:
                    ".afterwards().next(...); nothing can follow Succeed or Fail")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: continuing a chain that ends in Succeed names the "
-                   "chain's FIRST state ('a') and its line, not the Succeed that ends it")
 def test_something_after_a_chain_ending_in_succeed_names_the_succeed() -> None:
     chain = Pass("a") >> Pass("b")
     where, chain = here(), chain >> Succeed("done")
@@ -448,9 +443,6 @@ def test_state_shared_by_two_branches() -> None:
                                "processor and another)")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a JSONPath value in a Pass Result is refused with "
-                   "a message about a 'JSONata state' (the state is JSONPath) and without the "
-                   "file:line of the Pass")
 def test_path_in_static_result_names_the_state_and_line() -> None:
     where, step = here(), Pass("p", result={"a": JsonPath("$.x")})
     err = build_error(lambda: Workflow("w", step).compile())
@@ -458,8 +450,6 @@ def test_path_in_static_result_names_the_state_and_line() -> None:
     assert err.where is not None and err.where.endswith(where)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: payload errors found while rendering (a path in a "
-                   "list) carry no file:line and no state name")
 def test_path_in_a_list_names_the_state_and_line() -> None:
     where, step = here(), Pass("p", parameters={"a": [JsonPath("$.x")]})
     err = build_error(lambda: Workflow("w", step).compile())

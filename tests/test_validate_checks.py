@@ -36,6 +36,10 @@ DISTRIBUTED = {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STAN
                "StartAt": "X", "States": {"X": PASS_END}}
 
 CASES: list[tuple[str, dict[str, Any], str, str]] = [
+    ("resource that is not a URI", one(task(Resource="not-an-arn")), "resource-not-uri",
+     "States.A.Resource: error[resource-not-uri]: field \"Resource\" is 'not-an-arn', which "
+     'is not a URI (an ARN such as "arn:aws:states:::lambda:invoke"); fix: write the ARN of '
+     "the function, activity or integration"),
     ("unknown field", one({"Type": "Pass", "End": True, "Reslt": 1}), "unknown-field",
      'States.A.Reslt: error[unknown-field]: unknown field "Reslt" in a Pass state; fix: '
      'remove it or fix its spelling; a Pass state allows ["Assign", "Comment", "End", '

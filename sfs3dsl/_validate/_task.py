@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -9,6 +10,8 @@ from sfs3dsl._asl import TASK_TOKEN_JSONATA, TASK_TOKEN_PATH
 from sfs3dsl._validate._paths import iter_dynamic, template_error
 from sfs3dsl._validate._report import State
 from sfs3dsl._validate._values import describe, is_jsonata
+
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # a scheme, as RFC 3986 has it
 
 
 def check_task(state: State) -> None:
@@ -18,6 +21,13 @@ def check_task(state: State) -> None:
         state.problem("wrong-type", "Resource",
                       f'field "Resource" must be a non-empty ARN string, not '
                       f"{describe(resource)}", 'write "Resource": "arn:aws:states:::..."')
+    elif isinstance(resource, str) and not _URI.match(resource) and "${" not in resource:
+        # The specification: "The Resource field MUST be a URI". A deploy-time placeholder
+        # such as ${LambdaArn} (CloudFormation, SAM) is filled in before AWS sees it.
+        state.problem("resource-not-uri", "Resource",
+                      f'field "Resource" is {resource!r}, which is not a URI (an ARN such as '
+                      '"arn:aws:states:::lambda:invoke")',
+                      'write the ARN of the function, activity or integration')
     if "Credentials" in state.body:
         _credentials(state, state.body["Credentials"])
     callback = isinstance(resource, str) and resource.endswith(".waitForTaskToken")
