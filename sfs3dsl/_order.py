@@ -6,7 +6,6 @@ Every writer of ASL (the compiler, ``import``'s round trip, the CLI) passes its 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -101,5 +100,7 @@ def dumps(definition: Mapping[str, Any], *, ordered: bool = False) -> str:
         definition: the ASL document.
         ordered: the document is already in canonical order (skip reordering).
     """
+    from sfs3dsl._json import dumps_indented
+
     doc = definition if ordered else canonical(definition)
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(doc) + "\n"

@@ -1,0 +1,48 @@
+"""The fast indenting JSON writer gives exactly the standard library's bytes."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+from corpus import execution_cases, real_world_definitions
+
+from sfs3dsl._json import dumps_indented
+
+AWKWARD: list[Any] = [
+    {}, [], "", 0, -1, 1.5, 2e100, -0.0, 1e-7, math.inf, -math.inf, None, True, False,
+    "ü\n\"\\\t\u2028", {"a": [[], {}, [[{}]], {"b": {"c": []}}]}, [1, "two", 3.0, None],
+    {"k": (1, 2)}, {"\u00e9": "\x00\x1f"},
+]
+
+
+@pytest.mark.parametrize("doc", AWKWARD, ids=repr)
+def test_awkward_values_match_the_standard_library(doc: Any) -> None:
+    assert dumps_indented(doc) == json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def test_nan_matches_the_standard_library() -> None:
+    assert dumps_indented([math.nan]) == json.dumps([math.nan], indent=2)
+
+
+def test_every_corpus_definition_matches_the_standard_library() -> None:
+    docs = [d for _, d in real_world_definitions()]
+    docs += [c["definition"] for c in execution_cases()]
+    assert len(docs) > 300
+    for doc in docs:
+        assert dumps_indented(doc) == json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("bad", [{"a": {1, 2}}, {1: "int key"}, [object()]], ids=repr)
+def test_what_is_not_json_raises_type_error(bad: Any) -> None:
+    with pytest.raises(TypeError):
+        dumps_indented(bad)
+
+
+def test_deep_nesting_does_not_recurse() -> None:
+    doc: Any = []
+    for _ in range(5000):
+        doc = [doc]
+    assert dumps_indented(doc).count("[") == 5001
