@@ -9,6 +9,7 @@ definitions of 100,000 states are written through it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from json.encoder import encode_basestring
 from typing import Any
@@ -29,7 +30,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, int):
         return int.__repr__(value)
     if isinstance(value, float):
-        if value != value:
+        if math.isnan(value):
             return "NaN"
         if value in (_INF, -_INF):
             return "Infinity" if value > 0 else "-Infinity"
