@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
-_END = object()
+_END: Any = object()
 _INF = float("inf")
 
 
@@ -65,7 +65,7 @@ def dumps_indented(doc: Any) -> str:
     open_container(doc, "\n")
     while stack:
         items, is_object, indent, first = stack[-1]
-        item = next(items, _END)
+        item: Any = next(items, _END)
         if item is _END:
             stack.pop()
             add(indent[:-2] + ("}" if is_object else "]"))

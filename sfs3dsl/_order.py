@@ -34,43 +34,57 @@ CATCHER: Final = ("ErrorEquals", "ResultPath", "Output", "Assign", "Next", "Comm
 PROCESSOR: Final = ("Comment", "ProcessorConfig", "QueryLanguage", "StartAt", "States")
 
 
-_INDEXES: dict[int, dict[str, int]] = {}
+class _Index(dict[str, int]):
+    """Place of each known key; an unknown key sorts after all of them, in its own order."""
+
+    def __missing__(self, key: str) -> int:
+        return len(self)
+
+
+_INDEXES: dict[int, _Index] = {}
 
 
 def _ordered(obj: Mapping[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     # Sorting the few keys a dict has by their place in `order` is much cheaper than
-    # scanning the whole order for every dict; unknown keys keep their order, last.
+    # scanning the whole order for every dict (sorted() is stable for unknown keys).
     index = _INDEXES.get(id(order))
     if index is None:
-        index = _INDEXES[id(order)] = {k: i for i, k in enumerate(order)}
-    last = len(index)
-    return {k: obj[k] for k in sorted(obj, key=lambda k: index.get(k, last))}
+        index = _INDEXES[id(order)] = _Index((k, i) for i, k in enumerate(order))
+    return {k: obj[k] for k in sorted(obj, key=index.__getitem__)}
 
 
-def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
+# Documents come from JSON or from our own renderers, so plain dict checks suffice; they are
+# much cheaper than isinstance(..., Mapping) on the 100,000-state path.
+
+def _rule(rule: dict[str, Any]) -> dict[str, Any]:
     out = {k: rule[k] for k in RULE_HEAD if k in rule}
     out.update((k, v) for k, v in rule.items() if k not in out and k not in RULE_TAIL)
     out.update((k, rule[k]) for k in RULE_TAIL if k in rule)
     for key in ("And", "Or"):
-        if isinstance(out.get(key), list):
-            out[key] = [_rule(r) if isinstance(r, Mapping) else r for r in out[key]]
-    if isinstance(out.get("Not"), Mapping):
+        if key in out and type(out[key]) is list:
+            out[key] = [_rule(r) if type(r) is dict else r for r in out[key]]
+    if "Not" in out and type(out["Not"]) is dict:
         out["Not"] = _rule(out["Not"])
     return out
 
 
-def _state(state: Mapping[str, Any]) -> dict[str, Any]:
+_NESTED = frozenset({"Choices", "Retry", "Catch", "Branches", "ItemProcessor", "Iterator"})
+
+
+def _state(state: dict[str, Any]) -> dict[str, Any]:
     out = _ordered(state, STATE)
-    if isinstance(out.get("Choices"), list):
-        out["Choices"] = [_rule(r) if isinstance(r, Mapping) else r for r in out["Choices"]]
+    if _NESTED.isdisjoint(out):
+        return out
+    if type(out.get("Choices")) is list:
+        out["Choices"] = [_rule(r) if type(r) is dict else r for r in out["Choices"]]
     for key, order in (("Retry", RETRIER), ("Catch", CATCHER)):
-        if isinstance(out.get(key), list):
-            out[key] = [_ordered(r, order) if isinstance(r, Mapping) else r for r in out[key]]
-    if isinstance(out.get("Branches"), list):
-        out["Branches"] = [_machine(b, PROCESSOR) if isinstance(b, Mapping) else b
+        if type(out.get(key)) is list:
+            out[key] = [_ordered(r, order) if type(r) is dict else r for r in out[key]]
+    if type(out.get("Branches")) is list:
+        out["Branches"] = [_machine(b, PROCESSOR) if type(b) is dict else b
                            for b in out["Branches"]]
     for key in ("ItemProcessor", "Iterator"):
-        if isinstance(out.get(key), Mapping):
+        if type(out.get(key)) is dict:
             out[key] = _machine(out[key], PROCESSOR)
     return out
 
@@ -78,8 +92,8 @@ def _state(state: Mapping[str, Any]) -> dict[str, Any]:
 def _machine(machine: Mapping[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     out = _ordered(machine, order)
     states = out.get("States")
-    if isinstance(states, Mapping):
-        out["States"] = {name: _state(s) if isinstance(s, Mapping) else s
+    if type(states) is dict:
+        out["States"] = {name: _state(s) if type(s) is dict else s
                          for name, s in states.items()}
     return out
 
