@@ -14,8 +14,6 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
-
 from sfs3dsl_runtime import clients
 from sfs3dsl_runtime.errors import S3DataCorruptError, S3DataMissingError, SideCarConfigError
 from sfs3dsl_runtime.process import execution_arn, start_process
@@ -117,8 +115,8 @@ def process_state_handler(event: Mapping[str, Any], context: Any = None) -> dict
     arn = execution_arn(_setting("SFS3DSL_STATE_MACHINE_ARN"), txn)
     try:
         found = clients.client("stepfunctions").describe_execution(executionArn=arn)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+    except clients.client_error() as exc:
+        if getattr(exc, "response", {}).get("Error", {}).get("Code") == "ExecutionDoesNotExist":
             return _problem(404, f"there is no process {txn}")
         raise
     out = {"transactionId": txn, "executionArn": arn, "status": found["status"],

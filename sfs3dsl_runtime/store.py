@@ -15,13 +15,10 @@ SSE-KMS when a key id is configured).
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Mapping
 from typing import Any
-
-from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]
 
 from sfs3dsl_runtime import clients
 from sfs3dsl_runtime.errors import S3DataCorruptError, S3DataMissingError, SideCarConfigError
@@ -64,8 +61,9 @@ class Location:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *,
                  name: str = "") -> Location:
-        """Read ``SFS3DSL[_<NAME>]_BUCKET``, ``..._PREFIX`` and ``..._KMS_KEY_ID``."""
-        env = os.environ if environ is None else environ
+        """Read ``SFS3DSL[_<NAME>]_BUCKET``, ``..._PREFIX`` and ``..._KMS_KEY_ID`` (from
+        :func:`sfs3dsl_runtime.clients.environ` unless ``environ`` is given)."""
+        env = clients.environ() if environ is None else environ
         stem = f"SFS3DSL_{name.upper().replace('-', '_')}" if name else "SFS3DSL"
         bucket = env.get(f"{stem}_BUCKET", "")
         if not bucket:
@@ -96,8 +94,9 @@ class Snapshot:
         return merged
 
 
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
+def _code(exc: Exception) -> str:
+    response: Any = getattr(exc, "response", {})
+    return str(response.get("Error", {}).get("Code", ""))
 
 
 class ProcessStore:
@@ -133,7 +132,7 @@ class ProcessStore:
                 self.s3.put_object(Bucket=self.location.bucket, Key=key, Body=body,
                                    ContentType="application/json", IfNoneMatch="*",
                                    **self._encryption())
-            except ClientError as exc:
+            except clients.client_error() as exc:
                 code = _code(exc)
                 if code == "PreconditionFailed":
                     return False
@@ -160,7 +159,7 @@ class ProcessStore:
         """The parsed object at ``key``, or None when there is none."""
         try:
             body = self.s3.get_object(Bucket=self.location.bucket, Key=key)["Body"].read()
-        except ClientError as exc:
+        except clients.client_error() as exc:
             if _code(exc) in ("NoSuchKey", "404", "NotFound"):
                 return None
             raise
