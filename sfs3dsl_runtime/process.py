@@ -62,7 +62,7 @@ def start_workflow(name: str, document: Mapping[str, Any], *,
         >>> started = start_workflow("downstream", {"from": "process-a"})
         >>> started["executionArn"]
     """
-    env = os.environ if environ is None else environ
+    env = clients.environ() if environ is None else environ
     stem = f"SFS3DSL_{name.upper().replace('-', '_')}"
     arn = env.get(f"{stem}_STATE_MACHINE_ARN", "")
     if not arn:
