@@ -31,8 +31,10 @@ from sfs3dsl._errors import LoadError, ValidationError
 
 if TYPE_CHECKING:
     from sfs3dsl._embedded_s3 import LocalS3
+    from sfs3dsl._local_sidecar import LocalSideCar, SideCarRun
     from sfs3dsl._runner import Execution, ExecutionHandle, Runner, TaskContext
     from sfs3dsl._runner.tasks import TaskFn
+    from sfs3dsl._workflow import Workflow
 
 _LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 _START_EXECUTION = "arn:aws:states:::states:startExecution"
@@ -54,12 +56,16 @@ class Definitions:
         main: the name of the definition to run.
         machines: ``{name: ASL dict}``, ``main`` first.
         origin: the file they came from.
+        workflows: ``{name: Workflow}`` of the machines that came from Python (their
+            side-car steps need the model: bucket, prefix, the workflows they start).
     """
 
-    def __init__(self, main: str, machines: dict[str, dict[str, Any]], origin: Path) -> None:
+    def __init__(self, main: str, machines: dict[str, dict[str, Any]], origin: Path,
+                 workflows: dict[str, Workflow] | None = None) -> None:
         self.main = main
         self.machines = machines
         self.origin = origin
+        self.workflows = workflows or {}
 
     @property
     def definition(self) -> dict[str, Any]:
@@ -71,7 +77,8 @@ def _problems_text(problems: list[Any]) -> str:
 
 
 def load_definitions(path: Path, workflow: str | None = None) -> Definitions:
-    """Read a workflow module (every workflow in it) or an ASL JSON/YAML file, validated.
+    """Read a workflow module (every workflow in it, and the side-car workflows their steps
+    start) or an ASL JSON/YAML file, validated.
 
     Raises:
         RunSetupError: the file cannot be read, ``workflow`` names none of its workflows,
@@ -82,8 +89,12 @@ def load_definitions(path: Path, workflow: str | None = None) -> Definitions:
     if not path.is_file():
         raise RunSetupError(f"{path}: no such file")
     machines: dict[str, dict[str, Any]] = {}
+    workflows: dict[str, Workflow] = {}
     if path.suffix == ".py":
-        for wf in load_module_workflows(path):
+        from sfs3dsl._local_sidecar import with_started
+
+        for wf in with_started(load_module_workflows(path)):
+            workflows[wf.name] = wf
             try:
                 compiled = wf.compile()
             except ValidationError as exc:
@@ -104,7 +115,7 @@ def load_definitions(path: Path, workflow: str | None = None) -> Definitions:
         raise RunSetupError(f"{path}: no workflow named {main!r}; it defines "
                             + ", ".join(repr(n) for n in machines))
     ordered = {main: machines[main], **{k: v for k, v in machines.items() if k != main}}
-    return Definitions(main, ordered, path)
+    return Definitions(main, ordered, path, workflows)
 
 
 # --- which Task runs what ------------------------------------------------------------------
@@ -303,21 +314,6 @@ def parse_mock(spec: str, base: Path | None = None) -> tuple[str, TaskFn]:
                         "file.py:function")
 
 
-class SideCarRun:
-    """Where a side-car run keeps its process document, and the reference it starts with."""
-
-    __slots__ = ("bucket", "key", "reference")
-
-    def __init__(self, reference: dict[str, Any], bucket: str, key: str) -> None:
-        self.reference = reference
-        self.bucket = bucket
-        self.key = key
-
-    @property
-    def location(self) -> str:
-        return f"s3://{self.bucket}/{self.key}"
-
-
 # --- the run -------------------------------------------------------------------------------
 
 class LocalRun:
@@ -328,9 +324,13 @@ class LocalRun:
         clock: ``"virtual"`` (default) or ``"real"``.
         tasks: ``{name: callable}``: a state name, a resource, a Lambda function name or
             ARN (see :func:`aliases`) -> ``fn(payload, ctx)``. These win over handlers.
-        generated: the folder of generated output (``<generated>/<workflow>/handlers``).
+        generated: the folder of generated output (``<generated>/<workflow>/handlers``);
+            its parent is the project root, which side-car handlers import from.
         s3_endpoint: a real S3 endpoint instead of the embedded one.
         s3: ``True`` starts the local S3 even if nothing seems to need it.
+
+    Raises:
+        RunSetupError: a side-car workflow's generated handlers are missing or stale.
     """
 
     def __init__(self, definitions: Definitions, *, clock: str = "virtual",
@@ -342,22 +342,38 @@ class LocalRun:
             raise RunSetupError(f"clock must be 'virtual' or 'real', not {clock!r}")
         self.definitions = definitions
         self.runner: Runner = Runner("virtual" if clock == "virtual" else "real")
-        self.tasks: dict[str, TaskFn] = {}
-        folder = generated if generated is not None else Path("generated")
-        for name in definitions.machines:
-            self.tasks.update(find_handlers(folder / name / "handlers"))
-        self.tasks.update(tasks or {})
-        self._s3_endpoint = s3_endpoint
-        self._want_s3 = s3 or s3_endpoint is not None or any(
-            (folder / n / "handlers").is_dir() or "arn:aws:states:::s3:" in json.dumps(asl)
-            for n, asl in definitions.machines.items())
-        self.s3: LocalS3 | None = None
-        self._by_state: dict[str, dict[str, TaskFn]] = {}
         for name, asl in definitions.machines.items():
             self.runner.register_state_machine(name, asl)
             for alias in _machine_aliases(name):
                 self.runner.register_state_machine(alias, asl)
+        folder = generated if generated is not None else Path("generated")
+        self._user_tasks = dict(tasks or {})
+        self.sidecar = self._sidecar(folder)
+        self.tasks: dict[str, TaskFn] = {}
+        for name in definitions.machines:
+            if self.sidecar is None or name not in self.sidecar:
+                self.tasks.update(find_handlers(folder / name / "handlers"))
+        self.tasks.update(self._user_tasks)
+        self._s3_endpoint = s3_endpoint
+        self._want_s3 = s3 or s3_endpoint is not None or self.sidecar is not None or any(
+            (folder / n / "handlers").is_dir() or "arn:aws:states:::s3:" in json.dumps(asl)
+            for n, asl in definitions.machines.items())
+        self.s3: LocalS3 | None = None
+        self._by_state: dict[str, dict[str, TaskFn]] = {}
         self._route()
+
+    def _sidecar(self, folder: Path) -> LocalSideCar | None:
+        """The side-car setup, when a workflow has side-car steps (user tasks win)."""
+        if not self.definitions.workflows:
+            return None
+        from sfs3dsl._local_sidecar import LocalSideCar, sidecar_steps
+
+        if not any(sidecar_steps(w) for w in self.definitions.workflows.values()):
+            return None
+        served = frozenset((machine, name) for machine, name, state in self._all_tasks()
+                           if any(a in self._user_tasks for a in aliases(name, state)))
+        arns = {n: self.runner.state_machine(n, "(start)")[0] for n in self.definitions.machines}
+        return LocalSideCar(self.definitions.workflows, folder, arns, served)
 
     def _all_tasks(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         for machine, asl in self.definitions.machines.items():
@@ -365,8 +381,12 @@ class LocalRun:
                 yield machine, name, state
 
     def _route(self) -> None:
+        sidecar = self.sidecar.tasks if self.sidecar is not None else {}
         for machine, name, state in self._all_tasks():
-            fn = next((self.tasks[a] for a in aliases(name, state) if a in self.tasks), None)
+            names = aliases(name, state)
+            fn = next((self._user_tasks[a] for a in names if a in self._user_tasks),
+                      None) or sidecar.get((machine, name)) or next(
+                (self.tasks[a] for a in names if a in self.tasks), None)
             if fn is not None:
                 self._by_state.setdefault(name, {})[machine] = fn
         self.runner.register_task("*", self._dispatch)
@@ -406,24 +426,57 @@ class LocalRun:
 
             self.s3 = LocalS3(endpoint_url=self._s3_endpoint).start()
             self.s3.register(self.runner)
+            if self.sidecar is not None:
+                try:
+                    self.sidecar.start(self.s3, self.runner, self.definitions.main)
+                except BaseException:
+                    self.s3.close()
+                    self.s3 = None
+                    raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self.s3 is not None:
-            self.s3.close()
-            self.s3 = None
+        try:
+            if self.sidecar is not None and self.s3 is not None:
+                self.sidecar.stop()
+        finally:
+            if self.s3 is not None:
+                self.s3.close()
+                self.s3 = None
+
+    def _started_s3(self) -> LocalS3:
+        if self.s3 is None:
+            from sfs3dsl._errors import ExecutionError
+
+            raise ExecutionError("the local run is not started; use it as a context manager")
+        return self.s3
 
     def sidecar_input(self, value: Any) -> SideCarRun | None:
-        """For a side-car workflow: write ``value`` as a new process document and return
-        the reference to start with; ``None`` for any other workflow."""
-        return None
+        """For a side-car workflow: write ``value`` (``None``: ``{}``) as a new process
+        document, as the API facade does, and return the reference to start with (the
+        execution is named after the transaction); ``None`` for any other workflow.
 
-    def sidecar_document(self, sidecar: SideCarRun) -> Any:
-        """The process document of a side-car run, as it is now."""
-        if self.s3 is None:
+        Raises:
+            RunSetupError: ``value`` is not a JSON object.
+        """
+        main = self.definitions.main
+        if self.sidecar is None or main not in self.sidecar:
             return None
-        return self.s3.get_json(sidecar.bucket, sidecar.key)
+        return self.sidecar.write_document(main, {} if value is None else value,
+                                           self._started_s3())
+
+    def sidecar_document(self, sidecar: SideCarRun) -> dict[str, Any]:
+        """The process document as the runtime assembles it: ``document.json`` with each
+        step's output laid over it under ``<step>-output``."""
+        if self.sidecar is None:
+            raise RunSetupError(f"{self.definitions.main!r} is not a side-car workflow")
+        return self.sidecar.document(sidecar, self._started_s3())
+
+    def started(self, timeout: float = 60.0) -> list[Execution]:
+        """The executions side-car steps started (``start_workflow``), once they ended
+        (waiting up to ``timeout`` real seconds each, then stopping them)."""
+        return self.sidecar.finish(timeout) if self.sidecar is not None else []
 
     def _arn(self) -> str:
         return self.runner.state_machine(self.definitions.main, "(start)")[0]

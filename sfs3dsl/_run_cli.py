@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sfs3dsl._local_run import RunSetupError
 
 if TYPE_CHECKING:
+    from sfs3dsl._local_run import LocalRun
     from sfs3dsl._runner import Execution
 
 Echo = Callable[[str], None]
@@ -196,18 +197,23 @@ def run(options: RunOptions, echo: Echo) -> int:
     with local:
         sidecar = local.sidecar_input(value)
         execution = _execute(local, sidecar.reference if sidecar else value,
+                             sidecar.name if sidecar else None,
                              echo if options.trace else None)
         document = local.sidecar_document(sidecar) if sidecar else None
+        started = local.started()
     if options.history is not None:
         options.history.write_text(_history_json(execution.history), encoding="utf-8")
     _report(execution, document, sidecar.location if sidecar else None, echo)
+    for child in started:
+        echo(f"started {child.arn}: {child.status}"
+             + (f" ({child.error})" if child.error else ""))
     return EXIT_SUCCEEDED if execution.status == "SUCCEEDED" else EXIT_FAILED
 
 
-def _execute(local: Any, value: Any, echo: Echo | None) -> Execution:
+def _execute(local: LocalRun, value: Any, name: str | None, echo: Echo | None) -> Execution:
     from sfs3dsl._errors import ExecutionError
 
-    handle = local.start(value)
+    handle = local.start(value, name=name)
     trace = Trace(echo) if echo is not None else None
     seen = 0
     try:

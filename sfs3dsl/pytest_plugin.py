@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from sfs3dsl._local_run import Definitions, LocalRun, SideCarRun
+    from sfs3dsl._local_run import Definitions, LocalRun
+    from sfs3dsl._local_sidecar import SideCarRun
     from sfs3dsl._runner import Execution, ExecutionHandle, TaskContext
 
 TaskFn = Callable[[Any, "TaskContext"], Any]
@@ -44,18 +45,22 @@ class Result:
         status: ``SUCCEEDED``, ``FAILED``, ``TIMED_OUT`` or ``ABORTED``.
         output: the execution's output (``None`` unless it succeeded).
         error, cause: why it failed.
-        document: the side-car's process document after the run (``None`` otherwise).
+        document: a side-car workflow's process document after the run, as the runtime
+            assembles it (``document.json`` with each ``<step>-output``); ``None`` otherwise.
+        started: the executions its side-car steps started (``start_workflow``), ended.
         history: the events, in GetExecutionHistory's format.
         execution: the runner's :class:`~sfs3dsl._runner.Execution`.
     """
 
-    def __init__(self, execution: Execution, document: Any = None) -> None:
+    def __init__(self, execution: Execution, document: Any = None,
+                 started: list[Execution] | None = None) -> None:
         self.execution = execution
         self.status = execution.status
         self.output = execution.output
         self.error = execution.error
         self.cause = execution.cause
         self.document = document
+        self.started = started or []
 
     @property
     def succeeded(self) -> bool:
@@ -80,12 +85,15 @@ class Result:
 
 def _definitions(target: Any, workflow: str | None, also: tuple[Any, ...]) -> Definitions:
     from sfs3dsl._local_run import Definitions, load_definitions
+    from sfs3dsl._local_sidecar import with_started
     from sfs3dsl._workflow import Workflow
 
     if isinstance(target, (str, Path)):
         defs = load_definitions(Path(target), workflow)
     elif isinstance(target, Workflow):
-        defs = Definitions(target.name, {target.name: target.compile().asl}, Path(target.where))
+        flows = {w.name: w for w in with_started([target])}
+        defs = Definitions(target.name, {n: w.compile().asl for n, w in flows.items()},
+                           Path(target.where.rsplit(":", 1)[0]), flows)
     elif isinstance(target, dict):
         defs = Definitions(workflow or "LocalStateMachine", {workflow or "LocalStateMachine":
                                                              target}, Path("."))
@@ -95,6 +103,8 @@ def _definitions(target: Any, workflow: str | None, also: tuple[Any, ...]) -> De
     for extra in also:
         more = _definitions(extra, None, ())
         defs.machines.update({k: v for k, v in more.machines.items() if k not in defs.machines})
+        defs.workflows.update({k: v for k, v in more.workflows.items()
+                               if k not in defs.workflows})
     return defs
 
 
@@ -147,20 +157,26 @@ class WorkflowRunner:
         """Run ``target`` (a module path, ASL file path, Workflow or ASL dict) to its end.
 
         ``also``: more workflows a ``states:startExecution`` may start. For a side-car
-        workflow ``input`` is the process document; ``result.document`` is the final one.
+        workflow ``input`` is the process document, written under a new transaction id
+        (the execution's name) as the API facade does; ``result.document`` is the final
+        one, and ``result.started`` the executions its steps started, once they ended.
         """
         local = self.prepare(target, workflow=workflow, also=also, mocks=mocks, clock=clock,
                              s3_endpoint=s3_endpoint)
         sidecar = local.sidecar_input(input)
-        execution = local.run(sidecar.reference if sidecar else input, name=name)
-        return Result(execution, local.sidecar_document(sidecar) if sidecar else None)
+        if sidecar is None:
+            return Result(local.run(input, name=name))
+        execution = local.run(sidecar.reference, name=name or sidecar.name)
+        return Result(execution, local.sidecar_document(sidecar), local.started())
 
     def start(self, target: Any, input: Any = None, **options: Any) -> ExecutionHandle:
         """Start ``target`` on a background thread (for callbacks: see ``send_task_*``)."""
         name = options.pop("name", None)
         local = self.prepare(target, **options)
         sidecar: SideCarRun | None = local.sidecar_input(input)
-        return local.start(sidecar.reference if sidecar else input, name=name)
+        if sidecar is None:
+            return local.start(input, name=name)
+        return local.start(sidecar.reference, name=name or sidecar.name)
 
     def send_task_success(self, token: str, output: Any) -> None:
         self._runner().send_task_success(token, output)
