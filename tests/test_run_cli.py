@@ -212,3 +212,119 @@ def test_s3_tasks_use_the_embedded_s3(tmp_path: Path) -> None:
     result = run(str(path), "--input", '{"a": 1}')
     assert result.exit_code == 0, result.output
     assert output_json(result.output) == {"body": {"a": 1}}
+
+
+# --- side-car workflows: generated handlers on the embedded S3 -------------------------------
+
+def printed_document(text: str) -> Any:
+    """The JSON printed after ``document (s3://...):``."""
+    body = text.split("\ndocument (s3://", 1)[1].split(":\n", 1)[1]
+    return json.JSONDecoder().raw_decode(body)[0]
+
+
+def test_readme_command_runs_process_a_and_prints_its_document(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = run("workflows/process_a.py", "--input", '{"foo": "foo val", "bar": "bar val"}')
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:12] == [line for s in "abcdef" for line in (
+        f"-> step-{s} (Task)", f"<- step-{s} (Task) 0 ms")]
+    assert "status: SUCCEEDED" in lines
+    txn = output_json(result.output)["processData"]
+    assert f"document (s3://sfs3dsl-process-a/process-a/{txn}/):" in lines
+    document = printed_document(result.output)
+    assert list(document) == ["foo", "bar"] + [f"step-{s}-output" for s in "abcdef"]
+    assert document["step-a-output"]["fields"] == 2
+    assert document["step-e-output"] == {"e": "e output"}
+    arn = document["step-f-output"]["downstreamExecutionArn"]
+    assert arn.startswith("arn:aws:states:us-east-1:123456789012:execution:downstream:")
+    assert lines[-1] == f"started {arn}: SUCCEEDED"
+
+
+def tiny_project(root: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A project of its own: ``workflows/tiny.py`` with two side-car steps; returns the
+    steps module's name (unique, since Python caches modules by name)."""
+    steps = f"_tiny_steps_{root.name.replace('-', '_')}"
+    (root / "workflows").mkdir()
+    (root / "workflows" / f"{steps}.py").write_text(
+        "def tiny_a(doc):\n    return {'n': doc['n'] + 1}\n\n\n"
+        "def tiny_b(doc):\n    return {'n': doc['tiny-a-output']['n'] * 10}\n",
+        encoding="utf-8")
+    (root / "workflows" / "tiny.py").write_text(
+        f"from {steps} import tiny_a, tiny_b\n"
+        "from sfs3dsl import SideCar, Workflow\n\n"
+        "sidecar = SideCar(prefix='tiny/')\n"
+        "tiny = Workflow('tiny', sidecar.step(tiny_a) >> sidecar.step(tiny_b))\n",
+        encoding="utf-8")
+    monkeypatch.chdir(root)
+    return steps
+
+
+def test_a_side_car_project_compiled_then_run(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    tiny_project(tmp_path, monkeypatch)
+    assert CliRunner().invoke(cli, ["compile"]).exit_code == 0
+    result = run("workflows/tiny.py", "--input", '{"n": 4}', "--no-trace")
+    assert result.exit_code == 0, result.output
+    assert printed_document(result.output) == {
+        "n": 4, "tiny-a-output": {"n": 5}, "tiny-b-output": {"n": 50}}
+
+
+@pytest.mark.parametrize("how", ["missing", "stale"])
+def test_missing_or_stale_handlers_exit_2_asking_for_compile(
+        how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tiny_project(tmp_path, monkeypatch)
+    handler = Path("generated", "tiny", "handlers", "tiny_b.py")
+    if how == "stale":  # compiled when tiny_b did not need tiny_a yet
+        assert CliRunner().invoke(cli, ["compile"]).exit_code == 0
+        text = handler.read_text(encoding="utf-8")
+        handler.write_text(text.replace("Requirement('tiny-a', 'process'),", ""),
+                           encoding="utf-8")
+    result = run("workflows/tiny.py", "--input", '{"n": 4}')
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: side-car workflow 'tiny' runs generated handlers, "
+                                    "and these are missing or stale:\n")
+    assert f"  {handler} ({how})" in result.output.splitlines()
+    assert ("  generated/tiny/handlers/tiny_a.py (missing)" in result.output) == (
+        how == "missing")
+    assert "run `sfs3dsl compile` first, in the project root" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_mocked_side_car_step_needs_no_handler(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    tiny_project(tmp_path, monkeypatch)
+    assert CliRunner().invoke(cli, ["compile"]).exit_code == 0
+    Path("generated", "tiny", "handlers", "tiny_b.py").unlink()
+    result = run("workflows/tiny.py", "--input", '{"n": 4}', "--mock",
+                 'tiny-b={"processData": "mocked"}', "--no-trace")
+    assert result.exit_code == 0, result.output
+    assert output_json(result.output) == {"processData": "mocked"}
+    assert printed_document(result.output) == {"n": 4, "tiny-a-output": {"n": 5}}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"foo": ', "Error: --input: not valid JSON at line 1 column 9: Expecting value"),
+    ('["foo"]', "Error: workflow 'process-a' keeps its data in an S3 side-car: its input is "
+                "the process document and must be a JSON object, not an array"),
+])
+def test_bad_side_car_input_exits_2(text: str, message: str,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = run("workflows/process_a.py", "--input", text)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(message)
+    assert "Traceback" not in result.output
+
+
+def test_s3_endpoint_is_used_instead_of_the_embedded_s3(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    for key, value in (("AWS_ACCESS_KEY_ID", "k"), ("AWS_SECRET_ACCESS_KEY", "s"),
+                       ("AWS_MAX_ATTEMPTS", "1")):
+        monkeypatch.setenv(key, value)
+    result = run("workflows/process_a.py", "--s3-endpoint", "http://127.0.0.1:9")
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: cannot create the side-car bucket "
+                                    "'sfs3dsl-process-a' in http://127.0.0.1:9: ")
+    assert "Traceback" not in result.output

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -85,10 +88,6 @@ def test_reminder_waits_a_year_on_the_virtual_clock_in_milliseconds() -> None:
                           when.strftime("%Y-%m-%dT%H:%M:%S.000Z"))]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "gap: LocalRun does not yet give the generated handlers their side-car environment "
-    "(SFS3DSL_BUCKET/PREFIX, workflows/ on sys.path, a local Step Functions client for "
-    "start_workflow) nor write the input as the process document"))
 def test_process_a_with_its_generated_handlers_on_the_embedded_s3() -> None:
     from sfs3dsl.pytest_plugin import WorkflowRunner
 
@@ -97,7 +96,72 @@ def test_process_a_with_its_generated_handlers_on_the_embedded_s3() -> None:
         result = runner.run(WORKFLOWS / "process_a.py", {"foo": "foo val", "bar": "bar val"})
     finally:
         runner.close()
-    assert result.status == "SUCCEEDED"
+    assert result.status == "SUCCEEDED", (result.error, result.cause)
     assert result.document is not None
-    assert {f"step-{x}-output" for x in "abcdef"} <= set(result.document)
-    assert result.document["foo"] == "foo val"
+    assert list(result.document) == ["foo", "bar"] + [f"step-{x}-output" for x in "abcdef"]
+    assert result.document["step-b-output"] == {"property1": "p1", "property2": "p2",
+                                                "sawStatus": "ok"}
+    txn = result.output["processData"]
+    assert result.execution.name == txn  # named after the transaction, as the facade does
+    assert result.execution.input == {"processData": txn}
+    # step f started the local Downstream, fire and forget; it ran on its own document
+    [downstream] = result.started
+    assert result.document["step-f-output"] == {"downstreamExecutionArn": downstream.arn}
+    assert downstream.arn.startswith(
+        "arn:aws:states:us-east-1:123456789012:execution:downstream:")
+    assert downstream.status == "SUCCEEDED", (downstream.error, downstream.cause)
+    assert downstream.input == {"processData": downstream.name}
+    assert downstream.name != txn
+
+
+def test_process_a_leaves_environment_clients_and_sys_path_as_they_were(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sfs3dsl_runtime import clients
+
+    monkeypatch.setenv("SFS3DSL_BUCKET", "users-own")
+    monkeypatch.delenv("SFS3DSL_PREFIX", raising=False)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in (str(ROOT), "")])
+    path_before = list(sys.path)
+    seen: dict[str, Any] = {}
+
+    def spy(payload: Any, ctx: TaskContext) -> Any:  # a user task beside the handlers
+        seen.update(bucket=os.environ.get("SFS3DSL_BUCKET"),
+                    prefix=os.environ.get("SFS3DSL_PREFIX"),
+                    sfn=type(clients.client("stepfunctions")).__name__,
+                    on_path=str(ROOT) in sys.path)
+        return payload
+
+    with LocalRun(load_definitions(WORKFLOWS / "process_a.py"), tasks={"step-f": spy},
+                  generated=ROOT / "generated") as local:
+        sidecar = local.sidecar_input({"foo": 1})
+        assert sidecar is not None
+        execution = local.run(sidecar.reference, name=sidecar.name)
+        assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
+        document = local.sidecar_document(sidecar)
+    assert seen == {"bucket": "sfs3dsl-process-a", "prefix": "process-a/",
+                    "sfn": "LocalStepFunctions", "on_path": True}
+    assert "step-f-output" not in document and "step-e-output" in document
+    assert local.started() == []
+    assert os.environ["SFS3DSL_BUCKET"] == "users-own"
+    assert "SFS3DSL_PREFIX" not in os.environ
+    assert sys.path == path_before
+    assert not clients._overrides and not clients._cache
+
+
+def test_runtime_environ_overlay_is_per_thread() -> None:
+    """The hook LocalRun uses: each function's environment over os.environ, per thread."""
+    from sfs3dsl_runtime import Location, clients
+
+    token = clients.use_environ({"SFS3DSL_BUCKET": "mine", "SFS3DSL_PREFIX": "p/"})
+    try:
+        assert Location.from_env().bucket == "mine"
+        assert clients.environ()["PATH"] == os.environ["PATH"]
+        other: list[str | None] = []
+        thread = threading.Thread(target=lambda: other.append(
+            clients.environ().get("SFS3DSL_BUCKET")))
+        thread.start()
+        thread.join()
+        assert other == [os.environ.get("SFS3DSL_BUCKET")]
+    finally:
+        clients.restore_environ(token)
+    assert clients.environ() is os.environ
