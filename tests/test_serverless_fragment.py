@@ -149,3 +149,17 @@ def test_merge_refuses_conflicting_scalars() -> None:
                                                                             "c": 3}}
     with pytest.raises(BuildError, match=r"disagree at a\.c: 3 and 4"):
         merge({"a": {"c": 3}}, {"a": {"c": 4}})
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parents[1] / "generated")
+                                        .glob("*/serverless.yml")), ids=lambda p: p.parent.name)
+def test_c_and_python_yaml_emitters_write_the_same_bytes(path: Path) -> None:
+    # compile uses libyaml's emitter when present; a machine without it must write the
+    # same text, or `sfs3dsl compile --check` would disagree between machines.
+    import yaml
+
+    from sfs3dsl._serverless import fragment
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert yaml.__with_libyaml__, "the pinned PyYAML wheel ships libyaml"
+    assert fragment._dump(data, fragment._CDumper) == fragment._dump(data, fragment._PyDumper)
