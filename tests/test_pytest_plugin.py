@@ -79,6 +79,17 @@ def test_callback_resumed_from_the_test(sfn_runner):
     assert execution.output == {{"id": 1, "taskresult": {{"done": True}}}}
 
 
+def test_side_car_workflow_gives_its_document(run_workflow, monkeypatch):
+    monkeypatch.chdir(ROOT)  # where generated/ is, as when a user runs pytest there
+    result = run_workflow("workflows/process_a.py", {{"foo": "foo val"}})
+    assert result.succeeded, result.cause
+    assert result.output == {{"processData": result.execution.name}}
+    assert list(result.document) == ["foo"] + [f"step-{{x}}-output" for x in "abcdef"]
+    [downstream] = result.started
+    assert result.document["step-f-output"] == {{"downstreamExecutionArn": downstream.arn}}
+    assert downstream.status == "SUCCEEDED"
+
+
 def test_unknown_resource_is_a_setup_error(run_workflow):
     from sfs3dsl._local_run import RunSetupError
 
@@ -90,7 +101,7 @@ def test_unknown_resource_is_a_setup_error(run_workflow):
 def test_user_tests_pass_through_the_fixtures(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest_subprocess(*plugin_args(), "-W", "error", "-q")
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=7)
 
 
 def test_fixtures_are_listed(pytester: pytest.Pytester) -> None:
