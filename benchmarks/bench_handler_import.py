@@ -23,9 +23,16 @@ HANDLER = "generated.process-a.handlers.step_b"
 FORBIDDEN = ("sfs3dsl", "click", "jinja2")
 
 
+def _env() -> dict[str, str]:
+    # Lambda runs from cached bytecode; so must both sides of the comparison.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
 def _import_log(statement: str) -> str:
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", statement], cwd=REPO,
-                          env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True,
+                          env=_env(), capture_output=True,
                           text=True, check=True)
     return done.stderr
 
