@@ -17,7 +17,6 @@ Example:
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import json
 import re
@@ -230,25 +229,6 @@ def import_file(path: Path, prefix: str = "sfs3dsl_local") -> Any:
     return module
 
 
-def load_callable(ref: str) -> Any:
-    """``path/to/file.py:func`` or ``package.module:func`` -> the function."""
-    target, _, attr = ref.rpartition(":")
-    if not target or not attr.isidentifier():
-        raise RunSetupError(f"{ref!r} names no callable; write file.py:function or "
-                            "package.module:function")
-    if target.endswith(".py"):
-        module = import_file(Path(target))
-    else:
-        try:
-            module = importlib.import_module(target)
-        except ImportError as exc:
-            raise RunSetupError(f"{ref!r}: cannot import {target!r}: {exc}") from None
-    fn = getattr(module, attr, None)
-    if not callable(fn):
-        raise RunSetupError(f"{ref!r}: {target} has no function {attr!r}")
-    return fn
-
-
 _HANDLER_NAMES = ("handler", "lambda_handler", "main")
 
 
@@ -284,34 +264,6 @@ def constant_task(value: Any) -> TaskFn:
         return value
 
     return call
-
-
-def parse_mock(spec: str, base: Path | None = None) -> tuple[str, TaskFn]:
-    """``KEY=@file.json``, ``KEY=<JSON>`` or ``KEY=file.py:func`` -> (key, callable)."""
-    key, sep, value = spec.partition("=")
-    if not sep or not key:
-        raise RunSetupError(f"--mock {spec!r}: write RESOURCE=@result.json, RESOURCE='<json>' "
-                            "or RESOURCE=file.py:function")
-    if value.startswith("@"):
-        path = Path(value[1:])
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RunSetupError(f"--mock {key}: cannot read {path}: {exc.strerror}") from None
-        try:
-            return key, constant_task(json.loads(text))
-        except json.JSONDecodeError as exc:
-            raise RunSetupError(f"--mock {key}: {path}:{exc.lineno}:{exc.colno}: invalid "
-                                f"JSON: {exc.msg}") from None
-    try:
-        return key, constant_task(json.loads(value))
-    except json.JSONDecodeError:
-        pass
-    if re.fullmatch(r"[\w./\\-]+:\w+", value):
-        fn = load_callable(value)
-        return key, fn
-    raise RunSetupError(f"--mock {key}: {value!r} is neither JSON, @file.json nor "
-                        "file.py:function")
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -438,19 +390,12 @@ class LocalRun:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         try:
-            if self.sidecar is not None and self.s3 is not None:
+            if self.sidecar is not None:
                 self.sidecar.stop()
         finally:
             if self.s3 is not None:
                 self.s3.close()
                 self.s3 = None
-
-    def _started_s3(self) -> LocalS3:
-        if self.s3 is None:
-            from sfs3dsl._errors import ExecutionError
-
-            raise ExecutionError("the local run is not started; use it as a context manager")
-        return self.s3
 
     def sidecar_input(self, value: Any) -> SideCarRun | None:
         """For a side-car workflow: write ``value`` (``None``: ``{}``) as a new process
@@ -463,15 +408,14 @@ class LocalRun:
         main = self.definitions.main
         if self.sidecar is None or main not in self.sidecar:
             return None
-        return self.sidecar.write_document(main, {} if value is None else value,
-                                           self._started_s3())
+        return self.sidecar.write_document(main, {} if value is None else value)
 
     def sidecar_document(self, sidecar: SideCarRun) -> dict[str, Any]:
         """The process document as the runtime assembles it: ``document.json`` with each
         step's output laid over it under ``<step>-output``."""
         if self.sidecar is None:
             raise RunSetupError(f"{self.definitions.main!r} is not a side-car workflow")
-        return self.sidecar.document(sidecar, self._started_s3())
+        return self.sidecar.document(sidecar)
 
     def started(self, timeout: float = 60.0) -> list[Execution]:
         """The executions side-car steps started (``start_workflow``), once they ended

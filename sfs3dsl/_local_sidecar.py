@@ -19,6 +19,7 @@ machine for :class:`~sfs3dsl._local_run.LocalRun`:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -143,25 +144,6 @@ class LocalStepFunctions:
             self._handles[handle.arn] = handle
         return {"executionArn": handle.arn, "startDate": datetime.now(UTC)}
 
-    def describe_execution(self, *, executionArn: str, **_: Any) -> dict[str, Any]:
-        handle = self._handles.get(executionArn)
-        if handle is None:
-            raise _client_error("ExecutionDoesNotExist", f"Execution Does Not Exist: "
-                                f"'{executionArn}'", "DescribeExecution")
-        execution = handle.execution
-        described: dict[str, Any] = {
-            "executionArn": execution.arn, "stateMachineArn": execution.state_machine_arn,
-            "name": execution.name, "status": execution.status,
-            "startDate": execution.start_date, "input": json.dumps(execution.input)}
-        if execution.stop_date is not None:
-            described["stopDate"] = execution.stop_date
-        if execution.status == "SUCCEEDED":
-            described["output"] = json.dumps(execution.output)
-        elif execution.status != "RUNNING":
-            described.update({k: v for k, v in (("error", execution.error),
-                                                ("cause", execution.cause)) if v is not None})
-        return described
-
     def finish(self, timeout: float = 60.0) -> list[Execution]:
         """Wait (up to ``timeout`` real seconds each) for every started execution, stopping
         the ones still running then; returns them in the order they were started. Those
@@ -177,6 +159,10 @@ class LocalStepFunctions:
                     done[handle.arn] = handle.wait(timeout)
                 except TimeoutError:
                     done[handle.arn] = handle.stop()
+                except Exception as exc:  # the runner could not go on: report, not raise
+                    failed = done[handle.arn] = handle.execution
+                    failed.status, failed.error, failed.cause = ("FAILED", type(exc).__name__,
+                                                                 str(exc))
 
 
 class _CapturedStart:
@@ -249,13 +235,14 @@ class LocalSideCar:
         self._check_fresh(workflows, plans, todo)
         #: ``{(workflow, state name): task}``: each step's generated handler.
         self.tasks: dict[tuple[str, str], TaskFn] = {}
-        with self._importable():
+        with _on_sys_path(str(self.root)):
             for name, steps in todo.items():
                 for step in steps:
                     self.tasks[name, step.name] = self._task(name, step)
         self._saved_env: dict[str, str | None] = {}
         self._sfn: LocalStepFunctions | None = None
-        self._added_root = False
+        self._s3: LocalS3 | None = None
+        self._on_path = contextlib.ExitStack()
 
     def __contains__(self, workflow: str) -> bool:
         return workflow in self.sidecars
@@ -302,9 +289,6 @@ class LocalSideCar:
                 "or stale:\n" + "\n".join(problems) + "\nrun `sfs3dsl compile` first, in "
                 f"the project root {self.root} (the folder that holds generated/), or point "
                 "--generated at the folder it wrote")
-
-    def _importable(self) -> _OnSysPath:
-        return _OnSysPath(str(self.root))
 
     def environment(self, workflow: str, step: SideCarStep) -> dict[str, str]:
         """The environment the generated serverless.yml gives the step's function."""
@@ -361,7 +345,8 @@ class LocalSideCar:
             if main in self.sidecars else {}
         self._saved_env = {key: os.environ.get(key) for key in env}
         os.environ.update(env)
-        self._added_root = _OnSysPath(str(self.root)).add()
+        self._on_path.enter_context(_on_sys_path(str(self.root)))
+        self._s3 = s3
         clients.reset()  # clients made before the local S3 started would miss it
         self._sfn = LocalStepFunctions(runner)
         clients.use("stepfunctions", self._sfn)
@@ -377,7 +362,7 @@ class LocalSideCar:
         try:
             self.finish()
         finally:
-            self._sfn = None
+            self._sfn = self._s3 = None
             clients.reset()
             for key, value in self._saved_env.items():
                 if value is None:
@@ -385,11 +370,15 @@ class LocalSideCar:
                 else:
                     os.environ[key] = value
             self._saved_env = {}
-            if self._added_root:
-                _OnSysPath(str(self.root)).remove()
-                self._added_root = False
+            self._on_path.close()
 
-    def write_document(self, workflow: str, document: Any, s3: LocalS3) -> SideCarRun:
+    @property
+    def s3(self) -> LocalS3:
+        if self._s3 is None:
+            raise ExecutionError("the local run is not started; use it as a context manager")
+        return self._s3
+
+    def write_document(self, workflow: str, document: Any) -> SideCarRun:
         """Write ``document`` as a new process of ``workflow``, as the API facade does."""
         from sfs3dsl_runtime import Location, ProcessStore, start_process
 
@@ -402,41 +391,28 @@ class LocalSideCar:
         location = Location(self.buckets[workflow], sidecar.prefix, sidecar.kms_key_id)
         captured = _CapturedStart()
         started = start_process(location, self.arns[workflow], document,
-                                store=ProcessStore(location, s3.client), sfn=captured)
+                                store=ProcessStore(location, self.s3.client), sfn=captured)
         reference = json.loads(captured.request["input"])
         return SideCarRun(reference, location.bucket, location.prefix,
                           started["transactionId"])
 
-    def document(self, run: SideCarRun, s3: LocalS3) -> dict[str, Any]:
+    def document(self, run: SideCarRun) -> dict[str, Any]:
         """The process document as the runtime assembles it: ``document.json`` with each
         step's output laid over it."""
         from sfs3dsl_runtime import Location, ProcessStore
 
-        store = ProcessStore(Location(run.bucket, run.prefix), s3.client)
+        store = ProcessStore(Location(run.bucket, run.prefix), self.s3.client)
         return store.read(run.transaction_id).view()
 
 
-class _OnSysPath:
-    """Puts a folder first on ``sys.path`` (a context manager), unless it is there."""
-
-    def __init__(self, folder: str) -> None:
-        self.folder = folder
-        self._added = False
-
-    def add(self) -> bool:
-        if self.folder in sys.path:
-            return False
-        sys.path.insert(0, self.folder)
-        return True
-
-    def remove(self) -> None:
-        if self.folder in sys.path:
-            sys.path.remove(self.folder)
-
-    def __enter__(self) -> _OnSysPath:
-        self._added = self.add()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._added:
-            self.remove()
+@contextlib.contextmanager
+def _on_sys_path(folder: str) -> Iterator[None]:
+    """Put ``folder`` first on ``sys.path`` for the block, unless it is there already."""
+    added = folder not in sys.path
+    if added:
+        sys.path.insert(0, folder)
+    try:
+        yield
+    finally:
+        if added and folder in sys.path:
+            sys.path.remove(folder)

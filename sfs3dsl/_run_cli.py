@@ -12,18 +12,21 @@ as :class:`~sfs3dsl._local_run.RunSetupError` and reported by the CLI in one pla
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sfs3dsl._local_run import RunSetupError
+from sfs3dsl._local_run import RunSetupError, constant_task, import_file
 
 if TYPE_CHECKING:
     from sfs3dsl._local_run import LocalRun
     from sfs3dsl._runner import Execution
+    from sfs3dsl._runner.tasks import TaskFn
 
 Echo = Callable[[str], None]
 EXIT_SUCCEEDED, EXIT_FAILED = 0, 1
@@ -165,6 +168,55 @@ def _history_json(events: list[dict[str, Any]]) -> str:
     return json.dumps({"events": events}, indent=2, default=default, ensure_ascii=False) + "\n"
 
 
+# --- --mock --------------------------------------------------------------------------------
+
+def load_callable(ref: str) -> Any:
+    """``path/to/file.py:func`` or ``package.module:func`` -> the function."""
+    target, _, attr = ref.rpartition(":")
+    if not target or not attr.isidentifier():
+        raise RunSetupError(f"{ref!r} names no callable; write file.py:function or "
+                            "package.module:function")
+    if target.endswith(".py"):
+        module = import_file(Path(target))
+    else:
+        try:
+            module = importlib.import_module(target)
+        except ImportError as exc:
+            raise RunSetupError(f"{ref!r}: cannot import {target!r}: {exc}") from None
+    fn = getattr(module, attr, None)
+    if not callable(fn):
+        raise RunSetupError(f"{ref!r}: {target} has no function {attr!r}")
+    return fn
+
+
+def parse_mock(spec: str) -> tuple[str, TaskFn]:
+    """``KEY=@file.json``, ``KEY=<JSON>`` or ``KEY=file.py:func`` -> (key, callable)."""
+    key, sep, value = spec.partition("=")
+    if not sep or not key:
+        raise RunSetupError(f"--mock {spec!r}: write RESOURCE=@result.json, RESOURCE='<json>' "
+                            "or RESOURCE=file.py:function")
+    if value.startswith("@"):
+        path = Path(value[1:])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RunSetupError(f"--mock {key}: cannot read {path}: {exc.strerror}") from None
+        try:
+            return key, constant_task(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise RunSetupError(f"--mock {key}: {path}:{exc.lineno}:{exc.colno}: invalid "
+                                f"JSON: {exc.msg}") from None
+    try:
+        return key, constant_task(json.loads(value))
+    except json.JSONDecodeError:
+        pass
+    if re.fullmatch(r"[\w./\\-]+:\w+", value):
+        fn = load_callable(value)
+        return key, fn
+    raise RunSetupError(f"--mock {key}: {value!r} is neither JSON, @file.json nor "
+                        "file.py:function")
+
+
 @dataclass
 class RunOptions:
     """What the ``run`` command was asked to do."""
@@ -186,7 +238,7 @@ def run(options: RunOptions, echo: Echo) -> int:
     Raises:
         RunSetupError: the run could not start (exit code 2).
     """
-    from sfs3dsl._local_run import LocalRun, load_definitions, parse_mock
+    from sfs3dsl._local_run import LocalRun, load_definitions
 
     value = parse_input(options.input_text)
     definitions = load_definitions(options.path, options.workflow)
