@@ -165,3 +165,25 @@ def test_runtime_environ_overlay_is_per_thread() -> None:
     finally:
         clients.restore_environ(token)
     assert clients.environ() is os.environ
+
+
+def test_local_step_functions_answers_as_aws_does() -> None:
+    from botocore.exceptions import ClientError
+
+    from sfs3dsl._local_sidecar import LocalStepFunctions
+    from sfs3dsl._runner import Runner
+
+    runner = Runner()
+    arn = runner.register_state_machine("child", {"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Result": {"done": True}, "End": True}}})
+    sfn = LocalStepFunctions(runner)
+    started = sfn.start_execution(stateMachineArn=arn, name="n1", input='{"a": 1}')
+    assert started["executionArn"] == \
+        "arn:aws:states:us-east-1:123456789012:execution:child:n1"
+    with pytest.raises(ClientError, match="ExecutionAlreadyExists"):
+        sfn.start_execution(stateMachineArn=arn, name="n1")
+    with pytest.raises(ClientError, match="StateMachineDoesNotExist"):
+        sfn.start_execution(stateMachineArn=arn.replace("child", "nope"), name="n2")
+    [execution] = sfn.finish()
+    assert (execution.status, execution.input, execution.output) == (
+        "SUCCEEDED", {"a": 1}, {"done": True})
