@@ -6,7 +6,8 @@ loaded, registers every workflow of the module with the runner (so ``states:star
 of one runs another), and decides what each Task state runs: a mock or a Python callable
 given by the user, a generated Lambda handler (``generated/<workflow>/handlers/*.py``), the
 local S3 for ``s3:getObject`` / ``s3:putObject``. :meth:`LocalRun.missing` names every Task
-nothing would run, before anything starts.
+nothing would run, before anything starts. Side-car workflows (and the ones their steps
+start) get what production gives them from :mod:`sfs3dsl._local_sidecar`.
 
 Example:
     >>> defs = load_definitions(Path("workflows/course_choice.py"))
