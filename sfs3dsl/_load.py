@@ -13,6 +13,7 @@ import sys
 import traceback
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from sfs3dsl._errors import BuildError, LoadError, Sfs3dslError
@@ -45,30 +46,54 @@ def _user_frame(exc: BaseException, module_file: Path) -> str:
     return f"{module_file}:{frames[-1].lineno}" if frames else str(module_file)
 
 
-def load_module_workflows(path: Path) -> list[Workflow]:
-    """Import a Python file and return the workflows defined in it, in definition order."""
-    module_name = f"sfs3dsl_user_{abs(hash(str(path.resolve())))}_{path.stem}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
+def import_path(path: Path, *, prefix: str = "sfs3dsl_user",
+                error: type[LoadError] = LoadError, reuse: bool = False,
+                what: str = "it") -> ModuleType:
+    """Import a Python file by path; its folder is on ``sys.path`` while it loads.
+
+    An exception raised by the user's code becomes ``error`` naming the file and line,
+    never a traceback; library errors (a BuildError made at import) pass through.
+
+    Args:
+        path: the file.
+        prefix: start of the module's private name in ``sys.modules``.
+        error: the LoadError subclass to raise.
+        reuse: return the module already imported from this path, if any.
+        what: how the message names the file ("importing <what> raised ...").
+    """
+    name = f"{prefix}_{abs(hash(str(path.resolve())))}_{path.stem.replace('-', '_')}"
+    if reuse and name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise LoadError(f"{path}: cannot be imported as a Python module")
+        raise error(f"{path}: cannot be imported as a Python module")
     module = importlib.util.module_from_spec(spec)
     folder = str(path.resolve().parent)
     added = folder not in sys.path
     if added:
         sys.path.insert(0, folder)
-    sys.modules[module_name] = module
+    sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
     except Sfs3dslError:
+        sys.modules.pop(name, None)
         raise
     except SyntaxError as exc:
-        raise LoadError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+        sys.modules.pop(name, None)
+        raise error(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
     except Exception as exc:  # the user's code failed: say where, not how we called it
-        raise LoadError(f"{_user_frame(exc, path)}: importing the workflow module raised "
-                        f"{type(exc).__name__}: {exc}") from None
+        sys.modules.pop(name, None)
+        raise error(f"{_user_frame(exc, path)}: importing {what} raised "
+                    f"{type(exc).__name__}: {exc}") from None
     finally:
         if added:
             sys.path.remove(folder)
+    return module
+
+
+def load_module_workflows(path: Path) -> list[Workflow]:
+    """Import a Python file and return the workflows defined in it, in definition order."""
+    module = import_path(path, what="the workflow module")
     own = str(path.resolve())
     found: list[Workflow] = []
     for value in vars(module).values():

@@ -18,16 +18,15 @@ Example:
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from sfs3dsl._errors import LoadError, ValidationError
+from sfs3dsl._load import import_path
 
 if TYPE_CHECKING:
     from sfs3dsl._embedded_s3 import LocalS3
@@ -206,28 +205,8 @@ def lambda_task(handler: Any, function_name: str) -> TaskFn:
 
 
 def import_file(path: Path, prefix: str = "sfs3dsl_local") -> Any:
-    """Import a Python file by path (its folder is put on ``sys.path`` while it loads)."""
-    name = f"{prefix}_{abs(hash(str(path.resolve())))}_{path.stem.replace('-', '_')}"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise RunSetupError(f"{path}: cannot be imported as a Python module")
-    module = importlib.util.module_from_spec(spec)
-    folder = str(path.resolve().parent)
-    added = folder not in sys.path
-    if added:
-        sys.path.insert(0, folder)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
-        sys.modules.pop(name, None)
-        raise RunSetupError(f"{path}: importing it raised {type(exc).__name__}: {exc}") from None
-    finally:
-        if added:
-            sys.path.remove(folder)
-    return module
+    """Import a Python file by path, once (see :func:`sfs3dsl._load.import_path`)."""
+    return import_path(path, prefix=prefix, error=RunSetupError, reuse=True)
 
 
 _HANDLER_NAMES = ("handler", "lambda_handler", "main")
