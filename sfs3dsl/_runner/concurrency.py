@@ -8,9 +8,9 @@ so a Map of ten one-hour iterations with MaxConcurrency 2 takes five virtual hou
 from __future__ import annotations
 
 import heapq
+import itertools
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -95,17 +95,42 @@ def run_jobs(frame: Frame, jobs: Sequence[tuple[Job, Frame]], limit: int,
                 break
             one(i)
     else:
-        with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="sfs3dsl") as pool:
-            futures = [pool.submit(one, i) for i in range(len(jobs))]
-            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-            errors = [f.exception() for f in done if f.exception() is not None]
-            if errors:
-                cancel.set()
-            pool.shutdown(wait=True, cancel_futures=True)
-        _reraise([f.exception() for f in futures if f.done() and not f.cancelled()])
+        _run_workers(one, len(jobs), limit, cancel)
     _join(frame.timeline, [child for _, child in jobs])
     frame.check()
     return outcomes
+
+
+def _run_workers(one: Callable[[int], None], count: int, limit: int,
+                 cancel: threading.Event) -> None:
+    """Run ``one(0) .. one(count - 1)`` on ``limit`` threads, each taking the next index.
+
+    At most ``limit`` iterations run at once, as MaxConcurrency asks, without a future per
+    iteration: a Map over 10,000 items costs what 10 Maps over 1,000 cost. An exception
+    other than a recorded StateFailure stops the others and is re-raised here.
+    """
+    indexes = itertools.count()  # next() on it is atomic under the GIL
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        while not cancel.is_set():
+            i = next(indexes)
+            if i >= count:
+                return
+            try:
+                one(i)
+            except BaseException as exc:  # re-raised below, after every worker stopped
+                errors.append(exc)
+                cancel.set()
+                return
+
+    threads = [threading.Thread(target=worker, name=f"sfs3dsl-{k}", daemon=True)
+               for k in range(limit)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    _reraise(list(errors))
 
 
 def _reraise(errors: list[BaseException | None]) -> None:
