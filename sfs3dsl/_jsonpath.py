@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 __all__ = [
@@ -55,57 +54,107 @@ class PathNotFound(KeyError):
         return self.message
 
 
+class _Node:
+    """Immutable plain data compared by value, like a frozen dataclass.
+
+    Plain classes rather than dataclasses: creating a dataclass runs generated code, about
+    half a millisecond each, and this module is on the start-up path of every command.
+    """
+
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, _Node) and type(other) is type(self)
+                and other._values() == self._values())
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._values()))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={v!r}" for n, v in zip(self.__slots__, self._values(),
+                                                        strict=True))
+        return f"{type(self).__name__}({fields})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _init(self, **values: Any) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+
 # --- segments: plain data, one small function each to apply them -------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Name:
+class Name(_Node):
     """``.a``, ``['a']`` or the union ``['a','b']``."""
 
+    __slots__ = ("names",)
     names: tuple[str, ...]
 
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._init(names=names)
 
-@dataclass(frozen=True, slots=True)
-class Index:
+
+class Index(_Node):
     """``[0]``, ``[-1]`` or the union ``[0,2]``."""
 
+    __slots__ = ("indexes",)
     indexes: tuple[int, ...]
 
+    def __init__(self, indexes: tuple[int, ...]) -> None:
+        self._init(indexes=indexes)
 
-@dataclass(frozen=True, slots=True)
-class FromEnd:
+
+class FromEnd(_Node):
     """``[(@.length-n)]``: the n-th item from the end."""
 
+    __slots__ = ("offset",)
     offset: int
 
+    def __init__(self, offset: int) -> None:
+        self._init(offset=offset)
 
-@dataclass(frozen=True, slots=True)
-class Wildcard:
+
+class Wildcard(_Node):
     """``.*`` or ``[*]``: every member of an object or item of an array."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
-class Slice:
+
+class Slice(_Node):
     """``[start:stop:step]`` with Python's bounds."""
 
+    __slots__ = ("start", "step", "stop")
     start: int | None
     stop: int | None
     step: int | None
 
+    def __init__(self, start: int | None, stop: int | None, step: int | None) -> None:
+        self._init(start=start, stop=stop, step=step)
 
-@dataclass(frozen=True, slots=True)
-class Filter:
+
+class Filter(_Node):
     """``[?(expr)]``: the items (or the object itself) for which ``expr`` holds."""
 
+    __slots__ = ("expr",)
     expr: Expr
 
+    def __init__(self, expr: Expr) -> None:
+        self._init(expr=expr)
 
-@dataclass(frozen=True, slots=True)
-class Descend:
+
+class Descend(_Node):
     """``..x``: apply ``inner`` to a node and every node below it."""
 
+    __slots__ = ("inner",)
     inner: Segment
 
+    def __init__(self, inner: Segment) -> None:
+        self._init(inner=inner)
 
 Segment = Name | Index | FromEnd | Wildcard | Slice | Filter | Descend
 
@@ -201,12 +250,15 @@ _LITERAL_WORDS: Final = {"true": True, "false": False, "null": None}
 _MISSING: Final = object()
 
 
-@dataclass(frozen=True, slots=True)
-class Operand:
+class Operand(_Node):
     """A literal value, or a path relative to the filtered item (``@.x``, ``@.length``)."""
 
-    path: Path | None = None
-    literal: Any = None
+    __slots__ = ("literal", "path")
+    path: Path | None
+    literal: Any
+
+    def __init__(self, path: Path | None = None, literal: Any = None) -> None:
+        self._init(path=path, literal=literal)
 
     def value(self, item: Any, root: Any) -> Any:
         if self.path is None:
@@ -223,13 +275,17 @@ class Operand:
         return found[0] if self.path.is_definite else found
 
 
-@dataclass(frozen=True, slots=True)
-class Compare:
+class Compare(_Node):
     """``left op right``; with no ``op``, the left path must exist."""
 
+    __slots__ = ("left", "op", "right")
     left: Operand
-    op: str | None = None
-    right: Operand | None = None
+    op: str | None
+    right: Operand | None
+
+    def __init__(self, left: Operand, op: str | None = None,
+                 right: Operand | None = None) -> None:
+        self._init(left=left, op=op, right=right)
 
     def test(self, item: Any, root: Any) -> bool:
         left = self.left.value(item, root)
@@ -241,12 +297,15 @@ class Compare:
         return _compare(left, self.op, right)
 
 
-@dataclass(frozen=True, slots=True)
-class Logic:
+class Logic(_Node):
     """``&&`` / ``||`` over parts, or ``!`` over one part."""
 
+    __slots__ = ("op", "parts")
     op: Literal["&&", "||", "!"]
     parts: tuple[Expr, ...]
+
+    def __init__(self, op: Literal["&&", "||", "!"], parts: tuple[Expr, ...]) -> None:
+        self._init(op=op, parts=parts)
 
     def test(self, item: Any, root: Any) -> bool:
         if self.op == "&&":
