@@ -32,17 +32,8 @@ class Chainable:
     def next(self, other: Chainable) -> Chain:
         """Continue every open end with ``other``; return the longer chain."""
         start = self.start_state
-        ends = self.end_states
         target = as_chainable(other, "next", start.where)
-        if not ends:
-            closer = self.closed_by
-            raise BuildError("there is no open end to continue from "
-                             "(the chain ends in Succeed, Fail or a Choice)",
-                             state=closer.label, where=closer.where,
-                             hint="continue a Choice with .afterwards().next(...); "
-                                  "nothing can follow Succeed or Fail")
-        for end in ends:
-            end.continue_to(target.start_state)
+        _link(self.end_states, self.closed_by, target)
         return Chain(start, target.end_states, closed_by=target.closed_by)
 
     def __rshift__(self, other: Chainable) -> Chain:
@@ -86,14 +77,29 @@ class Chain(Chainable):
     @staticmethod
     def sequence(first: Chainable, *rest: Chainable) -> Chain:
         """Link ``first`` to each of ``rest`` in turn: ``Chain.sequence(a, b, c)``."""
-        chain = Chain(first.start_state, first.end_states, closed_by=first.closed_by)
-        for item in rest:
-            chain = chain.next(item)
-        return chain
+        ends, closer = first.end_states, first.closed_by
+        for item in rest:  # one pass, no intermediate chains
+            target = as_chainable(item, "next", closer.where)
+            _link(ends, closer, target)
+            ends, closer = target.end_states, target.closed_by
+        return Chain(first.start_state, ends, closed_by=closer)
 
     def __repr__(self) -> str:
         ends = ", ".join(repr(e.name) for e in self._end_states)
         return f"Chain(start={self._start_state.name!r}, ends=[{ends}])"
+
+
+def _link(ends: Sequence[State], closer: State, target: Chainable) -> None:
+    """Point every open end at ``target``; ``closer`` is named when there is no end."""
+    if not ends:
+        raise BuildError("there is no open end to continue from "
+                         "(the chain ends in Succeed, Fail or a Choice)",
+                         state=closer.label, where=closer.where,
+                         hint="continue a Choice with .afterwards().next(...); "
+                              "nothing can follow Succeed or Fail")
+    start = target.start_state
+    for end in ends:
+        end.continue_to(start)
 
 
 def as_chainable(value: object, what: str, where: str | None) -> Chainable:

@@ -102,16 +102,20 @@ class State(Chainable):
 
     # -- fields --------------------------------------------------------------------------
     def _set(self, key: str, value: Any) -> None:
-        if not isinstance(value, _Unset):
+        if value is not UNSET:
             self.fields[key] = value
 
     def _set_io(self, *, input_path: Any = UNSET, output_path: Any = UNSET,
                 output: Any = UNSET, assign: Mapping[str, Any] | None = None) -> None:
-        self._set("InputPath", input_path)
-        self._set("OutputPath", output_path)
-        self._set("Output", output)
+        fields = self.fields
+        if input_path is not UNSET:
+            fields["InputPath"] = input_path
+        if output_path is not UNSET:
+            fields["OutputPath"] = output_path
+        if output is not UNSET:
+            fields["Output"] = output
         if assign is not None:
-            self.fields["Assign"] = assign
+            fields["Assign"] = assign
 
     def _fail(self, message: str, hint: str) -> BuildError:
         return BuildError(message, state=self.label, where=self.where, hint=hint)
