@@ -69,5 +69,18 @@ MAX_PAYLOAD_BYTES: Final = 262_144
 MAX_WAIT_SECONDS: Final = 99_999_999
 MAX_TASK_TOKEN_LENGTH: Final = 2048
 
+#: Characters CreateStateMachine forbids in a state machine name, besides whitespace and
+#: control characters (API reference, CreateStateMachine).
+FORBIDDEN_MACHINE_NAME_CHARACTERS: Final = frozenset('<>{}[]?*"#%\\^|~`$&,;:/')
+
+
+def is_forbidden_in_machine_name(char: str) -> bool:
+    """True for a character AWS does not allow in a state machine name."""
+    import unicodedata
+
+    return (char in FORBIDDEN_MACHINE_NAME_CHARACTERS or char.isspace()
+            or unicodedata.category(char) in ("Cc", "Cs"))
+
+
 TASK_TOKEN_PATH: Final = "$$.Task.Token"
 TASK_TOKEN_JSONATA: Final = "$states.context.Task.Token"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
-from sfs3dsl._asl import MAX_NAME_LENGTH, QUERY_LANGUAGES
+from sfs3dsl._asl import MAX_NAME_LENGTH, QUERY_LANGUAGES, is_forbidden_in_machine_name
 from sfs3dsl._chain import Chainable, as_chainable
 from sfs3dsl._errors import BuildError
 from sfs3dsl._source import caller_location
@@ -15,8 +14,6 @@ if TYPE_CHECKING:
     from sfs3dsl._compile import Compiled
     from sfs3dsl._problems import Problem
 
-# CreateStateMachine: no whitespace, brackets, wildcards, special or control characters.
-_BAD_MACHINE_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
 
 
 class Workflow:
@@ -37,9 +34,9 @@ class Workflow:
         if not isinstance(name, str) or not name or len(name) > MAX_NAME_LENGTH:
             raise BuildError(f"workflow name {name!r} must be 1 to {MAX_NAME_LENGTH} "
                              "characters", where=self.where, hint='use a name like "process-a"')
-        bad = _BAD_MACHINE_NAME.search(name)
-        if bad:
-            raise BuildError(f"workflow name {name!r} contains {bad.group()!r}, which AWS "
+        bad = next((c for c in name if is_forbidden_in_machine_name(c)), None)
+        if bad is not None:
+            raise BuildError(f"workflow name {name!r} contains {bad!r}, which AWS "
                              "does not allow in a state machine name", where=self.where,
                              hint="use letters, digits, '-' and '_'")
         if query_language is not None and query_language not in QUERY_LANGUAGES:

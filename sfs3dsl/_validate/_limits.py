@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from sfs3dsl._asl import MAX_DEFINITION_BYTES, MAX_NAME_LENGTH
+from sfs3dsl._asl import MAX_DEFINITION_BYTES, MAX_NAME_LENGTH, is_forbidden_in_machine_name
 from sfs3dsl._validate._report import DOCUMENT, NAME, Report, State
-from sfs3dsl._validate._tables import FORBIDDEN_NAME_CHARACTERS
 
 
 def check_state_name(state: State) -> None:
@@ -30,8 +28,7 @@ def machine_name_problems(name: str, report: Report) -> None:
         report.add("bad-machine-name", NAME, f"the state machine name is {len(name)} characters "
                    f"long; it must be 1 to {MAX_NAME_LENGTH}",
                    f"use 1 to {MAX_NAME_LENGTH} characters")
-    bad = sorted({c for c in name if c in FORBIDDEN_NAME_CHARACTERS or c.isspace()
-                  or unicodedata.category(c) in ("Cc", "Cs")})
+    bad = sorted({c for c in name if is_forbidden_in_machine_name(c)})
     if bad:
         shown = ", ".join(repr(c) for c in bad)
         report.add("bad-machine-name", NAME,

@@ -74,4 +74,3 @@ PROCESSOR_MODES: Final = ("INLINE", "DISTRIBUTED")
 EXECUTION_TYPES: Final = ("STANDARD", "EXPRESS")
 
 #: Characters a state machine name may not contain (API reference, CreateStateMachine).
-FORBIDDEN_NAME_CHARACTERS: Final = frozenset('<>{}[]?*"#%\\^|~`$&,;:/')
