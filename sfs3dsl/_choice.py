@@ -38,8 +38,7 @@ class ChoiceRule:
         if self.assign is not None:
             out["Assign"] = render_payload(self.assign, jsonata=jsonata, field="Assign")
         if self.output is not UNSET:
-            out["Output"] = str(self.output) if isinstance(self.output, Jsonata) else \
-                render_payload(self.output, jsonata=True, field="Output")
+            out["Output"] = render_payload(self.output, jsonata=True, field="Output")
         out["Next"] = ctx.name_of(self.next.start_state)
         return out
 

@@ -16,7 +16,6 @@ from sfs3dsl._order import canonical, dumps
 from sfs3dsl._problems import Problem
 
 if TYPE_CHECKING:
-    from sfs3dsl._chain import Chainable
     from sfs3dsl._states import State
     from sfs3dsl._workflow import Workflow
 
@@ -83,9 +82,9 @@ class RenderContext:
     def name_of(self, state: State) -> str:
         return self.names[id(state)]
 
-    def render_machine(self, owner: State, index: int, chain: Chainable) -> dict[str, Any]:
-        scope = self.scopes[(id(owner), index)]
-        return self.render_scope(scope)
+    def render_machine(self, owner: State, index: int) -> dict[str, Any]:
+        """The branch (or processor) number ``index`` of ``owner``, rendered."""
+        return self.render_scope(self.scopes[(id(owner), index)])
 
     def render_scope(self, scope: _Scope) -> dict[str, Any]:
         names = self.names

@@ -57,7 +57,7 @@ class Parallel(Recoverable):
         if not self.branches:
             raise self._fail("a Parallel needs at least one branch",
                              hint="pass branches=[chain1, chain2]")
-        out["Branches"] = [ctx.render_machine(self, i, b) for i, b in enumerate(self.branches)]
+        out["Branches"] = [ctx.render_machine(self, i) for i in range(len(self.branches))]
         super().render_extra(out, ctx, jsonata)
 
 
@@ -206,7 +206,7 @@ class Map(Recoverable):
         return (self.processor,)
 
     def render_extra(self, out: dict[str, Any], ctx: RenderContext, jsonata: bool) -> None:
-        machine = ctx.render_machine(self, 0, self.processor)
+        machine = ctx.render_machine(self, 0)
         if self.mode is not None:
             config: dict[str, Any] = {"Mode": self.mode}
             if self.execution_type is not None:

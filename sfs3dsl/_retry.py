@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from sfs3dsl._errors import BuildError
 from sfs3dsl._source import caller_location
-from sfs3dsl._values import UNSET, Jsonata, _Unset, render_path_field, render_payload
+from sfs3dsl._values import UNSET, _Unset, render_path_field, render_payload
 
 if TYPE_CHECKING:
     from sfs3dsl._chain import Chainable
@@ -135,8 +135,7 @@ class Catch:
         if not isinstance(self.result_path, _Unset):
             out["ResultPath"] = render_path_field(self.result_path, "Catch ResultPath")
         if not isinstance(self.output, _Unset):
-            out["Output"] = render_payload(self.output, jsonata=True, field="Catch Output") \
-                if not isinstance(self.output, Jsonata) else str(self.output)
+            out["Output"] = render_payload(self.output, jsonata=True, field="Catch Output")
         if self.assign is not None:
             out["Assign"] = render_payload(self.assign, jsonata=jsonata, field="Catch Assign")
         out["Next"] = target

@@ -168,8 +168,6 @@ def _render_field(key: str, value: Any, *, jsonata: bool) -> Any:
     if key in _PATH_FIELDS:
         return str(value) if isinstance(value, Intrinsic) else render_path_field(value, key)
     if key in _TEMPLATE_FIELDS:
-        if isinstance(value, Jsonata):
-            return str(value)
         return render_payload(value, jsonata=jsonata, field=key)
     if key == "Result":
         return _static(value)
