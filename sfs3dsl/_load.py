@@ -165,20 +165,24 @@ __all__ = ["BuildError", "Source", "expand", "iter_sources", "load_asl",
            "load_module_workflows"]
 
 
-def _git_show(spec: str) -> tuple[str, Path]:
-    """Text of ``REV:path`` from git, and the path it names."""
+def run_git(*args: str, failure: str) -> str:
+    """The output of ``git args``; a LoadError ``"<failure>: <why>"`` when git fails."""
     import subprocess
 
-    rev, _, rel = spec.partition(":")
     try:
-        done = subprocess.run(["git", "show", f"{rev}:{rel}"], capture_output=True,
-                              text=True, check=False)
+        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
     except FileNotFoundError:
-        raise LoadError(f"{spec}: git is not installed") from None
+        raise LoadError(f"{failure}: git is not installed") from None
     if done.returncode != 0:
-        reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "unknown"
-        raise LoadError(f"{spec}: git cannot show it: {reason}")
-    return done.stdout, Path(rel)
+        reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"
+        raise LoadError(f"{failure}: {reason}")
+    return done.stdout
+
+
+def _git_show(spec: str) -> tuple[str, Path]:
+    """Text of ``REV:path`` from git, and the path it names."""
+    rev, _, rel = spec.partition(":")
+    return run_git("show", f"{rev}:{rel}", failure=f"{spec}: git cannot show it"), Path(rel)
 
 
 def _is_git_spec(spec: str) -> bool:

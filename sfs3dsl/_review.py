@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from sfs3dsl._artifacts import ASL_FILE
 from sfs3dsl._diff import Diff, diff_definitions
-from sfs3dsl._errors import LoadError
+from sfs3dsl._load import run_git
 
 EMPTY: Mapping[str, Any] = {"StartAt": "", "States": {}}
 
 
 def _git(*args: str) -> str:
-    try:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise LoadError("git is not installed") from None
-    if done.returncode != 0:
-        reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"
-        raise LoadError(f"git {' '.join(args)}: {reason}")
-    return done.stdout
+    return run_git(*args, failure=f"git {' '.join(args)}")
 
 
 def _generated_at(rev: str, folder: Path) -> dict[str, dict[str, Any]]:
