@@ -240,6 +240,55 @@ def test_map_virtual_time_follows_concurrency() -> None:
     assert execution.stop_date - execution.start_date == timedelta(hours=2)
 
 
+def test_map_holds_a_frame_only_for_running_iterations(monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    # A Map over many items must not build every iteration's frame before it starts: the
+    # garbage collector would walk that growing heap on every collection.
+    from sfs3dsl._runner import scope
+
+    alive: list[int] = []
+    made = {"n": 0}
+    real_init = scope.Frame.__init__
+
+    def counting_init(self: scope.Frame, *args: Any, **kwargs: Any) -> None:
+        made["n"] += 1
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(scope.Frame, "__init__", counting_init)
+    runner = Runner()
+    runner.register_task("work", lambda payload, ctx: alive.append(made["n"]) or payload)
+    definition = machine({"M": {"Type": "Map", "MaxConcurrency": 3, "End": True,
+                                "ItemProcessor": machine({"T": task()})}})
+    execution = runner.run(definition, list(range(30)))
+    assert execution.output == list(range(30))
+    # frames made when the first task ran: the top frame and the first iterations' only
+    assert alive[0] <= 1 + 3
+    assert made["n"] == 1 + 30
+
+
+def test_history_keeps_payloads_as_they_were_when_recorded() -> None:
+    kept: list[Any] = []
+
+    def first(payload: Any, ctx: TaskContext) -> Any:
+        kept.append({"n": 1})
+        return kept[0]
+
+    def second(payload: Any, ctx: TaskContext) -> Any:
+        kept[0]["n"] = 2  # the object the first task returned, changed afterwards
+        return payload
+
+    runner = Runner()
+    runner.register_task("first", first)
+    runner.register_task("second", second)
+    definition = machine({"A": {"Type": "Task", "Resource": "first", "ResultPath": "$.a",
+                                "Next": "B"},
+                          "B": task("second", ResultPath=None)})
+    execution = runner.run(definition, {})
+    (exited,) = [e for e in events(execution, "TaskStateExited")
+                 if e["stateExitedEventDetails"]["name"] == "A"]
+    assert exited["stateExitedEventDetails"]["output"] == '{"a":{"n":1}}'
+
+
 def test_parallel_runs_branches_at_once_and_keeps_order() -> None:
     gauge = Gauge()
     runner = Runner()

@@ -7,15 +7,16 @@ so a Map of ten one-hour iterations with MaxConcurrency 2 takes five virtual hou
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
+import sys
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sfs3dsl._runner.clock import Timeline, VirtualTimeline
+from sfs3dsl._runner.clock import VirtualTimeline
 from sfs3dsl._runner.failure import Aborted, StateFailure
 from sfs3dsl._runner.scope import Frame
 
@@ -23,80 +24,110 @@ from sfs3dsl._runner.scope import Frame
 INLINE_LIMIT = 40
 
 
-@dataclass
-class Outcome:
-    """The end of one job: its output, or the failure that ended it."""
+class Outcomes:
+    """The ends of all jobs: ``outputs[i]`` for a job that finished, ``failures[i]`` for
+    one that failed (a cancelled job has neither)."""
 
-    output: Any = None
-    failure: StateFailure | None = None
+    __slots__ = ("failures", "outputs")
+
+    def __init__(self, count: int) -> None:
+        self.outputs: list[Any] = [None] * count
+        self.failures: dict[int, StateFailure] = {}
+
+    def first_failure(self) -> StateFailure | None:
+        return self.failures[min(self.failures)] if self.failures else None
 
 
-Job = Callable[[Frame], Any]
+#: Runs job number ``i`` on its own frame.
+Job = Callable[[int, Frame], Any]
+#: Makes the frame of job number ``i`` when the job starts.
+MakeFrame = Callable[[int], Frame]
 #: Called after each failed job with the failures so far; True stops the remaining jobs.
 StopRule = Callable[[int], bool]
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+#: With the GIL, one heapq call on a list of ints is atomic: it runs in C, compares ints
+#: and never lets another thread in. A lock there made every thread of a big Map queue on
+#: it (a lock convoy: each hand-over waits for the GIL), and the cost per iteration grew
+#: with the length of the run. Free-threaded builds have no GIL, and take the lock.
+_GIL = bool(getattr(sys, "_is_gil_enabled", lambda: True)())
+
+
 class _Slots:
-    """Virtual start times: a job takes the earliest free slot, then gives back its end."""
+    """Virtual start times: a job takes the earliest free slot, then gives back its end.
+
+    Times are kept as integer microseconds since 1970 (UTC), so comparing them runs no
+    Python code (a tzinfo written in Python would).
+    """
 
     def __init__(self, start: datetime, limit: int) -> None:
-        self._free = [start] * limit
-        self._lock = threading.Lock()
+        self._free = [(start - _EPOCH) // _MICROSECOND] * limit
+        self._lock = contextlib.nullcontext() if _GIL else threading.Lock()
 
     def take(self) -> datetime:
         with self._lock:
-            return heapq.heappop(self._free)
+            micros = heapq.heappop(self._free)
+        return _EPOCH + micros * _MICROSECOND
 
     def give(self, when: datetime) -> None:
+        micros = (when - _EPOCH) // _MICROSECOND
         with self._lock:
-            heapq.heappush(self._free, when)
+            heapq.heappush(self._free, micros)
+
+    def latest(self) -> datetime:
+        """When the last job ended (the start time when none ran)."""
+        return _EPOCH + max(self._free) * _MICROSECOND
 
 
-def run_jobs(frame: Frame, jobs: Sequence[tuple[Job, Frame]], limit: int,
-             stop_rule: StopRule) -> list[Outcome]:
-    """Run each ``job(child_frame)``; returns outcomes in order.
+def run_jobs(frame: Frame, count: int, job: Job, make_frame: MakeFrame, limit: int,
+             stop_rule: StopRule) -> Outcomes:
+    """Run ``job(i, make_frame(i))`` for ``i`` in ``range(count)``; at most ``limit`` at once.
 
-    A job's StateFailure is recorded in its Outcome; ``stop_rule(failures)`` decides
-    whether the remaining jobs are cancelled. Any other exception (a stop, a harness
-    error) is re-raised here after the pool has shut down.
+    A job's frame is made when the job starts and dropped when it ends, so a Map over
+    100,000 items holds only ``limit`` frames at a time (and the garbage collector has no
+    growing heap of waiting frames to walk). A job's StateFailure is recorded in
+    ``failures``; ``stop_rule(failures)`` decides whether the remaining jobs are cancelled.
+    Any other exception (a stop, a harness error) is re-raised here after every worker
+    has stopped.
     """
-    limit = max(1, min(limit or len(jobs) or 1, len(jobs) or 1))
+    limit = max(1, min(limit or count or 1, count or 1))
     cancel = threading.Event()
-    outcomes = [Outcome() for _ in jobs]
-    failures = [0]
+    outcomes = Outcomes(count)
     lock = threading.Lock()
     slots = _Slots(frame.timeline.now(), limit) if frame.timeline.virtual else None
 
     def one(i: int) -> None:
-        job, child = jobs[i]
+        child = make_frame(i)
         if slots is not None:
             child.timeline = VirtualTimeline(slots.take())
         try:
             child.cancel = (*child.cancel, cancel)
             child.check()
-            outcomes[i].output = job(child)
+            outcomes.outputs[i] = job(i, child)
         except Aborted:
             if frame.run.stop.is_set():
                 raise
-            outcomes[i].failure = None  # cancelled because a sibling failed
+            # cancelled because a sibling failed: neither an output nor a failure
         except StateFailure as failure:
-            outcomes[i].failure = failure
             with lock:
-                failures[0] += 1
-                if stop_rule(failures[0]):
+                outcomes.failures[i] = failure
+                if stop_rule(len(outcomes.failures)):
                     cancel.set()
         finally:
             if slots is not None:
                 slots.give(child.timeline.now())
 
-    if limit == 1 or len(jobs) <= 1:
-        for i in range(len(jobs)):
+    if limit == 1 or count <= 1:
+        for i in range(count):
             if cancel.is_set():
                 break
             one(i)
     else:
-        _run_workers(one, len(jobs), limit, cancel)
-    _join(frame.timeline, [child for _, child in jobs])
+        _run_workers(one, count, limit, cancel)
+    if slots is not None:
+        frame.timeline.advance_to(slots.latest())
     frame.check()
     return outcomes
 
@@ -139,7 +170,3 @@ def _reraise(errors: list[BaseException | None]) -> None:
         raise real[0]
     if any(isinstance(e, Aborted) for e in errors):
         raise Aborted()
-
-
-def _join(timeline: Timeline, children: Sequence[Frame]) -> None:
-    timeline.join([child.timeline for child in children])

@@ -1,7 +1,10 @@
 """Execution history events in the shape of ``GetExecutionHistory``.
 
-Events are recorded cheaply (payloads are kept as Python values) and rendered to AWS's form,
-with payloads as JSON text, only when someone reads :attr:`History.events`.
+An event's payloads become JSON text when it is recorded (so a value changed later cannot
+change the history) and the event is kept as a tuple of strings and numbers, which the
+garbage collector stops tracking: a Map over 100,000 items leaves no growing heap of
+dicts for every collection to walk. Events take AWS's form only when someone reads
+:attr:`History.events`.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ from typing import Any
 _PAYLOADS = {"input": "inputDetails", "output": "outputDetails", "parameters": None}
 
 
+#: One encoder for every payload: ``json.dumps`` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(value: Any) -> str:
     """Compact JSON as AWS writes payloads."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def _details_key(event_type: str) -> str:
@@ -29,18 +36,35 @@ def _details_key(event_type: str) -> str:
     return event_type[0].lower() + event_type[1:] + "EventDetails"
 
 
+#: An event's details as recorded: ``(key, value)`` pairs, payloads as JSON text.
+Frozen = tuple[tuple[str, Any], ...]
+
+
+def _freeze(details: dict[str, Any]) -> Frozen:
+    pairs: list[tuple[str, Any]] = []
+    for key, value in details.items():
+        if key in _PAYLOADS:
+            pairs.append((key, dumps(value)))
+        elif key == "assignedVariables":
+            pairs.append((key, tuple((name, dumps(v)) for name, v in value.items())))
+        else:
+            pairs.append((key, value))
+    return tuple(pairs)
+
+
 class History:
     """A thread-safe, append-only list of events; ids start at 1."""
 
     def __init__(self) -> None:
-        self._raw: list[tuple[str, datetime, int, dict[str, Any] | None]] = []
+        self._raw: list[tuple[str, datetime, int, Frozen | None]] = []
         self._lock = threading.Lock()
 
     def add(self, event_type: str, when: datetime, previous: int,
             details: dict[str, Any] | None = None) -> int:
         """Record an event and return its id."""
+        frozen = None if details is None else _freeze(details)
         with self._lock:
-            self._raw.append((event_type, when, previous, details))
+            self._raw.append((event_type, when, previous, frozen))
             return len(self._raw)
 
     def __len__(self) -> int:
@@ -55,19 +79,19 @@ class History:
 
 
 def _render(event_id: int, event_type: str, when: datetime, previous: int,
-            details: dict[str, Any] | None) -> dict[str, Any]:
+            details: Frozen | None) -> dict[str, Any]:
     event: dict[str, Any] = {"timestamp": when, "type": event_type, "id": event_id,
                              "previousEventId": previous}
     if details is not None:
         rendered: dict[str, Any] = {}
-        for key, value in details.items():
+        for key, value in details:
             if key in _PAYLOADS:
-                rendered[key] = dumps(value)
+                rendered[key] = value
                 extra = _PAYLOADS[key]
                 if extra:
                     rendered[extra] = {"truncated": False}
             elif key == "assignedVariables":
-                rendered[key] = {k: dumps(v) for k, v in value.items()}
+                rendered[key] = dict(value)
                 rendered["assignedVariablesDetails"] = {"truncated": False}
             else:
                 rendered[key] = value

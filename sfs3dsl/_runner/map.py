@@ -96,13 +96,13 @@ def _int(env: Env, value: Any, field: str) -> int:
     return int(value)
 
 
-def _iteration_job(processor: dict[str, Any], value: Any, name: str, index: int) -> Job:
-    def job(frame: Frame) -> Any:
+def _iteration_job(processor: dict[str, Any], inputs: list[Any], name: str) -> Job:
+    def job(index: int, frame: Frame) -> Any:
         from sfs3dsl._runner.engine import run_machine
 
         frame.event("MapIterationStarted", {"name": name, "index": index})
         try:
-            out = run_machine(frame, processor, value)
+            out = run_machine(frame, processor, inputs[index])
         except StateFailure:
             frame.event("MapIterationFailed", {"name": name, "index": index})
             raise
@@ -145,17 +145,18 @@ def run_map(env: Env) -> Any:
         over_pct = tolerated_pct is not None and total and failures * 100 / total > tolerated_pct
         return bool(over_count or over_pct)
 
-    jobs = [(_iteration_job(processor, value, env.name, i), frame.child(language=language))
-            for i, value in enumerate(inputs)]
-    outcomes = run_jobs(frame, jobs, limit, too_many)
-    failed = [o.failure for o in outcomes if o.failure is not None]
-    if failed and too_many(len(failed)):
+    outcomes = run_jobs(frame, total, _iteration_job(processor, inputs, env.name),
+                        lambda _: frame.child(language=language), limit, too_many)
+    first = outcomes.first_failure()
+    if first is not None and too_many(len(outcomes.failures)):
         frame.event("MapStateFailed")
         if tolerated_count is None and tolerated_pct is None:
-            raise StateFailure(failed[0].error, failed[0].cause)
+            raise StateFailure(first.error, first.cause)
         raise StateFailure(THRESHOLD, "The specified tolerated failure threshold was exceeded")
     frame.event("MapStateSucceeded")
-    results = [o.failure.output() if o.failure is not None else o.output for o in outcomes]
+    results = outcomes.outputs
+    for i, failure in outcomes.failures.items():
+        results[i] = failure.output()
     if "ResultWriter" in state:
         return _write_results(env, state["ResultWriter"], doc, results)
     return results

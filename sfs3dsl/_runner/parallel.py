@@ -11,11 +11,11 @@ from sfs3dsl._runner.failure import StateFailure
 from sfs3dsl._runner.scope import Env, Frame, language_of
 
 
-def _branch_job(branch: dict[str, Any], value: Any) -> Job:
-    def job(frame: Frame) -> Any:
+def _branch_job(branches: list[dict[str, Any]], value: Any) -> Job:
+    def job(index: int, frame: Frame) -> Any:
         from sfs3dsl._runner.engine import run_machine
 
-        return run_machine(frame, branch, value)
+        return run_machine(frame, branches[index], value)
 
     return job
 
@@ -30,12 +30,13 @@ def run_parallel(env: Env) -> list[Any]:
     branches: list[dict[str, Any]] = state["Branches"]
     frame.event("ParallelStateStarted")
     language = state.get("QueryLanguage", frame.language)
-    jobs = [(_branch_job(b, value), frame.child(language=language_of(b, language)))
-            for b in branches]
-    outcomes = run_jobs(frame, jobs, len(jobs), lambda failures: failures > 0)
-    for outcome in outcomes:
-        if outcome.failure is not None:
-            frame.event("ParallelStateFailed")
-            raise StateFailure(outcome.failure.error, outcome.failure.cause)
+    outcomes = run_jobs(frame, len(branches), _branch_job(branches, value),
+                        lambda i: frame.child(language=language_of(branches[i], language)),
+                        len(branches),
+                        lambda failures: failures > 0)
+    first = outcomes.first_failure()
+    if first is not None:
+        frame.event("ParallelStateFailed")
+        raise StateFailure(first.error, first.cause)
     frame.event("ParallelStateSucceeded")
-    return [o.output for o in outcomes]
+    return outcomes.outputs
