@@ -254,9 +254,13 @@ def test_map_holds_a_frame_only_for_running_iterations(monkeypatch: pytest.Monke
         made["n"] += 1
         real_init(self, *args, **kwargs)
 
+    def work(payload: Any, ctx: TaskContext) -> Any:
+        alive.append(made["n"])
+        return payload
+
     monkeypatch.setattr(scope.Frame, "__init__", counting_init)
     runner = Runner()
-    runner.register_task("work", lambda payload, ctx: alive.append(made["n"]) or payload)
+    runner.register_task("work", work)
     definition = machine({"M": {"Type": "Map", "MaxConcurrency": 3, "End": True,
                                 "ItemProcessor": machine({"T": task()})}})
     execution = runner.run(definition, list(range(30)))
