@@ -21,6 +21,13 @@ CORPUS = Path("/work/shared/corpus/executions.json")
 _CASES: list[dict[str, Any]] = json.loads(CORPUS.read_text())["cases"] if CORPUS.exists() \
     else []
 
+#: What the recordings leave out, taken from LocalStack's public test sources (provenance
+#: of every value is in the files): the S3 objects a test uploaded before the run, and
+#: execution inputs the snapshot transformer masked.
+_DATA = Path(__file__).parent / "data"
+_S3 = json.loads((_DATA / "localstack_s3_objects.json").read_text())
+_INPUTS: dict[str, Any] = json.loads((_DATA / "localstack_inputs.json").read_text())["inputs"]
+
 #: Tokens LocalStack's snapshot transformers put in place of values that change per run.
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -34,35 +41,8 @@ _PLACEHOLDER = re.compile(r"<[A-Za-z0-9_:\-]+>")
 #: The account id LocalStack's recordings show in every ARN.
 RECORDED_ACCOUNT = "111111111111"
 
-_S3_CONTENT = ("needs the S3 object LocalStack uploaded before the run; the recording keeps "
-               "only the bucket and key, not the object's contents")
-_MASKED_INPUT = ("the recording masked the input timestamp (it reads 'date'/'timestamp'), so "
-                 "the runner cannot see the value AWS parsed")
-
-#: Cases the runner does not reproduce, each with the reason.
-XFAIL: dict[str, str] = {
-    **{f"TestAssignReferenceVariables::test_reference_in_map_state_max_items_path[{k}]"
-       "#get_execution_history": _S3_CONTENT
-       for k in ("MAP_STATE_REFERENCE_IN_MAX_ITEMS_PATH",
-                 "MAP_STATE_REFERENCE_IN_MAX_PER_BATCH_PATH")},
-    **{f"TestBaseScenarios::{k}#get_execution_history": _S3_CONTENT for k in (
-        "test_map_item_reader_base_csv_headers_first_line",
-        "test_map_item_reader_base_json",
-        "test_map_item_reader_csv_headers_first_row_typed_headers",
-        "test_map_item_reader_csv_first_row_extra_fields",
-        "test_map_item_reader_json_no_json_list_object",
-        "test_map_item_reader_csv_max_items_paths[0]",
-        "test_map_item_reader_csv_max_items_paths[2]",
-        "test_map_item_reader_csv_max_items_paths[100000000]",
-        "test_map_item_reader_csv_max_items_paths[100000001]",
-        "test_map_item_reader_base_json_max_items",
-        "test_map_item_reader_base_json_max_items_jsonata",
-        "test_map_item_batching_base_json_max_per_batch_jsonata",
-    )},
-    **{f"TestBaseScenarios::test_wait_timestamp_jsonata{k}#get_execution_history":
-       _MASKED_INPUT for k in ("", "[SECONDS]", "[NANOSECONDS]", "[NO_T]", "[NO_Z]",
-                               "[INVALID_DATE]", "[INVALID_TIME]", "[INVALID_ISO]")},
-}
+#: Cases the runner does not reproduce, each with the reason (none at present).
+XFAIL: dict[str, str] = {}
 
 
 def _loose_string(expected: str) -> re.Pattern[str]:
@@ -100,9 +80,15 @@ def _load(value: Any) -> Any:
         return value
 
 
-def _mocks(runner: Runner) -> None:
-    """An in-memory S3 for the ItemReader / ResultWriter cases (starts empty)."""
-    store: dict[tuple[str, str], str] = {}
+def _objects(case_id: str) -> dict[tuple[str, str], str]:
+    """The S3 objects LocalStack uploaded before running ``case_id``."""
+    return {(o["bucket"], o["key"]): _S3["bodies"][o["body"]]["text"]
+            for o in _S3["objects"].get(case_id, [])}
+
+
+def _mocks(runner: Runner, objects: dict[tuple[str, str], str]) -> None:
+    """An in-memory S3 for the ItemReader / ResultWriter cases, holding ``objects``."""
+    store = dict(objects)
 
     def put_object(params: Any, ctx: TaskContext) -> dict[str, Any]:
         store[(params["Bucket"], params["Key"])] = params["Body"]
@@ -131,8 +117,9 @@ def _params() -> list[Any]:
 @pytest.mark.parametrize("case", _params())
 def test_recorded_execution(case: dict[str, Any]) -> None:
     runner = Runner(account=RECORDED_ACCOUNT)
-    _mocks(runner)
-    execution = runner.run(case["definition"], _load(case["input"]))
+    _mocks(runner, _objects(case["id"]))
+    given = _INPUTS[case["id"]]["input"] if case["id"] in _INPUTS else _load(case["input"])
+    execution = runner.run(case["definition"], given)
     masked = bool(case["masked"])
     assert execution.status == case["status"], (execution.error, execution.cause)
     if case["status"] == "SUCCEEDED":
@@ -144,3 +131,19 @@ def test_recorded_execution(case: dict[str, Any]) -> None:
 
 def test_corpus_is_there() -> None:
     assert len(_CASES) == 237
+
+
+def test_supplied_data_fits_the_recordings() -> None:
+    """Every object sits where the recorded input points, and every supplied input only
+    fills in what the recording masked (same fields; masked values are placeholders)."""
+    by_id = {case["id"]: case for case in _CASES}
+    for case_id, objects in _S3["objects"].items():
+        recorded = _load(by_id[case_id]["input"])
+        for o in objects:
+            assert (recorded["Bucket"], recorded["Key"]) == (o["bucket"], o["key"]), case_id
+            assert o["body"] in _S3["bodies"], case_id
+    for case_id, supplied in _INPUTS.items():
+        recorded = _load(by_id[case_id]["input"])
+        assert by_id[case_id]["masked"], case_id
+        assert recorded.keys() == supplied["input"].keys(), case_id
+        assert all(v in ("date", "timestamp") for v in recorded.values()), case_id
