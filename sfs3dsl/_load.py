@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-import traceback
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -38,6 +37,8 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 
 def _user_frame(exc: BaseException, module_file: Path) -> str:
+    import traceback  # only when a user's module failed to import
+
     frames = traceback.extract_tb(exc.__traceback__)
     resolved = str(module_file.resolve())
     for frame in reversed(frames):

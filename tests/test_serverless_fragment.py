@@ -158,8 +158,10 @@ def test_c_and_python_yaml_emitters_write_the_same_bytes(path: Path) -> None:
     # same text, or `sfs3dsl compile --check` would disagree between machines.
     import yaml
 
-    from sfs3dsl._serverless import fragment
+    from sfs3dsl._serverless.yaml_text import dump_with, dumpers
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert yaml.__with_libyaml__, "the pinned PyYAML wheel ships libyaml"
-    assert fragment._dump(data, fragment._CDumper) == fragment._dump(data, fragment._PyDumper)
+    python, libyaml = dumpers()
+    assert python is not libyaml
+    assert dump_with(data, libyaml) == dump_with(data, python)

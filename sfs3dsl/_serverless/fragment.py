@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from sfs3dsl._compile import Compiled
 from sfs3dsl._errors import BuildError
 from sfs3dsl._serverless import iam, resources
@@ -247,33 +245,11 @@ def serverless_fragment(workflow: Workflow, compiled: Compiled, plan: SideCarPla
     return _Builder(workflow, compiled, plan, options).build()
 
 
-class _PyDumper(yaml.SafeDumper):
-    """Writes a value shared by two functions twice rather than as an anchor and alias."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-class _CDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """The same with libyaml's C emitter (about 4x faster); the text is identical, which
-    tests/test_serverless_fragment.py checks on every generated fragment."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-_Dumper: type[yaml.SafeDumper] = _CDumper if yaml.__with_libyaml__ else _PyDumper
-
-
-def _dump(data: Json, dumper: type[yaml.SafeDumper]) -> str:
-    text: str = yaml.dump(data, Dumper=dumper, sort_keys=False, default_flow_style=False,
-                          width=100, allow_unicode=True)
-    return text
-
-
 def dump_yaml(data: Json, source: str) -> str:
     """Deterministic YAML text of a fragment with the "generated, do not edit" header."""
-    return HEADER.format(source=source) + _dump(data, _Dumper)
+    from sfs3dsl._serverless.yaml_text import yaml_text
+
+    return HEADER.format(source=source) + yaml_text(data)
 
 
 __all__ = ["dump_yaml", "function_logical_id", "serverless_fragment"]

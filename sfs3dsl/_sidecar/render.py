@@ -1,14 +1,22 @@
-"""Render the generated Lambda handlers of a side-car workflow from jinja2 templates."""
+"""Render the generated Lambda handlers of a side-car workflow from jinja2 templates.
+
+Each text is kept in the compile cache (:mod:`sfs3dsl._cache`) under its template, this
+module's source, jinja2's installed files and the values rendered, so an unchanged
+workflow compiles without importing jinja2.
+"""
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-
+from sfs3dsl._cache import cached_text, package_stamp
 from sfs3dsl._sidecar.plan import PlannedStep, SideCarPlan
 from sfs3dsl._workflow import Workflow
+
+if TYPE_CHECKING:
+    import jinja2
 
 HANDLERS = "handlers"
 _TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -17,6 +25,8 @@ _TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 @functools.cache
 def environment() -> jinja2.Environment:
     """The template environment (created once; ``py`` filter for Python literals)."""
+    import jinja2
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
                              autoescape=False, keep_trailing_newline=True,
                              trim_blocks=True, lstrip_blocks=True,
@@ -34,8 +44,8 @@ def render_step(workflow: Workflow, plan: SideCarPlan, step: PlannedStep) -> str
     assert plan.sidecar is not None
     names = sorted([(step.function, "_function")] + (
         [(step.predicate, "_predicate")] if step.predicate else []))
-    return environment().get_template("step_handler.py.j2").render(
-        workflow=workflow.name, source=_source(workflow), step=step.name,
+    return _render(
+        "step_handler.py.j2", workflow=workflow.name, source=_source(workflow), step=step.name,
         output=step.step.output_key, module=step.module, function=step.function,
         imports=names,
         predicate=step.predicate, needs=step.needs, in_map=step.in_map,
@@ -44,8 +54,26 @@ def render_step(workflow: Workflow, plan: SideCarPlan, step: PlannedStep) -> str
 
 def render_facade(workflow: Workflow) -> str:
     """The API facade module of a side-car workflow."""
-    return environment().get_template("facade_handler.py.j2").render(
-        workflow=workflow.name, source=_source(workflow))
+    return _render("facade_handler.py.j2", workflow=workflow.name, source=_source(workflow))
+
+
+@functools.cache
+def _own_inputs() -> tuple[bytes, ...]:
+    """What every rendering depends on besides its values: all templates (one may include
+    another), this module (the environment's options) and the installed jinja2."""
+    templates = sorted(_TEMPLATES.glob("*.j2"))
+    return (*(p.name.encode() + b"\0" + p.read_bytes() for p in templates),
+            Path(__file__).read_bytes(), package_stamp("jinja2").encode())
+
+
+def _render(template: str, **context: Any) -> str:
+    def produce() -> str:
+        return environment().get_template(template).render(**context)
+
+    values = repr(sorted(context.items()))
+    if " at 0x" in values:  # a value without a stable repr cannot name a cache entry
+        return produce()
+    return cached_text("handler", [*_own_inputs(), template, values], produce)
 
 
 def handler_files(workflow: Workflow, plan: SideCarPlan) -> dict[str, str]:
