@@ -116,6 +116,10 @@ def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
                 continue
             owner_of[id(state)] = scope
             scope.states.append(state)
+            if state.plain:
+                if state.next_state is not None:
+                    queue.append(state.next_state)
+                continue
             queue.extend(state.successors())
             for index, sub in enumerate(state.sub_machines()):
                 scopes.append(_Scope(state, index, sub.start_state))

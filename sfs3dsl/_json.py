@@ -38,6 +38,29 @@ def _scalar(value: Any) -> str:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+#: Scalars written the same way wherever they appear (exact types: a subclass goes the
+#: general way, as the standard library treats it).
+_SIMPLE: dict[type, Any] = {
+    str: encode_basestring,
+    int: int.__repr__,
+    bool: lambda v: "true" if v else "false",
+    type(None): lambda v: "null",
+}
+
+
+def _flat_object(obj: dict[Any, Any], inner: str) -> str | None:
+    """``{`` and the members of an object whose keys are strings and whose values are
+    strings, ints, booleans or null, in one piece (most states are such objects); None
+    for any other object."""
+    parts = []
+    for key, value in obj.items():
+        write = _SIMPLE.get(type(value))
+        if write is None or type(key) is not str:
+            return None
+        parts.append(encode_basestring(key) + ": " + write(value))
+    return "{" + inner + ("," + inner).join(parts)
+
+
 def dumps_indented(doc: Any) -> str:
     """``json.dumps(doc, indent=2, ensure_ascii=False)``, iteratively."""
     parts: list[str] = []
@@ -49,8 +72,13 @@ def dumps_indented(doc: Any) -> str:
     def open_container(value: Any, indent: str) -> None:
         if isinstance(value, dict):
             if value:
-                add("{")
-                stack.append((iter(value.items()), True, indent + "  ", True))
+                inner = indent + "  "
+                flat = _flat_object(value, inner)
+                if flat is not None:
+                    add(flat + indent + "}")
+                else:
+                    add("{")
+                    stack.append((iter(value.items()), True, inner, True))
             else:
                 add("{}")
         elif isinstance(value, list | tuple):

@@ -42,15 +42,31 @@ class _Index(dict[str, int]):
 
 
 _INDEXES: dict[int, _Index] = {}
+#: (order, keys in the dict's order) -> the keys in canonical order, or None when they
+#: already are. Definitions repeat a few shapes ({Type, Next}, {Type, Resource, Retry,
+#: Next}, ...), so each shape is sorted once; the bound keeps odd documents from growing it.
+_PLANS: dict[tuple[int, tuple[str, ...]], tuple[str, ...] | None] = {}
+_MAX_PLANS = 4096
 
 
 def _ordered(obj: Mapping[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
-    # Sorting the few keys a dict has by their place in `order` is much cheaper than
-    # scanning the whole order for every dict (sorted() is stable for unknown keys).
-    index = _INDEXES.get(id(order))
-    if index is None:
-        index = _INDEXES[id(order)] = _Index((k, i) for i, k in enumerate(order))
-    return {k: obj[k] for k in sorted(obj, key=index.__getitem__)}
+    keys = tuple(obj)
+    shape = (id(order), keys)
+    try:
+        plan = _PLANS[shape]
+    except KeyError:
+        index = _INDEXES.get(id(order))
+        if index is None:
+            index = _INDEXES[id(order)] = _Index((k, i) for i, k in enumerate(order))
+        # sorted() is stable: unknown keys keep their relative order
+        ranked = tuple(sorted(keys, key=index.__getitem__))
+        plan = None if ranked == keys else ranked
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.clear()
+        _PLANS[shape] = plan
+    if plan is None:
+        return dict(obj)
+    return {k: obj[k] for k in plan}
 
 
 # Documents come from JSON or from our own renderers, so plain dict checks suffice; they are

@@ -55,7 +55,15 @@ class State(Chainable):
 
     type: ClassVar[str] = ""
     terminal: ClassVar[bool] = False  # Succeed, Fail: nothing follows
+    #: Only ever moves to ``next_state`` and holds no machines: the compiler's walk takes
+    #: a shortcut for these (set for each class from what it overrides).
+    plain: ClassVar[bool] = True
     __slots__ = ("fields", "name", "next_state", "query_language", "where")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.plain = (cls.successors is State.successors
+                     and cls.sub_machines is State.sub_machines)
 
     def __init__(self, name: str | None, *, comment: str | None,
                  query_language: QueryLanguage | None) -> None:
@@ -135,7 +143,7 @@ class State(Chainable):
         return (self.query_language or ctx.query_language) == JSONATA
 
     def render(self, ctx: RenderContext) -> dict[str, Any]:
-        jsonata = self.is_jsonata(ctx)
+        jsonata = (self.query_language or ctx.query_language) == JSONATA
         out: dict[str, Any] = {"Type": self.type}
         if self.query_language is not None:
             out["QueryLanguage"] = self.query_language
@@ -152,7 +160,7 @@ class State(Chainable):
             if self.next_state is None:
                 out["End"] = True
             else:
-                out["Next"] = ctx.name_of(self.next_state)
+                out["Next"] = ctx.names[id(self.next_state)]
         return out
 
     def render_extra(self, out: dict[str, Any], ctx: RenderContext, jsonata: bool) -> None:
@@ -222,12 +230,22 @@ class Pass(State):
                  output_path: Any = UNSET, output: Any = UNSET,
                  assign: Mapping[str, Any] | None = None, comment: str | None = None,
                  query_language: QueryLanguage | None = None) -> None:
-        super().__init__(name, comment=comment, query_language=query_language)
-        self._set_io(input_path=input_path, output_path=output_path, output=output,
-                     assign=assign)
-        self._set("Parameters", parameters)
-        self._set("Result", result)
-        self._set("ResultPath", result_path)
+        State.__init__(self, name, comment=comment, query_language=query_language)
+        fields = self.fields  # set directly: a line of 100,000 Pass states is built here
+        if input_path is not UNSET:
+            fields["InputPath"] = input_path
+        if parameters is not UNSET:
+            fields["Parameters"] = parameters
+        if result is not UNSET:
+            fields["Result"] = result
+        if result_path is not UNSET:
+            fields["ResultPath"] = result_path
+        if output_path is not UNSET:
+            fields["OutputPath"] = output_path
+        if output is not UNSET:
+            fields["Output"] = output
+        if assign is not None:
+            fields["Assign"] = assign
 
 
 class Wait(State):
