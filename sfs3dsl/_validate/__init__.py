@@ -9,8 +9,9 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
+from sfs3dsl._asl import MAX_NAME_LENGTH, STATE_TYPES
 from sfs3dsl._errors import ValidationError
 from sfs3dsl._problems import Problem
 from sfs3dsl._validate._choice import check_choice
@@ -19,14 +20,22 @@ from sfs3dsl._validate._graph import check_graph
 from sfs3dsl._validate._jsonata import check_jsonata
 from sfs3dsl._validate._limits import check_size, check_state_name, machine_name_problems
 from sfs3dsl._validate._map import check_map
-from sfs3dsl._validate._paths import check_path_fields, check_templates
+from sfs3dsl._validate._paths import (
+    PATH_TRIGGERS,
+    TEMPLATE_TRIGGERS,
+    check_path_fields,
+    check_templates,
+)
 from sfs3dsl._validate._report import DOCUMENT, Report, State
 from sfs3dsl._validate._retry import check_retry_catch
 from sfs3dsl._validate._task import check_task
-from sfs3dsl._validate._values import check_state_values, describe
+from sfs3dsl._validate._values import VALUE_FIELDS, check_state_values, describe
 from sfs3dsl._validate._walk import walk
 
 __all__ = ["check", "validate_definition"]
+
+_KNOWN_TYPES: Final = frozenset(STATE_TYPES)
+_RETRY_CATCH: Final = frozenset({"Retry", "Catch"})
 
 
 def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | None = None, *,
@@ -56,15 +65,26 @@ def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | Non
 
 
 def _check_state(state: State) -> None:
-    check_state_name(state)
-    if not check_type(state):
+    # Each check is called only when the state has a field it reads (or a type it is for):
+    # a check it skips would find nothing, so the problems and their order are unchanged.
+    name = state.name
+    if not name or len(name) > MAX_NAME_LENGTH:
+        check_state_name(state)
+    if state.type not in _KNOWN_TYPES and not check_type(state):
         return
     check_fields(state)
-    check_state_values(state)
-    check_path_fields(state)
-    check_templates(state)
-    check_jsonata(state)
-    check_retry_catch(state)
+    keys = state.body.keys()
+    if not keys.isdisjoint(VALUE_FIELDS):
+        check_state_values(state)
+    if state.jsonata:
+        check_jsonata(state)  # the path and template checks are for JSONPath states
+    else:
+        if not keys.isdisjoint(PATH_TRIGGERS):
+            check_path_fields(state)
+        if not keys.isdisjoint(TEMPLATE_TRIGGERS):
+            check_templates(state)
+    if not keys.isdisjoint(_RETRY_CATCH):
+        check_retry_catch(state)
     kind = state.type
     if kind == "Task":
         check_task(state)

@@ -3,6 +3,8 @@ required ones, mutually exclusive pairs, and Next/End."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from sfs3dsl._asl import JSONATA, JSONPATH, QUERY_LANGUAGES, STATE_TYPES
 from sfs3dsl._validate._report import State
 from sfs3dsl._validate._tables import (
@@ -17,6 +19,18 @@ from sfs3dsl._validate._values import describe
 
 _REQUIRED = {"Task": "Resource", "Choice": "Choices", "Parallel": "Branches"}
 _WAIT_FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
+
+# Precomputed per type, so that a state with nothing to report costs a set comparison
+# instead of a loop over its fields or over every exclusive pair.
+#: The fields that _field_names accepts silently, per (uses JSONata, type).
+_CLEAN: Final = {
+    (jsonata, kind): allowed - (JSONPATH_ONLY if jsonata else JSONATA_ONLY)
+    for kind, allowed in BY_TYPE.items() for jsonata in (False, True)
+}
+#: The exclusive pairs a type allows both fields of (the only pairs _exclusive can report).
+_PAIRS: Final = {kind: tuple((first, second) for first, second in EXCLUSIVE_PAIRS
+                             if first in allowed and second in allowed)
+                 for kind, allowed in BY_TYPE.items()}
 
 
 def check_type(state: State) -> bool:
@@ -36,13 +50,18 @@ def check_type(state: State) -> bool:
 
 def check_fields(state: State) -> None:
     """Every check of this module for a state whose Type is known."""
-    _query_language(state)
-    _field_names(state)
-    _exclusive(state)
-    _required(state)
+    body = state.body
+    if "QueryLanguage" in body:
+        _query_language(state)
+    if not body.keys() <= _CLEAN[state.jsonata, state.type]:
+        _field_names(state)
+    if _PAIRS[state.type] or state.type == "Wait":
+        _exclusive(state)
+    if state.type in _REQUIRED or state.type == "Map":
+        _required(state)
     _next_end(state)
-    comment = state.body.get("Comment")
-    if "Comment" in state.body and not isinstance(comment, str):
+    comment = body.get("Comment")
+    if "Comment" in body and not isinstance(comment, str):
         state.problem("wrong-type", "Comment",
                       f'field "Comment" must be a string, not {describe(comment)}',
                       "write the comment as a string")
@@ -108,10 +127,9 @@ def _jsonpath_equivalent(key: str) -> str:
 
 
 def _exclusive(state: State) -> None:
-    allowed = BY_TYPE[state.type]
     body = state.body
-    for first, second in EXCLUSIVE_PAIRS:
-        if first in body and second in body and first in allowed and second in allowed:
+    for first, second in _PAIRS[state.type]:
+        if first in body and second in body:
             state.problem("mutually-exclusive", second,
                           f"a {state.type} state may have only one of "
                           f'["{first}", "{second}"]', f'remove "{first}" or "{second}"')

@@ -1,14 +1,25 @@
 """The transition graph: dangling and cross-branch targets, duplicates, unreachable states,
-machines without a terminal state. Every walk is iterative (queues, never recursion)."""
+machines without a terminal state. Every walk is iterative (work lists, never recursion).
+
+Built for long machines: a state's targets are kept as a bare name when it has one (most
+states), so the graph of a line of states allocates no list per state.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
 
 from sfs3dsl._validate._report import Machine, Report, State, field_path
 from sfs3dsl._validate._tables import FLOW_TYPES, TERMINAL_TYPES
+
+#: The fields besides Next that declare transitions: a state with none of them has at most
+#: one target.
+_BRANCHING: Final = frozenset({"Default", "Choices", "Catch"})
+
+#: A state's targets in its own machine: one name, or a sequence (``()`` for none).
+Targets = str | tuple[str, ...] | list[str]
+Edges = dict[str, Targets]
 
 
 def transitions(body: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -38,28 +49,28 @@ def check_graph(machines: list[Machine], states: list[State], report: Report) ->
                           f'state name "{state.name}" is already used at {earlier.path}; '
                           "names must be unique in the whole state machine, including "
                           "branches and Map processors", "rename one of the two states")
-    by_machine: dict[str, list[State]] = defaultdict(list)
-    for state in states:
-        by_machine[state.machine.path].append(state)
+    groups = _groups(machines)
     for machine in machines:
-        _check_machine(machine, by_machine.get(machine.path, []), first_seen, report)
+        group = groups[machine.path]
+        # With one machine and unique names, its name table is the one just built.
+        local = first_seen if len(first_seen) == len(group) == len(states) \
+            else {s.name: s for s in group}
+        _check_machine(machine, group, local, first_seen, report)
 
 
-def _check_machine(machine: Machine, states: list[State], everywhere: Mapping[str, State],
-                   report: Report) -> None:
-    local = {s.name: s for s in states}
-    edges: dict[str, list[str]] = {}
-    broken: set[str] = set()  # already reported: not blamed again for having no way out
-    for state in states:
-        edges[state.name] = []
-        if state.type in FLOW_TYPES and "Next" not in state.body:
-            broken.add(state.name)
-        for suffix, target in transitions(state.body):
-            if target in local:
-                edges[state.name].append(target)
-            else:
-                broken.add(state.name)
-                _bad_target(state, suffix, target, everywhere.get(target))
+def _groups(machines: list[Machine]) -> dict[str, list[State]]:
+    """The states of each machine path. Two machines share a path only when state names
+    contain ``.States.`` or ``.Branches[``; their states are then checked together."""
+    groups: dict[str, list[State]] = {}
+    for machine in machines:
+        earlier = groups.get(machine.path)
+        groups[machine.path] = machine.states if earlier is None else earlier + machine.states
+    return groups
+
+
+def _check_machine(machine: Machine, states: list[State], local: Mapping[str, State],
+                   everywhere: Mapping[str, State], report: Report) -> None:
+    edges, exits = _edges(states, local, everywhere)
     start = machine.body.get("StartAt")
     if isinstance(start, str) and local and start not in local:
         report.add("dangling-target", field_path(machine.path, "StartAt"),
@@ -70,12 +81,46 @@ def _check_machine(machine: Machine, states: list[State], everywhere: Mapping[st
     if not isinstance(start, str) or not local:
         return
     reached = _reachable([start], edges)
+    if len(reached) < len(local):  # reached is a subset of local: else every state is in it
+        for state in states:
+            if state.name not in reached:
+                state.problem("unreachable-state", "",
+                              f'state "{state.name}" cannot be reached from "StartAt" '
+                              f"({start})", "remove the state or add a transition to it")
+    _check_terminal(machine, states, len(local), edges, reached, exits, report)
+
+
+def _edges(states: list[State], local: Mapping[str, State],
+           everywhere: Mapping[str, State]) -> tuple[Edges, set[str]]:
+    """Each state's targets in its machine, reporting the others; and the exits: states
+    that end the machine, or whose way out is broken (already reported: not blamed again
+    for having no way out)."""
+    edges: Edges = {}
+    exits: set[str] = set()
     for state in states:
-        if state.name not in reached:
-            state.problem("unreachable-state", "",
-                          f'state "{state.name}" cannot be reached from "StartAt" ({start})',
-                          "remove the state or add a transition to it")
-    _check_terminal(machine, states, edges, reached, broken, report)
+        name, body = state.name, state.body
+        if _is_exit(state) or (state.type in FLOW_TYPES and "Next" not in body):
+            exits.add(name)
+        if _BRANCHING.isdisjoint(body):  # the common case: Next is the only transition
+            target = body.get("Next")
+            edges[name] = ()
+            if not isinstance(target, str):
+                continue
+            if target in local:
+                edges[name] = target
+            else:
+                exits.add(name)
+                _bad_target(state, "Next", target, everywhere.get(target))
+            continue
+        found: list[str] = []
+        edges[name] = found
+        for suffix, target in transitions(body):
+            if target in local:
+                found.append(target)
+            else:
+                exits.add(name)
+                _bad_target(state, suffix, target, everywhere.get(target))
+    return edges, exits
 
 
 def _bad_target(state: State, suffix: str, target: str, elsewhere: State | None) -> None:
@@ -99,9 +144,8 @@ def _is_exit(state: State) -> bool:
             or (state.type == "Choice" and "Default" not in body))
 
 
-def _check_terminal(machine: Machine, states: list[State], edges: Mapping[str, list[str]],
-                    reached: set[str], broken: set[str], report: Report) -> None:
-    exits = [s.name for s in states if _is_exit(s) or s.name in broken]
+def _check_terminal(machine: Machine, states: list[State], count: int, edges: Edges,
+                    reached: set[str], exits: set[str], report: Report) -> None:
     what = "a branch of" if machine.owner else "the state machine"
     if machine.owner and machine.path.endswith(("ItemProcessor", "Iterator")):
         what = "the processor of"
@@ -112,11 +156,9 @@ def _check_terminal(machine: Machine, states: list[State], edges: Mapping[str, l
                    "Succeed or Fail state",
                    'end the last state with "End": true, or add a Succeed state')
         return
-    reverse: dict[str, list[str]] = defaultdict(list)
-    for source, targets in edges.items():
-        for target in targets:
-            reverse[target].append(source)
-    can_finish = _reachable(exits, reverse)
+    can_finish = _reachable(exits, _reverse(edges))
+    if len(can_finish) == count:  # a subset of the machine's names: none can be stuck
+        return
     stuck = [s for s in states if s.name in reached and s.name not in can_finish]
     if stuck:
         names = ", ".join(f'"{s.name}"' for s in stuck[:10])
@@ -126,12 +168,28 @@ def _check_terminal(machine: Machine, states: list[State], edges: Mapping[str, l
                          "terminal state", "add a Choice with a way out, or an End")
 
 
-def _reachable(starts: list[str], edges: Mapping[str, list[str]]) -> set[str]:
+def _reverse(edges: Edges) -> dict[str, str | list[str]]:
+    """The edges backwards, again with a bare name for a single source."""
+    reverse: dict[str, str | list[str]] = {}
+    for source, targets in edges.items():
+        for target in (targets,) if isinstance(targets, str) else targets:
+            sources = reverse.get(target)
+            if sources is None:
+                reverse[target] = source
+            elif isinstance(sources, list):
+                sources.append(source)
+            else:
+                reverse[target] = [sources, source]
+    return reverse
+
+
+def _reachable(starts: Iterable[str], edges: Mapping[str, Targets]) -> set[str]:
     seen = set(starts)
-    queue = deque(starts)
-    while queue:
-        for target in edges.get(queue.popleft(), ()):
+    todo = list(seen)  # the order of the visit does not matter, only what it reaches
+    while todo:
+        targets = edges.get(todo.pop(), ())
+        for target in (targets,) if isinstance(targets, str) else targets:
             if target not in seen:
                 seen.add(target)
-                queue.append(target)
+                todo.append(target)
     return seen

@@ -39,9 +39,12 @@ def machine_name_problems(name: str, report: Report) -> None:
 def check_size(asl: Mapping[str, Any], report: Report) -> None:
     try:
         # The ASCII-escaped text is never shorter than the UTF-8 bytes, and faster to make:
-        # only a definition near the limit pays for the exact count.
-        size = len(json.dumps(asl, separators=(",", ":")))
-        if size > MAX_DEFINITION_BYTES:
+        # only a definition near the limit pays for the exact count. Without a "\u" escape
+        # the two texts are the same (only non-ASCII characters and DEL are escaped
+        # differently), so the length is already exact.
+        text = json.dumps(asl, separators=(",", ":"))
+        size = len(text)
+        if size > MAX_DEFINITION_BYTES and "\\u" in text:
             size = len(json.dumps(asl, separators=(",", ":"), ensure_ascii=False).encode())
     except RecursionError:  # nesting deeper than the C encoder goes: count by hand
         size = _size(asl)

@@ -35,6 +35,11 @@ PATH_FIELDS: Final[dict[str, tuple[bool, bool, bool, bool]]] = {
 TEMPLATE_FIELDS: Final = ("Parameters", "ResultSelector", "ItemSelector", "Assign")
 NESTED_TEMPLATES: Final = (("ItemReader", "Parameters"), ("ItemBatcher", "BatchInput"),
                            ("ResultWriter", "Parameters"))
+#: Every field check_path_fields reads: a state with none of them has nothing to check.
+PATH_TRIGGERS: Final = frozenset({*PATH_FIELDS, "Catch"})
+#: Every field check_templates reads (the templates and what holds them).
+TEMPLATE_TRIGGERS: Final = frozenset({*TEMPLATE_FIELDS, *(outer for outer, _ in NESTED_TEMPLATES),
+                                      "Choices", "Catch"})
 
 
 def path_error(value: Any, *, nullable: bool, reference: bool, intrinsic: bool,

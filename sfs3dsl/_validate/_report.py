@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sfs3dsl._problems import Problem, Severity
@@ -31,12 +30,14 @@ def sort_key(problem: Problem) -> tuple[Any, ...]:
     return (parts, rank, problem.code, problem.message)
 
 
-@dataclass
 class Report:
     """Every problem found so far, and the source map used to fill in ``where``."""
 
-    sources: Mapping[str, str]
-    problems: list[Problem] = field(default_factory=list)
+    __slots__ = ("problems", "sources")
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        self.sources = sources
+        self.problems: list[Problem] = []
 
     def add(self, code: str, path: str, message: str, hint: str, *,
             severity: Severity = "error", state: str | None = None,
@@ -48,7 +49,8 @@ class Report:
         return sorted(self.problems, key=sort_key)
 
 
-@dataclass(frozen=True, slots=True)
+# Machine and State are plain classes with __slots__, not dataclasses: one State is made per
+# state, and a frozen dataclass with __post_init__ costs several times a plain __init__.
 class Machine:
     """A state machine, a Parallel branch or a Map processor.
 
@@ -58,34 +60,44 @@ class Machine:
         language: the query language its states inherit: always the top level's (a state's
             QueryLanguage applies to that state only, not to the states of its branches).
         owner: the name of the Parallel or Map state that holds it (None at top level).
+        states: its states that are objects, in document order (filled in by the walk).
     """
 
-    path: str
-    body: Mapping[str, Any]
-    language: str
-    owner: str | None
+    __slots__ = ("body", "language", "owner", "path", "states")
+
+    def __init__(self, path: str, body: Mapping[str, Any], language: str,
+                 owner: str | None) -> None:
+        self.path = path
+        self.body = body
+        self.language = language
+        self.owner = owner
+        self.states: list[State] = []
 
     def state_path(self, name: str) -> str:
         return field_path(self.path, f"States.{name}")
 
 
-@dataclass(frozen=True, slots=True)
 class State:
-    """One state being checked, with what every check needs to report about it."""
+    """One state being checked, with what every check needs to report about it.
 
-    name: str
-    path: str
-    body: Mapping[str, Any]
-    language: str
-    machine: Machine
-    report: Report
-    type: str = field(init=False)
-    jsonata: bool = field(init=False)
+    Attributes:
+        type: the state's Type when it is a string, else ``""``.
+        jsonata: True when the state uses JSONata.
+    """
 
-    def __post_init__(self) -> None:
-        kind = self.body.get("Type")
-        object.__setattr__(self, "type", kind if isinstance(kind, str) else "")
-        object.__setattr__(self, "jsonata", self.language == "JSONata")
+    __slots__ = ("body", "jsonata", "language", "machine", "name", "path", "report", "type")
+
+    def __init__(self, name: str, path: str, body: Mapping[str, Any], language: str,
+                 machine: Machine, report: Report) -> None:
+        self.name = name
+        self.path = path
+        self.body = body
+        self.language = language
+        self.machine = machine
+        self.report = report
+        kind = body.get("Type")
+        self.type: str = kind if isinstance(kind, str) else ""
+        self.jsonata: bool = language == "JSONata"
 
     def problem(self, code: str, suffix: str, message: str, hint: str, *,
                 severity: Severity = "error") -> None:

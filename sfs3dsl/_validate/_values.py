@@ -14,6 +14,10 @@ Finding = tuple[str, str, str]  # code, message, hint
 TIMESTAMP: Final = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})\Z")
 _LIMIT: Final = 99_999_999
+#: Every field check_state_values reads: a state with none of them has nothing to check.
+VALUE_FIELDS: Final = frozenset({"TimeoutSeconds", "HeartbeatSeconds", "Seconds", "Timestamp",
+                                 "MaxConcurrency", "ToleratedFailurePercentage",
+                                 "ToleratedFailureCount", "Error", "Cause"})
 
 
 def is_jsonata(value: Any) -> bool:

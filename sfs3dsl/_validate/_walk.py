@@ -14,9 +14,14 @@ from sfs3dsl._validate._report import Machine, Report, State, field_path
 from sfs3dsl._validate._tables import BRANCH_FIELDS, PROCESSOR_FIELDS, TOP_FIELDS
 from sfs3dsl._validate._values import check_positive_int, describe
 
+_NESTING = frozenset({"Parallel", "Map"})  # the types whose states hold machines
+
 
 def walk(asl: Mapping[str, Any], report: Report) -> tuple[list[Machine], list[State]]:
-    """Check every machine's own fields; return all machines and all states, in order."""
+    """Check every machine's own fields; return all machines and all states, in order.
+
+    Each machine's ``states`` list is filled in too (the graph checks go machine by machine).
+    """
     top_language = _language(asl.get("QueryLanguage"), JSONPATH)
     machines: list[Machine] = []
     states: list[State] = []
@@ -26,21 +31,31 @@ def walk(asl: Mapping[str, Any], report: Report) -> tuple[list[Machine], list[St
         machines.append(machine)
         _check_machine(machine, report)
         body = machine.body.get("States")
-        if not isinstance(body, Mapping):
-            continue
-        for name, state_body in body.items():
-            path = machine.state_path(name)
-            if not isinstance(state_body, Mapping):
-                report.add("state-not-object", path,
-                           f'state "{name}" is {describe(state_body)}, not an object',
-                           'write the state as an object with a "Type" field',
-                           state=str(name), state_path=path)
-                continue
-            language = _language(state_body.get("QueryLanguage"), machine.language)
-            state = State(str(name), path, state_body, language, machine, report)
-            states.append(state)
-            queue.extend(_children(state))
+        if isinstance(body, Mapping):
+            _add_states(machine, body, report, queue)
+            states.extend(machine.states)
     return machines, states
+
+
+def _add_states(machine: Machine, body: Mapping[Any, Any], report: Report,
+                queue: deque[Machine]) -> None:
+    own, inherited = machine.states, machine.language
+    prefix = f"{machine.path}.States." if machine.path else "States."
+    for name, state_body in body.items():
+        path = f"{prefix}{name}"  # what Machine.state_path gives, without a call per state
+        # type() first: almost every body is a dict, and isinstance on an ABC costs more.
+        if type(state_body) is not dict and not isinstance(state_body, Mapping):
+            report.add("state-not-object", path,
+                       f'state "{name}" is {describe(state_body)}, not an object',
+                       'write the state as an object with a "Type" field',
+                       state=str(name), state_path=path)
+            continue
+        language = state_body.get("QueryLanguage")
+        language = inherited if language is None else _language(language, inherited)
+        state = State(str(name), path, state_body, language, machine, report)
+        own.append(state)
+        if state.type in _NESTING:
+            queue.extend(_children(state))
 
 
 def _language(value: Any, inherited: str) -> str:
