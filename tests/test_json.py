@@ -46,3 +46,12 @@ def test_deep_nesting_does_not_recurse() -> None:
     for _ in range(5000):
         doc = [doc]
     assert dumps_indented(doc).count("[") == 5001
+
+
+def test_nesting_across_the_recursive_and_iterative_writers_matches() -> None:
+    # The writer recurses to depth 64 and continues iteratively below; both halves and the
+    # seam between them must write the standard library's bytes.
+    doc: Any = {"leaf": "x"}
+    for i in range(200):
+        doc = [doc, {"a": i, "b": []}] if i % 2 else {"k": doc, "n": None}
+    assert dumps_indented(doc) == json.dumps(doc, indent=2, ensure_ascii=False)
