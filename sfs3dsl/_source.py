@@ -11,14 +11,13 @@ _shown: dict[str, str] = {}
 
 
 def _display(filename: str) -> str:
-    shown = _shown.get(filename)
-    if shown is None:
-        try:
-            rel = os.path.relpath(filename)
-        except ValueError:  # another drive on Windows
-            rel = filename
-        shown = filename if rel.startswith(".." + os.sep) else rel
-        _shown[filename] = shown
+    """``filename`` relative to the working directory when below it, with a colon."""
+    try:
+        rel = os.path.relpath(filename)
+    except ValueError:  # another drive on Windows
+        rel = filename
+    shown = (filename if rel.startswith(".." + os.sep) else rel) + ":"
+    _shown[filename] = shown
     return shown
 
 
@@ -31,6 +30,6 @@ def caller_location() -> str:
     while frame is not None:
         filename = frame.f_code.co_filename
         if not filename.startswith(_PACKAGE_DIR):
-            return f"{_display(filename)}:{frame.f_lineno}"
+            return (_shown.get(filename) or _display(filename)) + str(frame.f_lineno)
         frame = frame.f_back
     return "<unknown>:0"

@@ -68,8 +68,9 @@ class State(Chainable):
     def __init__(self, name: str | None, *, comment: str | None,
                  query_language: QueryLanguage | None) -> None:
         self.where = caller_location()
-        if name is not None:
-            _check_name(name, self.where)
+        if name is not None and not (type(name) is str and 0 < len(name) <= MAX_NAME_LENGTH
+                                     and name.isprintable()):
+            _check_name(name, self.where)  # says what is wrong (or lets a rare name pass)
         self.name = name
         if query_language is not None and query_language not in QUERY_LANGUAGES:
             raise BuildError(f"query_language {query_language!r} is not one of "
