@@ -8,7 +8,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from sfs3dsl._asl import MAX_NAME_LENGTH, STATE_TYPES
@@ -36,6 +36,8 @@ __all__ = ["check", "validate_definition"]
 
 _KNOWN_TYPES: Final = frozenset(STATE_TYPES)
 _RETRY_CATCH: Final = frozenset({"Retry", "Catch"})
+#: Every field _check_contents reads: a state with none of them has nothing there to check.
+_CONTENTS: Final = VALUE_FIELDS | PATH_TRIGGERS | TEMPLATE_TRIGGERS | _RETRY_CATCH
 
 
 def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | None = None, *,
@@ -57,10 +59,13 @@ def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | Non
     if machine_name is not None:
         machine_name_problems(machine_name, report)
     check_size(asl, report)
-    machines, states = walk(asl, report)
-    for state in states:
-        _check_state(state)
-    check_graph(machines, states, report)
+    machines = walk(asl, report)
+    for machine in machines:
+        for name, body in zip(machine.names, machine.bodies, strict=True):
+            # The State lives only while its state is checked: a large definition does
+            # not keep one object per state alive (nor make the garbage collector scan it).
+            _check_state(machine.state(name, body, report))
+    check_graph(machines, report)
     return report.sorted()
 
 
@@ -73,27 +78,29 @@ def _check_state(state: State) -> None:
     if state.type not in _KNOWN_TYPES and not check_type(state):
         return
     check_fields(state)
-    keys = state.body.keys()
-    if not keys.isdisjoint(VALUE_FIELDS):
+    if not _CONTENTS.isdisjoint(state.body):
+        _check_contents(state)
+    elif state.jsonata:
+        check_jsonata(state)
+    check = _BY_TYPE.get(state.type)
+    if check is not None:
+        check(state)
+
+
+def _check_contents(state: State) -> None:
+    """The checks of values, paths, templates or JSONata, Retry and Catch, in this order."""
+    body = state.body
+    if not VALUE_FIELDS.isdisjoint(body):
         check_state_values(state)
     if state.jsonata:
         check_jsonata(state)  # the path and template checks are for JSONPath states
     else:
-        if not keys.isdisjoint(PATH_TRIGGERS):
+        if not PATH_TRIGGERS.isdisjoint(body):
             check_path_fields(state)
-        if not keys.isdisjoint(TEMPLATE_TRIGGERS):
+        if not TEMPLATE_TRIGGERS.isdisjoint(body):
             check_templates(state)
-    if not keys.isdisjoint(_RETRY_CATCH):
+    if not _RETRY_CATCH.isdisjoint(body):
         check_retry_catch(state)
-    kind = state.type
-    if kind == "Task":
-        check_task(state)
-    elif kind == "Choice":
-        check_choice(state)
-    elif kind == "Map":
-        check_map(state)
-    elif kind == "Parallel":
-        _check_branches(state)
 
 
 def _check_branches(state: State) -> None:
@@ -111,6 +118,11 @@ def _check_branches(state: State) -> None:
             state.problem("wrong-type", f"Branches[{i}]",
                           f"a branch must be an object, not {describe(branch)}",
                           'write {"StartAt": ..., "States": {...}}')
+
+
+#: The checks of one type only.
+_BY_TYPE: Final[dict[str, Callable[[State], None]]] = {
+    "Task": check_task, "Choice": check_choice, "Map": check_map, "Parallel": _check_branches}
 
 
 def check(asl: Mapping[str, Any], sources: Mapping[str, str] | None = None) -> None:

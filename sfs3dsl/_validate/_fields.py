@@ -22,15 +22,16 @@ _WAIT_FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
 
 # Precomputed per type, so that a state with nothing to report costs a set comparison
 # instead of a loop over its fields or over every exclusive pair.
-#: The fields that _field_names accepts silently, per (uses JSONata, type).
-_CLEAN: Final = {
-    (jsonata, kind): allowed - (JSONPATH_ONLY if jsonata else JSONATA_ONLY)
-    for kind, allowed in BY_TYPE.items() for jsonata in (False, True)
-}
+#: The fields that _field_names accepts silently, per type: [JSONPath state, JSONata state].
+_CLEAN: Final = tuple({kind: allowed - (JSONATA_ONLY, JSONPATH_ONLY)[jsonata]
+                       for kind, allowed in BY_TYPE.items()} for jsonata in (False, True))
 #: The exclusive pairs a type allows both fields of (the only pairs _exclusive can report).
 _PAIRS: Final = {kind: tuple((first, second) for first, second in EXCLUSIVE_PAIRS
                              if first in allowed and second in allowed)
                  for kind, allowed in BY_TYPE.items()}
+#: The types _exclusive or _required can report about.
+_SHAPED: Final = frozenset({*(kind for kind, pairs in _PAIRS.items() if pairs), "Wait", "Map",
+                            *_REQUIRED})
 
 
 def check_type(state: State) -> bool:
@@ -50,14 +51,13 @@ def check_type(state: State) -> bool:
 
 def check_fields(state: State) -> None:
     """Every check of this module for a state whose Type is known."""
-    body = state.body
+    body, kind = state.body, state.type
     if "QueryLanguage" in body:
         _query_language(state)
-    if not body.keys() <= _CLEAN[state.jsonata, state.type]:
+    if not _CLEAN[state.jsonata][kind].issuperset(body):
         _field_names(state)
-    if _PAIRS[state.type] or state.type == "Wait":
+    if kind in _SHAPED:
         _exclusive(state)
-    if state.type in _REQUIRED or state.type == "Map":
         _required(state)
     _next_end(state)
     comment = body.get("Comment")

@@ -39,38 +39,58 @@ def transitions(body: Mapping[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-def check_graph(machines: list[Machine], states: list[State], report: Report) -> None:
+def check_graph(machines: list[Machine], report: Report) -> None:
     """All graph checks, machine by machine."""
-    first_seen: dict[str, State] = {}
-    for state in states:
-        earlier = first_seen.setdefault(state.name, state)
-        if earlier is not state:
-            state.problem("duplicate-state-name", "",
-                          f'state name "{state.name}" is already used at {earlier.path}; '
-                          "names must be unique in the whole state machine, including "
-                          "branches and Map processors", "rename one of the two states")
+    everywhere = _first_seen(machines, report)
     groups = _groups(machines)
     for machine in machines:
-        group = groups[machine.path]
-        # With one machine and unique names, its name table is the one just built.
-        local = first_seen if len(first_seen) == len(group) == len(states) \
-            else {s.name: s for s in group}
-        _check_machine(machine, group, local, first_seen, report)
+        _check_machine(machine, *groups[machine.path], everywhere, report)
 
 
-def _groups(machines: list[Machine]) -> dict[str, list[State]]:
+def _first_seen(machines: list[Machine], report: Report) -> Mapping[str, Machine]:
+    """Report every state whose name an earlier state has; return each name's machine."""
+    if len(machines) == 1 and machines[0].table is not None:
+        return {}  # one dict of names: nothing to report, nothing in another machine
+    first: dict[str, Machine] = {}
+    for machine in machines:
+        for name, body in zip(machine.names, machine.bodies, strict=True):
+            earlier = first.get(name)
+            if earlier is None:
+                first[name] = machine
+                continue
+            machine.state(name, body, report).problem(
+                "duplicate-state-name", "",
+                f'state name "{name}" is already used at {earlier.state_path(name)}; '
+                "names must be unique in the whole state machine, including "
+                "branches and Map processors", "rename one of the two states")
+    return first
+
+
+#: A group of states checked together: names, bodies, and the table of their names.
+Group = tuple[list[str], list[Mapping[str, Any]], Mapping[str, object]]
+
+
+def _groups(machines: list[Machine]) -> dict[str, Group]:
     """The states of each machine path. Two machines share a path only when state names
     contain ``.States.`` or ``.Branches[``; their states are then checked together."""
-    groups: dict[str, list[State]] = {}
+    groups: dict[str, Group] = {}
     for machine in machines:
         earlier = groups.get(machine.path)
-        groups[machine.path] = machine.states if earlier is None else earlier + machine.states
+        if earlier is None:
+            table = machine.table
+            if table is None:
+                table = dict(zip(machine.names, machine.bodies, strict=True))
+            groups[machine.path] = (machine.names, machine.bodies, table)
+        else:
+            names, bodies = earlier[0] + machine.names, earlier[1] + machine.bodies
+            groups[machine.path] = (names, bodies, dict(zip(names, bodies, strict=True)))
     return groups
 
 
-def _check_machine(machine: Machine, states: list[State], local: Mapping[str, State],
-                   everywhere: Mapping[str, State], report: Report) -> None:
-    edges, exits = _edges(states, local, everywhere)
+def _check_machine(machine: Machine, names: list[str], bodies: list[Mapping[str, Any]],
+                   local: Mapping[str, object], everywhere: Mapping[str, Machine],
+                   report: Report) -> None:
+    edges, exits = _edges(machine, names, bodies, local, everywhere, report)
     start = machine.body.get("StartAt")
     if isinstance(start, str) and local and start not in local:
         report.add("dangling-target", field_path(machine.path, "StartAt"),
@@ -80,72 +100,73 @@ def _check_machine(machine: Machine, states: list[State], local: Mapping[str, St
         return
     if not isinstance(start, str) or not local:
         return
-    reached = _reachable([start], edges)
+    order, reached = _visit([start], edges)
     if len(reached) < len(local):  # reached is a subset of local: else every state is in it
-        for state in states:
-            if state.name not in reached:
-                state.problem("unreachable-state", "",
-                              f'state "{state.name}" cannot be reached from "StartAt" '
-                              f"({start})", "remove the state or add a transition to it")
-    _check_terminal(machine, states, len(local), edges, reached, exits, report)
+        for name, body in zip(names, bodies, strict=True):
+            if name not in reached:
+                machine.state(name, body, report).problem(
+                    "unreachable-state", "",
+                    f'state "{name}" cannot be reached from "StartAt" ({start})',
+                    "remove the state or add a transition to it")
+    _check_terminal(machine, names, bodies, edges, order, exits, report)
 
 
-def _edges(states: list[State], local: Mapping[str, State],
-           everywhere: Mapping[str, State]) -> tuple[Edges, set[str]]:
+def _edges(machine: Machine, names: list[str], bodies: list[Mapping[str, Any]],
+           local: Mapping[str, object], everywhere: Mapping[str, Machine],
+           report: Report) -> tuple[Edges, set[str]]:
     """Each state's targets in its machine, reporting the others; and the exits: states
     that end the machine, or whose way out is broken (already reported: not blamed again
     for having no way out)."""
     edges: Edges = {}
     exits: set[str] = set()
-    for state in states:
-        name, body = state.name, state.body
-        if _is_exit(state) or (state.type in FLOW_TYPES and "Next" not in body):
+    for name, body in zip(names, bodies, strict=True):
+        kind = body.get("Type")
+        if not isinstance(kind, str):
+            kind = ""  # as State.type: never unhashable
+        # A Choice without Default leaves the machine (failing) when no rule matches.
+        if (body.get("End") is True or kind in TERMINAL_TYPES
+                or (kind in FLOW_TYPES and "Next" not in body)
+                or (kind == "Choice" and "Default" not in body)):
             exits.add(name)
-        if _BRANCHING.isdisjoint(body):  # the common case: Next is the only transition
-            target = body.get("Next")
-            edges[name] = ()
-            if not isinstance(target, str):
-                continue
-            if target in local:
-                edges[name] = target
-            else:
-                exits.add(name)
-                _bad_target(state, "Next", target, everywhere.get(target))
+        if not _BRANCHING.isdisjoint(body):
+            edges[name] = targets = []
+            for suffix, other in transitions(body):
+                if other in local:
+                    targets.append(other)
+                else:
+                    exits.add(name)
+                    _bad_target(machine.state(name, body, report), suffix, other,
+                                everywhere.get(other))
             continue
-        found: list[str] = []
-        edges[name] = found
-        for suffix, target in transitions(body):
-            if target in local:
-                found.append(target)
-            else:
-                exits.add(name)
-                _bad_target(state, suffix, target, everywhere.get(target))
+        target = body.get("Next")  # the common case: the only transition
+        if isinstance(target, str) and target in local:
+            edges[name] = target
+            continue
+        edges[name] = ()
+        if isinstance(target, str):
+            exits.add(name)
+            _bad_target(machine.state(name, body, report), "Next", target,
+                        everywhere.get(target))
     return edges, exits
 
 
-def _bad_target(state: State, suffix: str, target: str, elsewhere: State | None) -> None:
+def _bad_target(state: State, suffix: str, target: str, elsewhere: Machine | None) -> None:
     field = suffix.rsplit(".", 1)[-1]
     if elsewhere is None:
         state.problem("dangling-target", suffix,
                       f'{field} names "{target}", which does not exist',
                       f'add a state "{target}" or point {field} at an existing state')
     else:
+        where = elsewhere.state_path(target)
         state.problem("cross-scope-transition", suffix,
                       f'{field} names "{target}", which is in another branch or machine '
-                      f"({elsewhere.path}); a state can only go to states of its own branch",
+                      f"({where}); a state can only go to states of its own branch",
                       "move the target into this branch, or end the branch and continue "
                       "after the Parallel or Map state")
 
 
-def _is_exit(state: State) -> bool:
-    body = state.body
-    # A Choice without Default leaves the machine (failing) when no rule matches.
-    return (state.type in TERMINAL_TYPES or body.get("End") is True
-            or (state.type == "Choice" and "Default" not in body))
-
-
-def _check_terminal(machine: Machine, states: list[State], count: int, edges: Edges,
-                    reached: set[str], exits: set[str], report: Report) -> None:
+def _check_terminal(machine: Machine, names: list[str], bodies: list[Mapping[str, Any]],
+                    edges: Edges, order: list[str], exits: set[str], report: Report) -> None:
     what = "a branch of" if machine.owner else "the state machine"
     if machine.owner and machine.path.endswith(("ItemProcessor", "Iterator")):
         what = "the processor of"
@@ -156,16 +177,17 @@ def _check_terminal(machine: Machine, states: list[State], count: int, edges: Ed
                    "Succeed or Fail state",
                    'end the last state with "End": true, or add a Succeed state')
         return
-    can_finish = _reachable(exits, _reverse(edges))
-    if len(can_finish) == count:  # a subset of the machine's names: none can be stuck
+    if _all_finish(order, edges, exits):
         return
-    stuck = [s for s in states if s.name in reached and s.name not in can_finish]
+    reached, can_finish = set(order), _visit(exits, _reverse(edges))[1]
+    stuck = [i for i, name in enumerate(names) if name in reached and name not in can_finish]
     if stuck:
-        names = ", ".join(f'"{s.name}"' for s in stuck[:10])
+        listed = ", ".join(f'"{names[i]}"' for i in stuck[:10])
         more = f" and {len(stuck) - 10} more" if len(stuck) > 10 else ""
-        stuck[0].problem("no-way-out", "",
-                         f"states [{names}{more}] loop forever: none of them can reach a "
-                         "terminal state", "add a Choice with a way out, or an End")
+        first = stuck[0]
+        machine.state(names[first], bodies[first], report).problem(
+            "no-way-out", "", f"states [{listed}{more}] loop forever: none of them can reach "
+            "a terminal state", "add a Choice with a way out, or an End")
 
 
 def _reverse(edges: Edges) -> dict[str, str | list[str]]:
@@ -183,13 +205,35 @@ def _reverse(edges: Edges) -> dict[str, str | list[str]]:
     return reverse
 
 
-def _reachable(starts: Iterable[str], edges: Mapping[str, Targets]) -> set[str]:
-    seen = set(starts)
-    todo = list(seen)  # the order of the visit does not matter, only what it reaches
-    while todo:
-        targets = edges.get(todo.pop(), ())
+def _visit(starts: Iterable[str], edges: Mapping[str, Targets]) -> tuple[list[str], set[str]]:
+    """Every state reachable from ``starts``, in breadth-first order and as a set."""
+    order = list(dict.fromkeys(starts))
+    seen = set(order)
+    for name in order:  # grows while it is read: a queue without popping
+        targets = edges.get(name, ())
         for target in (targets,) if isinstance(targets, str) else targets:
             if target not in seen:
                 seen.add(target)
-                todo.append(target)
-    return seen
+                order.append(target)
+    return order, seen
+
+
+def _all_finish(order: list[str], edges: Edges, exits: set[str]) -> bool:
+    """True when every state of ``order`` can reach an exit, found in one backward pass.
+
+    Going backwards, a state whose target is known to finish finishes too: enough for a
+    line of states and for most graphs. False may be wrong (a loop, or a target met later
+    in the breadth-first order); the exact search over reversed edges then decides.
+    """
+    finish = set(exits)
+    for name in reversed(order):
+        if name in finish:
+            continue
+        targets = edges.get(name, ())
+        if isinstance(targets, str):
+            if targets not in finish:
+                return False
+        elif finish.isdisjoint(targets):
+            return False
+        finish.add(name)
+    return True

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from sfs3dsl._asl import QUERY_LANGUAGES
 from sfs3dsl._problems import Problem, Severity
 
 _NUMBER: Final = re.compile(r"(\d+)")
@@ -49,8 +50,8 @@ class Report:
         return sorted(self.problems, key=sort_key)
 
 
-# Machine and State are plain classes with __slots__, not dataclasses: one State is made per
-# state, and a frozen dataclass with __post_init__ costs several times a plain __init__.
+# Machine and State are plain classes with __slots__, not dataclasses: a frozen dataclass
+# with __post_init__ costs several times a plain __init__.
 class Machine:
     """A state machine, a Parallel branch or a Map processor.
 
@@ -60,10 +61,14 @@ class Machine:
         language: the query language its states inherit: always the top level's (a state's
             QueryLanguage applies to that state only, not to the states of its branches).
         owner: the name of the Parallel or Map state that holds it (None at top level).
-        states: its states that are objects, in document order (filled in by the walk).
+        names, bodies: its states that are objects, in document order (filled in by the
+            walk). Kept as names and bodies, not States: a State is made only while a state
+            is checked, so a large definition does not keep one object per state alive.
+        table: its "States" object when that is exactly ``{name: state object}`` (string
+            names only, as in JSON), so it can serve as the table of its names; else None.
     """
 
-    __slots__ = ("body", "language", "owner", "path", "states")
+    __slots__ = ("bodies", "body", "language", "names", "owner", "path", "prefix", "table")
 
     def __init__(self, path: str, body: Mapping[str, Any], language: str,
                  owner: str | None) -> None:
@@ -71,10 +76,21 @@ class Machine:
         self.body = body
         self.language = language
         self.owner = owner
-        self.states: list[State] = []
+        self.names: list[str] = []
+        self.bodies: list[Mapping[str, Any]] = []
+        self.table: Mapping[str, Mapping[str, Any]] | None = None
+        self.prefix = f"{path}.States." if path else "States."  # see state_path
 
-    def state_path(self, name: str) -> str:
-        return field_path(self.path, f"States.{name}")
+    def state_path(self, name: object) -> str:
+        """``States.A`` or ``States.P.Branches[0].States.A``: field_path without a call."""
+        return f"{self.prefix}{name}"
+
+    def state(self, name: str, body: Mapping[str, Any], report: Report) -> State:
+        """The context of one of its states, for checking it or reporting about it."""
+        language = body.get("QueryLanguage")
+        if language is None or language not in QUERY_LANGUAGES:
+            language = self.language  # a state without a valid QueryLanguage inherits
+        return State(name, f"{self.prefix}{name}", body, language, self, report)
 
 
 class State:

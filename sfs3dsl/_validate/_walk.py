@@ -10,21 +10,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from sfs3dsl._asl import JSONATA, JSONPATH, QUERY_LANGUAGES
-from sfs3dsl._validate._report import Machine, Report, State, field_path
+from sfs3dsl._validate._report import Machine, Report, field_path
 from sfs3dsl._validate._tables import BRANCH_FIELDS, PROCESSOR_FIELDS, TOP_FIELDS
 from sfs3dsl._validate._values import check_positive_int, describe
 
 _NESTING = frozenset({"Parallel", "Map"})  # the types whose states hold machines
 
 
-def walk(asl: Mapping[str, Any], report: Report) -> tuple[list[Machine], list[State]]:
-    """Check every machine's own fields; return all machines and all states, in order.
-
-    Each machine's ``states`` list is filled in too (the graph checks go machine by machine).
-    """
+def walk(asl: Mapping[str, Any], report: Report) -> list[Machine]:
+    """Check every machine's own fields; return all machines, in order, with their states."""
     top_language = _language(asl.get("QueryLanguage"), JSONPATH)
     machines: list[Machine] = []
-    states: list[State] = []
     queue = deque([Machine("", asl, top_language, None)])
     while queue:
         machine = queue.popleft()
@@ -33,49 +29,56 @@ def walk(asl: Mapping[str, Any], report: Report) -> tuple[list[Machine], list[St
         body = machine.body.get("States")
         if isinstance(body, Mapping):
             _add_states(machine, body, report, queue)
-            states.extend(machine.states)
-    return machines, states
+    return machines
 
 
 def _add_states(machine: Machine, body: Mapping[Any, Any], report: Report,
                 queue: deque[Machine]) -> None:
-    own, inherited = machine.states, machine.language
-    prefix = f"{machine.path}.States." if machine.path else "States."
+    clean = type(body) is dict  # a dict of string names and object states: the usual case
     for name, state_body in body.items():
-        path = f"{prefix}{name}"  # what Machine.state_path gives, without a call per state
-        # type() first: almost every body is a dict, and isinstance on an ABC costs more.
+        # type() first: almost every state is a dict, and isinstance on an ABC costs more.
         if type(state_body) is not dict and not isinstance(state_body, Mapping):
+            clean = False
+            path = machine.state_path(name)
             report.add("state-not-object", path,
                        f'state "{name}" is {describe(state_body)}, not an object',
                        'write the state as an object with a "Type" field',
                        state=str(name), state_path=path)
             continue
-        language = state_body.get("QueryLanguage")
-        language = inherited if language is None else _language(language, inherited)
-        state = State(str(name), path, state_body, language, machine, report)
-        own.append(state)
-        if state.type in _NESTING:
-            queue.extend(_children(state))
+        if type(name) is not str:
+            clean = False
+        kind = state_body.get("Type")
+        if isinstance(kind, str) and kind in _NESTING:
+            queue.extend(_children(machine, name, state_body, kind))
+    if clean:
+        machine.table = body
+        machine.names = list(body)
+        machine.bodies = list(body.values())
+        return
+    for name, state_body in body.items():
+        if isinstance(state_body, Mapping):
+            machine.names.append(str(name))
+            machine.bodies.append(state_body)
 
 
 def _language(value: Any, inherited: str) -> str:
     return value if value in QUERY_LANGUAGES else inherited
 
 
-def _children(state: State) -> list[Machine]:
+def _children(machine: Machine, name: object, body: Mapping[str, Any],
+              kind: str) -> list[Machine]:
     found: list[Machine] = []
-    branches = state.body.get("Branches")
-    if state.type == "Parallel" and isinstance(branches, list):
-        for i, branch in enumerate(branches):
+    path, owner = machine.state_path(name), str(name)
+    if kind == "Parallel":
+        branches = body.get("Branches")
+        for i, branch in enumerate(branches if isinstance(branches, list) else []):
             if isinstance(branch, Mapping):
-                found.append(Machine(f"{state.path}.Branches[{i}]", branch,
-                                     state.machine.language, state.name))
-    if state.type == "Map":
-        for key in ("ItemProcessor", "Iterator"):
-            processor = state.body.get(key)
-            if isinstance(processor, Mapping):
-                found.append(Machine(f"{state.path}.{key}", processor,
-                                     state.machine.language, state.name))
+                found.append(Machine(f"{path}.Branches[{i}]", branch, machine.language, owner))
+        return found
+    for key in ("ItemProcessor", "Iterator"):
+        processor = body.get(key)
+        if isinstance(processor, Mapping):
+            found.append(Machine(f"{path}.{key}", processor, machine.language, owner))
     return found
 
 
