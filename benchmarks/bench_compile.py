@@ -124,11 +124,15 @@ def sdk_in_subprocess(n: int, recursion_limit: int | None) -> str:
 
 # -- (a) 1,000 states side by side ---------------------------------------------------------------
 
-def interleaved(funcs: list[Callable[[], object]], rounds: int) -> list[list[float]]:
+def interleaved(funcs: list[Callable[[], object]], rounds: int,
+                warm_up: int = 5) -> list[list[float]]:
     """Wall times of each function over ``rounds`` rounds that call every function once in
-    turn (after one warm-up round), so a slow spell of the machine touches all alike."""
-    for func in funcs:
-        func()
+    turn, so a slow spell of the machine touches all alike. ``warm_up`` untimed rounds come
+    first: the first calls of a function are several times slower than later ones while
+    the interpreter specialises its bytecode and the allocator grows its pools."""
+    for _ in range(warm_up):
+        for func in funcs:
+            func()
     times: list[list[float]] = [[] for _ in funcs]
     for _ in range(rounds):
         for i, func in enumerate(funcs):
@@ -169,7 +173,7 @@ def bench_scaling(rounds: int) -> None:
     print(f"\n(b) long lines with sfs3dsl (medians of {rounds} interleaved runs; validator "
           "included)")
     t10_all, t100_all = interleaved([lambda: sfs3dsl_line(10_000),
-                                     lambda: sfs3dsl_line(100_000)], rounds)
+                                     lambda: sfs3dsl_line(100_000)], rounds, warm_up=1)
     t10, t100 = statistics.median(t10_all), statistics.median(t100_all)
     print(f"  10,000 states:  {t10:8.3f} s  (fastest {min(t10_all):.3f} s)")
     print(f"  100,000 states: {t100:8.3f} s  (fastest {min(t100_all):.3f} s)")
