@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from sfs3dsl._asl import MAX_DEFINITION_BYTES, MAX_NAME_LENGTH, is_forbidden_in_machine_name
 from sfs3dsl._validate._report import DOCUMENT, NAME, Report, State
+
+_COMPACT: Final = (",", ":")
+#: Objects with more entries than this are measured by parts (see _compact_length).
+LARGE_OBJECT = 4096
 
 
 def check_state_name(state: State) -> None:
@@ -42,10 +46,9 @@ def check_size(asl: Mapping[str, Any], report: Report) -> None:
         # only a definition near the limit pays for the exact count. Without a "\u" escape
         # the two texts are the same (only non-ASCII characters and DEL are escaped
         # differently), so the length is already exact.
-        text = json.dumps(asl, separators=(",", ":"))
-        size = len(text)
-        if size > MAX_DEFINITION_BYTES and "\\u" in text:
-            size = len(json.dumps(asl, separators=(",", ":"), ensure_ascii=False).encode())
+        size, escaped = _compact_length(asl)
+        if size > MAX_DEFINITION_BYTES and escaped:
+            size = len(json.dumps(asl, separators=_COMPACT, ensure_ascii=False).encode())
     except RecursionError:  # nesting deeper than the C encoder goes: count by hand
         size = _size(asl)
     except (TypeError, ValueError):
@@ -56,6 +59,34 @@ def check_size(asl: Mapping[str, Any], report: Report) -> None:
         report.add("definition-too-large", DOCUMENT,
                    f"the definition is {size:,} bytes; the maximum is "
                    f"{MAX_DEFINITION_BYTES:,} bytes", "split it into nested state machines")
+
+
+def _compact_length(asl: Mapping[str, Any]) -> tuple[int, bool]:
+    """The length of ``json.dumps(asl, separators=(",", ":"))``, and whether it has a
+    ``\\u`` escape.
+
+    A large object among the definition's fields (the States of a long machine) is written
+    as the list of its names and the list of its values instead, and the lengths added up:
+    on Python 3.11 the encoder holds a tuple per entry of an object while writing it, and
+    100,000 of them at once set off a full garbage collection (3.12 no longer makes them).
+    """
+    large = {key: value for key, value in asl.items()
+             if type(key) is str and type(value) is dict and len(value) > LARGE_OBJECT
+             and set(map(type, value)) == {str}} if type(asl) is dict else {}
+    if not large:
+        text = json.dumps(asl, separators=_COMPACT)
+        return len(text), "\\u" in text
+    rest = {key: value for key, value in asl.items() if key not in large}
+    texts = [json.dumps(rest, separators=_COMPACT)]
+    length = len(texts[0]) - (0 if rest else 1)  # no comma before the first entry
+    for key, value in large.items():
+        texts += [json.dumps(key), json.dumps(list(value), separators=_COMPACT),
+                  json.dumps(list(value.values()), separators=_COMPACT)]
+        # ',' '"key"' ':' and the object: "[names]" and "[values]" have n - 1 commas
+        # each, and the object's text '{' n x ('name' ':' 'value') n - 1 x ',' '}' is one
+        # character shorter than the two together.
+        length += 1 + len(texts[-3]) + 1 + len(texts[-2]) + len(texts[-1]) - 1
+    return length, any("\\u" in text for text in texts)
 
 
 def _size(document: Any) -> int:

@@ -64,11 +64,11 @@ class Machine:
         names, bodies: its states that are objects, in document order (filled in by the
             walk). Kept as names and bodies, not States: a State is made only while a state
             is checked, so a large definition does not keep one object per state alive.
-        table: its "States" object when that is exactly ``{name: state object}`` (string
-            names only, as in JSON), so it can serve as the table of its names; else None.
+        plain: True when its "States" object is a dict of string names and object states
+            (as in JSON): its names are then unique.
     """
 
-    __slots__ = ("bodies", "body", "language", "names", "owner", "path", "prefix", "table")
+    __slots__ = ("bodies", "body", "language", "names", "owner", "path", "plain", "prefix")
 
     def __init__(self, path: str, body: Mapping[str, Any], language: str,
                  owner: str | None) -> None:
@@ -78,7 +78,7 @@ class Machine:
         self.owner = owner
         self.names: list[str] = []
         self.bodies: list[Mapping[str, Any]] = []
-        self.table: Mapping[str, Mapping[str, Any]] | None = None
+        self.plain = False
         self.prefix = f"{path}.States." if path else "States."  # see state_path
 
     def state_path(self, name: object) -> str:

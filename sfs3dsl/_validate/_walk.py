@@ -51,7 +51,7 @@ def _add_states(machine: Machine, body: Mapping[Any, Any], report: Report,
         if isinstance(kind, str) and kind in _NESTING:
             queue.extend(_children(machine, name, state_body, kind))
     if clean:
-        machine.table = body
+        machine.plain = True
         machine.names = list(body)
         machine.bodies = list(body.values())
         return
