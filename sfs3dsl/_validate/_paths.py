@@ -35,6 +35,8 @@ PATH_FIELDS: Final[dict[str, tuple[bool, bool, bool, bool]]] = {
 TEMPLATE_FIELDS: Final = ("Parameters", "ResultSelector", "ItemSelector", "Assign")
 NESTED_TEMPLATES: Final = (("ItemReader", "Parameters"), ("ItemBatcher", "BatchInput"),
                            ("ResultWriter", "Parameters"))
+#: JSON values that hold nothing: iter_dynamic does not visit them.
+_LEAVES: Final = frozenset({str, int, float, bool, type(None)})
 #: Every field check_path_fields reads: a state with none of them has nothing to check.
 PATH_TRIGGERS: Final = frozenset({*PATH_FIELDS, "Catch"})
 #: Every field check_templates reads (the templates and what holds them).
@@ -116,12 +118,14 @@ def _templates(state: State) -> Iterator[tuple[str, Any]]:
         yield field, body[field]
     for outer, inner in NESTED_TEMPLATES:
         holder = body.get(outer)
-        if isinstance(holder, Mapping) and inner in holder:
+        # "is not None" and type() first: isinstance on the Mapping ABC is slow.
+        if holder is not None and (type(holder) is dict or isinstance(holder, Mapping)) \
+                and inner in holder:
             yield f"{outer}.{inner}", holder[inner]
     for key in ("Choices", "Catch"):
         items = body.get(key)
         for i, item in enumerate(items if isinstance(items, list) else []):
-            if isinstance(item, Mapping) and "Assign" in item:
+            if (type(item) is dict or isinstance(item, Mapping)) and "Assign" in item:
                 yield f"{key}[{i}].Assign", item["Assign"]
 
 
@@ -130,15 +134,15 @@ def iter_dynamic(value: Any) -> Iterator[tuple[str, str, Any]]:
     stack: list[tuple[str, Any]] = [("", value)]
     while stack:
         prefix, node = stack.pop()
-        if isinstance(node, Mapping):
+        if type(node) is dict or isinstance(node, Mapping):
             for key, child in node.items():
-                suffix = f"{prefix}.{key}" if prefix else str(key)
                 if isinstance(key, str) and key.endswith(".$"):
-                    yield suffix, key, child
-                else:
-                    stack.append((suffix, child))
+                    yield (f"{prefix}.{key}" if prefix else str(key)), key, child
+                elif type(child) not in _LEAVES:  # only containers can hold ".$" keys
+                    stack.append((f"{prefix}.{key}" if prefix else str(key), child))
         elif isinstance(node, list):
-            stack.extend((f"{prefix}[{i}]", child) for i, child in enumerate(node))
+            stack.extend((f"{prefix}[{i}]", child) for i, child in enumerate(node)
+                         if type(child) not in _LEAVES)
 
 
 def template_error(value: Any) -> str | None:

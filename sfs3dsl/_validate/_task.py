@@ -12,6 +12,8 @@ from sfs3dsl._validate._report import State
 from sfs3dsl._validate._values import describe, is_jsonata
 
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # a scheme, as RFC 3986 has it
+_TIMEOUT = frozenset({"TimeoutSeconds", "TimeoutSecondsPath"})
+_HEARTBEAT = frozenset({"HeartbeatSeconds", "HeartbeatSecondsPath"})
 
 
 def check_task(state: State) -> None:
@@ -33,8 +35,8 @@ def check_task(state: State) -> None:
     callback = isinstance(resource, str) and resource.endswith(".waitForTaskToken")
     if callback:
         _task_token(state)
-    timeout = {"TimeoutSeconds", "TimeoutSecondsPath"} & state.body.keys()
-    heartbeat = {"HeartbeatSeconds", "HeartbeatSecondsPath"} & state.body.keys()
+    timeout = not _TIMEOUT.isdisjoint(state.body)
+    heartbeat = not _HEARTBEAT.isdisjoint(state.body)
     if not timeout:
         state.problem("task-without-timeout", "",
                       "the Task has no TimeoutSeconds; a stuck task then waits up to a year",
