@@ -1,9 +1,9 @@
 """The transition graph: dangling and cross-branch targets, duplicates, unreachable states,
 machines without a terminal state. Every walk is iterative (work lists, never recursion).
 
-Built for long machines: states are numbered by position, and the searches (in _reach)
-run on positions with marks in bytearrays; the only table per machine maps names to
-positions.
+Built for long machines: states are numbered by position and the searches (in _reach) run
+on positions with marks in bytearrays; a table from names to positions is built only when
+a target is not simply the next state in document order.
 """
 
 from __future__ import annotations
@@ -42,8 +42,7 @@ def check_graph(machines: list[Machine], report: Report) -> None:
     everywhere = _first_seen(machines, report)
     groups = _groups(machines)
     for machine in machines:
-        names, bodies = groups[machine.path]
-        _check_machine(machine, names, bodies, everywhere, report)
+        _check_machine(machine, *groups[machine.path], everywhere, report)
 
 
 def _first_seen(machines: list[Machine], report: Report) -> Mapping[str, Machine]:
@@ -65,78 +64,103 @@ def _first_seen(machines: list[Machine], report: Report) -> Mapping[str, Machine
     return first
 
 
-def _groups(machines: list[Machine]) -> dict[str, tuple[list[str], list[Mapping[str, Any]]]]:
+#: The states checked together: names, bodies, and whether the names are unique.
+Group = tuple[list[str], list[Mapping[str, Any]], bool]
+
+
+def _groups(machines: list[Machine]) -> dict[str, Group]:
     """The states of each machine path. Two machines share a path only when state names
     contain ``.States.`` or ``.Branches[``; their states are then checked together."""
-    groups: dict[str, tuple[list[str], list[Mapping[str, Any]]]] = {}
+    groups: dict[str, Group] = {}
     for machine in machines:
-        names, bodies = groups.get(machine.path, ([], []))
-        groups[machine.path] = (names + machine.names, bodies + machine.bodies)
+        if machine.path in groups:
+            names, bodies, _ = groups[machine.path]
+            groups[machine.path] = (names + machine.names, bodies + machine.bodies, False)
+        else:
+            groups[machine.path] = (machine.names, machine.bodies, machine.plain)
     return groups
 
 
+def _index(names: list[str]) -> dict[str, int]:
+    """The position of each name: of its last state when two states share it."""
+    return dict(zip(names, range(len(names)), strict=True))
+
+
 def _check_machine(machine: Machine, names: list[str], bodies: list[Mapping[str, Any]],
-                   everywhere: Mapping[str, Machine], report: Report) -> None:
-    # A name stands for its last state when a machine has two (only possible with names
-    # that are not strings): every search goes through this index.
-    index = {name: i for i, name in enumerate(names)}
-    succ, exits = _edges(machine, names, bodies, index, everywhere, report)
+                   unique: bool, everywhere: Mapping[str, Machine], report: Report) -> None:
+    # With unique names the i-th state is at position i, and the table of names is built
+    # only when a name is not where it is first looked for (see _edges): a line of states,
+    # each going to the next one in document order, never needs it. Otherwise a name stands
+    # for its last state (two states share a name only when names are not strings), and
+    # `own` gives the position standing for each state.
+    index = None if unique else _index(names)
+    own = None if index is None else [index[name] for name in names]
+    succ, exits, index = _edges(machine, names, bodies, (index, own), everywhere, report)
     start = machine.body.get("StartAt")
-    if isinstance(start, str) and index and start not in index:
+    if not isinstance(start, str) or not names:
+        return
+    if index is None and names[0] != start:
+        index = _index(names)
+    first = 0 if index is None else index.get(start)
+    if first is None:
         report.add("dangling-target", field_path(machine.path, "StartAt"),
                    f'"StartAt" names "{start}", which is not a state of this '
                    f"{'branch' if machine.owner else 'state machine'}",
                    f'add a state "{start}" or point StartAt at an existing state')
         return
-    if not isinstance(start, str) or not index:
-        return
-    order, reached = visit(index[start], succ)
-    if len(order) < len(index):  # else every name is reached
-        for name, body in zip(names, bodies, strict=True):
-            if not reached[index[name]]:
-                machine.state(name, body, report).problem(
+    order, reached = visit(first, succ)
+    if len(order) < (len(names) if own is None else len(set(own))):  # some name is missed
+        for i, name in enumerate(names):
+            if not reached[i if own is None else own[i]]:
+                machine.state(name, bodies[i], report).problem(
                     "unreachable-state", "",
                     f'state "{name}" cannot be reached from "StartAt" ({start})',
                     "remove the state or add a transition to it")
-    _check_terminal(machine, names, bodies, index, (succ, order, reached, exits), report)
+    _check_terminal(machine, names, bodies, own, (succ, order, reached, exits), report)
 
 
 def _edges(machine: Machine, names: list[str], bodies: list[Mapping[str, Any]],
-           index: Mapping[str, int], everywhere: Mapping[str, Machine],
-           report: Report) -> tuple[list[Targets], bytearray]:
-    """Each state's targets in its machine, reporting the others; and a mark for the exits:
-    states that end the machine, or whose way out is broken (already reported: not blamed
-    again for having no way out)."""
+           tables: tuple[dict[str, int] | None, list[int] | None],
+           everywhere: Mapping[str, Machine],
+           report: Report) -> tuple[list[Targets], bytearray, dict[str, int] | None]:
+    """Each state's targets in its machine, reporting the others; a mark for the exits (states
+    that end the machine, or whose way out is broken: already reported, not blamed again for
+    having no way out); and the table of names, if it had to be built."""
+    index, own = tables
     succ: list[Targets] = []
     exits = bytearray(len(names))
-    for name, body in zip(names, bodies, strict=True):
+    for i, body in enumerate(bodies):
         kind = body.get("Type")
-        if not isinstance(kind, str):
-            kind = ""  # as State.type: never unhashable
+        kind = kind if isinstance(kind, str) else ""  # as State.type: never unhashable
         # A Choice without Default leaves the machine (failing) when no rule matches.
         if (body.get("End") is True or kind in TERMINAL_TYPES
                 or (kind in FLOW_TYPES and "Next" not in body)
                 or (kind == "Choice" and "Default" not in body)):
-            exits[index[name]] = 1
-        if not _BRANCHING.isdisjoint(body):
-            targets: list[int] = []
-            succ.append(targets)
-            for suffix, other in transitions(body):
-                if other in index:
-                    targets.append(index[other])
-                else:
-                    exits[index[name]] = 1
-                    _bad_target(machine.state(name, body, report), suffix, other,
-                                everywhere.get(other))
-            continue
-        target = body.get("Next")  # the common case: the only transition
-        position = index.get(target) if isinstance(target, str) else None
-        succ.append(-1 if position is None else position)
-        if position is None and isinstance(target, str):
-            exits[index[name]] = 1
-            _bad_target(machine.state(name, body, report), "Next", target,
-                        everywhere.get(target))
-    return succ, exits
+            exits[i if own is None else own[i]] = 1
+        single = _BRANCHING.isdisjoint(body)  # the common case: Next is the only transition
+        if single:
+            target = body.get("Next")
+            if not isinstance(target, str):
+                succ.append(-1)
+                continue
+            if own is None and i + 1 < len(names) and names[i + 1] == target:
+                succ.append(i + 1)  # the next state in document order, found without a table
+                continue
+            found = [("Next", target)]
+        else:
+            found = transitions(body)
+        index = _index(names) if index is None else index
+        targets: list[int] = []
+        for suffix, other in found:
+            position = index.get(other)
+            if position is not None:
+                targets.append(position)
+                continue
+            exits[i if own is None else own[i]] = 1
+            _bad_target(machine.state(names[i], body, report), suffix, other,
+                        everywhere.get(other))
+        succ.append(targets if not single else targets[0] if targets else -1)
+    return succ, exits, index
 
 
 def _bad_target(state: State, suffix: str, target: str, elsewhere: Machine | None) -> None:
@@ -155,7 +179,7 @@ def _bad_target(state: State, suffix: str, target: str, elsewhere: Machine | Non
 
 
 def _check_terminal(machine: Machine, names: list[str], bodies: list[Mapping[str, Any]],
-                    index: Mapping[str, int],
+                    own: list[int] | None,
                     graph: tuple[list[Targets], list[int], bytearray, bytearray],
                     report: Report) -> None:
     succ, order, reached, exits = graph
@@ -172,8 +196,8 @@ def _check_terminal(machine: Machine, names: list[str], bodies: list[Mapping[str
     if all_finish(order, succ, exits):
         return
     finish = can_finish(succ, exits)
-    stuck = [i for i, name in enumerate(names)
-             if reached[index[name]] and not finish[index[name]]]
+    stuck = [i for i, p in enumerate(range(len(names)) if own is None else own)
+             if reached[p] and not finish[p]]
     if stuck:
         listed = ", ".join(f'"{names[i]}"' for i in stuck[:10])
         more = f" and {len(stuck) - 10} more" if len(stuck) > 10 else ""
