@@ -9,10 +9,11 @@ machines) are collected and raised together with their ``file:line``.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sfs3dsl._errors import ValidationError
-from sfs3dsl._order import canonical, dumps
+from sfs3dsl._order import canonical_state, dumps
 from sfs3dsl._problems import Problem
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class Compiled:
 
     __slots__ = ("asl", "problems", "sources")
 
-    def __init__(self, asl: dict[str, Any], sources: dict[str, str],
+    def __init__(self, asl: dict[str, Any], sources: Mapping[str, str],
                  problems: list[Problem]) -> None:
         self.asl = asl
         self.sources = sources
@@ -49,13 +50,14 @@ class Compiled:
 class _Scope:
     """One machine: the top level, a Parallel branch or a Map processor."""
 
-    __slots__ = ("index", "owner", "prefix", "start", "states")
+    __slots__ = ("holders", "index", "owner", "prefix", "start", "states")
 
     def __init__(self, owner: State | None, index: int, start: State) -> None:
         self.owner = owner
         self.index = index
         self.start = start
         self.states: list[State] = []
+        self.holders: list[State] = []  # its states that hold branches or a processor
         self.prefix = ""
 
 
@@ -76,20 +78,63 @@ class RenderContext:
 
     def __init__(self, query_language: str | None) -> None:
         self.query_language = query_language or "JSONPath"
-        self.names: dict[int, str] = {}
+        #: Names that are not the state's own: default names and duplicates' stand-ins
+        #: (a few; a line of 100,000 named states needs no table of 100,000 names).
+        self.renamed: dict[int, str] = {}
         self.scopes: dict[tuple[int, int], _Scope] = {}
 
     def name_of(self, state: State) -> str:
-        return self.names[id(state)]
+        name = self.renamed.get(id(state), state.name)
+        if name is None:  # every unnamed state is given a name before anything renders
+            raise KeyError(f"{state!r} was not named")
+        return name
 
     def render_machine(self, owner: State, index: int) -> dict[str, Any]:
         """The branch (or processor) number ``index`` of ``owner``, rendered."""
         return self.render_scope(self.scopes[(id(owner), index)])
 
     def render_scope(self, scope: _Scope) -> dict[str, Any]:
-        names = self.names
-        return {"StartAt": names[id(scope.start)],
-                "States": {names[id(s)]: s.render(self) for s in scope.states}}
+        """A machine's ``StartAt`` and ``States``, each state in canonical key order (put
+        in order as it is rendered: one pass over a line of 100,000 states, not two)."""
+        name_of = self.name_of
+        return {"StartAt": name_of(scope.start),
+                "States": {name_of(s): canonical_state(s.render(self)) for s in scope.states}}
+
+
+class SourceMap(Mapping[str, str]):
+    """``{state path: "file:line"}`` for every state, made on first use.
+
+    The validator reads it only to place a problem, so a clean line of 100,000 states
+    never builds its 100,000 paths.
+    """
+
+    def __init__(self, scopes: list[_Scope], ctx: RenderContext) -> None:
+        self._scopes: list[_Scope] | None = scopes
+        self._ctx = ctx
+        self._size = sum(len(scope.states) for scope in scopes)  # paths are unique
+        self._map: dict[str, str] = {}
+
+    def _built(self) -> dict[str, str]:
+        if self._scopes is not None:
+            name_of = self._ctx.name_of
+            for scope in self._scopes:
+                prefix = scope.prefix + "States."
+                for state in scope.states:
+                    self._map[prefix + name_of(state)] = state.where
+            self._scopes = None
+        return self._map
+
+    def __getitem__(self, path: str) -> str:
+        return self._built()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __repr__(self) -> str:
+        return f"SourceMap({self._built()!r})"
 
 
 def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
@@ -121,7 +166,10 @@ def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
                     queue.append(state.next_state)
                 continue
             queue.extend(state.successors())
-            for index, sub in enumerate(state.sub_machines()):
+            subs = state.sub_machines()
+            if subs:
+                scope.holders.append(state)
+            for index, sub in enumerate(subs):
                 scopes.append(_Scope(state, index, sub.start_state))
     return scopes, problems
 
@@ -143,18 +191,17 @@ def _assign_names(scopes: list[_Scope], ctx: RenderContext) -> list[tuple[State,
                 duplicates.append((state, other))
                 continue
             taken[state.name] = state
-            ctx.names[id(state)] = state.name
     for state, _ in duplicates:
         k = 2
         while f"{state.name} (duplicate {k})" in taken:
             k += 1
         stand_in = f"{state.name} (duplicate {k})"
         taken[stand_in] = state
-        ctx.names[id(state)] = stand_in
+        ctx.renamed[id(state)] = stand_in
     counters: dict[str, int] = {}
     for scope in scopes:
         for state in scope.states:
-            if id(state) in ctx.names:
+            if state.name is not None:
                 continue
             base = default_name(state)
             n = counters.get(base, 0)
@@ -164,7 +211,7 @@ def _assign_names(scopes: list[_Scope], ctx: RenderContext) -> list[tuple[State,
                 candidate = f"{base}-{n + 1}"
             counters[base] = n + 1
             taken[candidate] = state
-            ctx.names[id(state)] = candidate
+            ctx.renamed[id(state)] = candidate
     return duplicates
 
 
@@ -176,9 +223,11 @@ def _duplicate_problem(state: State, first: State, path: str) -> Problem:
         "rename one of them", state=state.name, where=state.where)
 
 
-def _source_map(scopes: list[_Scope], ctx: RenderContext,
-                path_of: dict[int, str]) -> dict[str, str]:
-    sources: dict[str, str] = {}
+def _place_scopes(scopes: list[_Scope], ctx: RenderContext,
+                  duplicates: list[tuple[State, State]]) -> dict[int, str]:
+    """Give each branch and processor its path prefix and register it for rendering;
+    return the paths of the duplicates (the only other paths asked for)."""
+    path_of: dict[int, str] = {}
     for scope in scopes:
         if scope.owner is not None:
             owner = path_of[id(scope.owner)]
@@ -187,11 +236,14 @@ def _source_map(scopes: list[_Scope], ctx: RenderContext,
             scope.prefix = f"{owner}.{field}[{scope.index}]." if field == "Branches" else \
                 f"{owner}.{field}."
             ctx.scopes[(id(scope.owner), scope.index)] = scope
+        for state in scope.holders:
+            path_of[id(state)] = f"{scope.prefix}States.{ctx.name_of(state)}"
+    wanted = {id(state) for state, _ in duplicates}
+    for scope in scopes if wanted else ():
         for state in scope.states:
-            path = f"{scope.prefix}States.{ctx.names[id(state)]}"
-            path_of[id(state)] = path
-            sources[path] = state.where
-    return sources
+            if id(state) in wanted:
+                path_of[id(state)] = f"{scope.prefix}States.{ctx.name_of(state)}"
+    return path_of
 
 
 def compile_workflow(workflow: Workflow, *, validate: bool = True,
@@ -210,8 +262,8 @@ def compile_workflow(workflow: Workflow, *, validate: bool = True,
     duplicates = _assign_names(scopes, ctx)
     if problems:  # a state shared by two machines cannot be rendered at all
         raise ValidationError(problems)
-    path_of: dict[int, str] = {}
-    sources = _source_map(scopes, ctx, path_of)
+    path_of = _place_scopes(scopes, ctx, duplicates)
+    sources = SourceMap(scopes, ctx)
     problems = [_duplicate_problem(s, first, path_of[id(s)]) for s, first in duplicates]
     asl: dict[str, Any] = {}
     if workflow.comment is not None:
@@ -223,7 +275,6 @@ def compile_workflow(workflow: Workflow, *, validate: bool = True,
         asl["TimeoutSeconds"] = workflow.timeout_seconds
     if workflow.version is not None:
         asl["Version"] = workflow.version
-    asl = canonical(asl)
     found = list(problems)
     if validate:
         from sfs3dsl._validate import validate_definition

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -193,7 +193,7 @@ def _is_git_spec(spec: str) -> bool:
 
 
 def load_definition(spec: str, *, workflow: str | None = None
-                    ) -> tuple[str, dict[str, Any], dict[str, str]]:
+                    ) -> tuple[str, dict[str, Any], Mapping[str, str]]:
     """One definition from a workflow module, an ASL JSON/YAML file or ``REV:path``.
 
     Returns its name, its ASL document and its source map (empty for ASL files). A module

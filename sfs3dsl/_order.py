@@ -49,7 +49,8 @@ _PLANS: dict[tuple[int, tuple[str, ...]], tuple[str, ...] | None] = {}
 _MAX_PLANS = 4096
 
 
-def _ordered(obj: Mapping[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+def _ordered(obj: Mapping[str, Any], order: tuple[str, ...], copy: bool = True
+             ) -> dict[str, Any]:
     keys = tuple(obj)
     shape = (id(order), keys)
     try:
@@ -65,7 +66,7 @@ def _ordered(obj: Mapping[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
             _PLANS.clear()
         _PLANS[shape] = plan
     if plan is None:
-        return dict(obj)
+        return dict(obj) if copy or type(obj) is not dict else obj
     return {k: obj[k] for k in plan}
 
 
@@ -87,8 +88,8 @@ def _rule(rule: dict[str, Any]) -> dict[str, Any]:
 _NESTED = frozenset({"Choices", "Retry", "Catch", "Branches", "ItemProcessor", "Iterator"})
 
 
-def _state(state: dict[str, Any]) -> dict[str, Any]:
-    out = _ordered(state, STATE)
+def _state(state: dict[str, Any], copy: bool = True) -> dict[str, Any]:
+    out = _ordered(state, STATE, copy)
     if _NESTED.isdisjoint(out):
         return out
     if type(out.get("Choices")) is list:
@@ -97,30 +98,43 @@ def _state(state: dict[str, Any]) -> dict[str, Any]:
         if type(out.get(key)) is list:
             out[key] = [_ordered(r, order) if type(r) is dict else r for r in out[key]]
     if type(out.get("Branches")) is list:
-        out["Branches"] = [_machine(b, PROCESSOR) if type(b) is dict else b
+        out["Branches"] = [_machine(b, PROCESSOR, copy) if type(b) is dict else b
                            for b in out["Branches"]]
     for key in ("ItemProcessor", "Iterator"):
         if type(out.get(key)) is dict:
-            out[key] = _machine(out[key], PROCESSOR)
+            out[key] = _machine(out[key], PROCESSOR, copy)
     return out
 
 
-def _machine(machine: Mapping[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
-    out = _ordered(machine, order)
+def _machine(machine: Mapping[str, Any], order: tuple[str, ...], copy: bool = True
+             ) -> dict[str, Any]:
+    out = _ordered(machine, order, copy)
     states = out.get("States")
     if type(states) is dict:
-        out["States"] = {name: _state(s) if type(s) is dict else s
+        out["States"] = {name: _state(s, copy) if type(s) is dict else s
                          for name, s in states.items()}
     return out
 
 
-def canonical(definition: Mapping[str, Any]) -> dict[str, Any]:
-    """Return a copy of ``definition`` with every known key in the specification's order.
+def canonical_state(state: dict[str, Any]) -> dict[str, Any]:
+    """One state in canonical order (nested rules and machines included), reusing the
+    objects that already are: for a renderer's fresh output."""
+    return _state(state, False)
+
+
+def canonical(definition: Mapping[str, Any], *, copy: bool = True) -> dict[str, Any]:
+    """Return ``definition`` with every known key in the specification's order.
 
     Unknown keys keep their relative order after the known ones; payload templates
     (Parameters, Arguments, ...) keep the user's order.
+
+    Args:
+        definition: the document.
+        copy: False lets objects already in order be returned as they are rather than
+            copied (the compiler's freshly rendered dicts, 100,000 of them in a long line);
+            the result may then share objects with ``definition``.
     """
-    return _machine(definition, TOP)
+    return _machine(definition, TOP, copy)
 
 
 def dumps(definition: Mapping[str, Any], *, ordered: bool = False) -> str:

@@ -8,6 +8,7 @@ from types import FrameType
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _shown: dict[str, str] = {}
+_wheres: dict[str, dict[int, str]] = {}
 
 
 def _display(filename: str) -> str:
@@ -30,6 +31,15 @@ def caller_location() -> str:
     while frame is not None:
         filename = frame.f_code.co_filename
         if not filename.startswith(_PACKAGE_DIR):
-            return (_shown.get(filename) or _display(filename)) + str(frame.f_lineno)
+            # one string per line of the user's code: a loop making 100,000 states makes
+            # one text, not 100,000 equal ones
+            lines = _wheres.get(filename)
+            if lines is None:
+                lines = _wheres[filename] = {}
+            where = lines.get(frame.f_lineno)
+            if where is None:
+                where = lines[frame.f_lineno] = (
+                    (_shown.get(filename) or _display(filename)) + str(frame.f_lineno))
+            return where
         frame = frame.f_back
     return "<unknown>:0"

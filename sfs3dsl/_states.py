@@ -161,7 +161,7 @@ class State(Chainable):
             if self.next_state is None:
                 out["End"] = True
             else:
-                out["Next"] = ctx.names[id(self.next_state)]
+                out["Next"] = ctx.name_of(self.next_state)
         return out
 
     def render_extra(self, out: dict[str, Any], ctx: RenderContext, jsonata: bool) -> None:

@@ -147,6 +147,19 @@ def test_source_map_names_every_state_path() -> None:
         "States.a", "States.p", "States.p.Branches[0].States.l",
         "States.p.Branches[1].States.m", "States.p.Branches[1].States.m.ItemProcessor.States.item"]
     assert all(where.startswith(here + ":") for where in compiled.sources.values())
+    assert len(compiled.sources) == 5
+    assert compiled.sources["States.p.Branches[1].States.m.ItemProcessor.States.item"] == \
+        compiled.sources.get("States.p.Branches[1].States.m.ItemProcessor.States.item")
+    assert "States.nope" not in compiled.sources
+
+
+def test_source_map_of_duplicates_and_default_names() -> None:
+    first, second = Pass("same"), Pass("same")
+    compiled = compile_workflow(Workflow("w", first >> Pass() >> second), raise_errors=False)
+    assert list(compiled.sources) == ["States.same", "States.Pass", "States.same (duplicate 2)"]
+    assert compiled.sources["States.same (duplicate 2)"] == second.where
+    (problem,) = [p for p in compiled.problems if p.code == "duplicate-state-name"]
+    assert (problem.path, problem.where) == ("States.same (duplicate 2)", second.where)
 
 
 # -- determinism and key order ----------------------------------------------------------------

@@ -18,6 +18,7 @@ from oracles import AslValidatorProcess, Result
 from strategies import WorkflowSpec, build, describe, workflows
 
 from sfs3dsl import BuildError, ValidationError
+from sfs3dsl._order import dumps
 from sfs3dsl._validate import validate_definition
 
 
@@ -60,6 +61,8 @@ def test_random_workflows_are_refused_or_valid(asl_validator: AslValidatorProces
             return
         outcomes["compiled"] += 1
         text = compiled.to_json()
+        # the compiler renders states in canonical order itself; reordering changes nothing
+        assert dumps(compiled.asl) == text, f"{describe(spec)}\n{text}"
         # compile() ran our validator; what it found is kept on the result (warnings only).
         errors = [p.render() for p in compiled.problems if p.severity == "error"]
         assert errors == [], f"{describe(spec)}\n{text}"
