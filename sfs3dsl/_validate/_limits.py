@@ -82,9 +82,9 @@ def _compact_length(asl: Mapping[str, Any]) -> tuple[int, bool]:
     for key, value in large.items():
         texts += [json.dumps(key), json.dumps(list(value), separators=_COMPACT),
                   json.dumps(list(value.values()), separators=_COMPACT)]
-        # ',' '"key"' ':' and the object: "[names]" and "[values]" have n - 1 commas
-        # each, and the object's text '{' n x ('name' ':' 'value') n - 1 x ',' '}' is one
-        # character shorter than the two together.
+        # ',' '"key"' ':' and the object, whose text is the two lists' but one character:
+        # beside the same names and values, n entries take 2n + 2 characters of brackets
+        # and commas in the lists, and 2n + 1 of braces, colons and commas in the object.
         length += 1 + len(texts[-3]) + 1 + len(texts[-2]) + len(texts[-1]) - 1
     return length, any("\\u" in text for text in texts)
 
