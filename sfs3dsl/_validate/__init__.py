@@ -36,7 +36,6 @@ __all__ = ["check", "validate_definition"]
 
 _KNOWN_TYPES: Final = frozenset(STATE_TYPES)
 _RETRY_CATCH: Final = frozenset({"Retry", "Catch"})
-_PASS_FIELDS: Final = frozenset({"Type", "Next", "End"})  # see _plain_pass
 #: Every field _check_contents reads: a state with none of them has nothing there to check.
 _CONTENTS: Final = VALUE_FIELDS | PATH_TRIGGERS | TEMPLATE_TRIGGERS | _RETRY_CATCH
 
@@ -63,24 +62,11 @@ def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | Non
     machines = walk(asl, report)
     for machine in machines:
         for name, body in zip(machine.names, machine.bodies, strict=True):
-            if _plain_pass(name, body):
-                continue
             # The State lives only while its state is checked: a large definition does
             # not keep one object per state alive (nor make the garbage collector scan it).
             _check_state(machine.state(name, body, report))
     check_graph(machines, report)
     return report.sorted()
-
-
-def _plain_pass(name: str, body: Mapping[str, Any]) -> bool:
-    """True for a Pass state of only "Type" and either "Next" (a string) or "End": true,
-    with a name of valid length: no check finds anything in it (see check_state_name,
-    check_fields and _next_end; _check_contents and the JSONata check read none of these
-    fields), so none runs. The usual state of a long chain, checked without a State."""
-    return (body.get("Type") == "Pass" and _PASS_FIELDS.issuperset(body)
-            and 0 < len(name) <= MAX_NAME_LENGTH
-            and (isinstance(body.get("Next"), str) if "End" not in body
-                 else "Next" not in body and body["End"] is True))
 
 
 def _check_state(state: State) -> None:
