@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = 5 if args.quick else 15
     print(f"Python {sys.version.split()[0]} at {PYTHON}")
     bench_side_by_side(runs)
-    bench_scaling(3 if args.quick else 5)
+    bench_scaling(3 if args.quick else 9)
     bench_startup(max(runs, 15))
     failed = [c for c in CHECKS if c.passed is not True]
     print("\nsummary:", "all targets met" if not failed else
