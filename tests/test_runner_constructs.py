@@ -387,6 +387,38 @@ def test_send_task_failure_is_caught() -> None:
     assert (execution.status, execution.error) == ("FAILED", "Rejected")
 
 
+def test_send_task_success_refuses_output_that_is_not_json() -> None:
+    runner, _ = _notify_runner()
+    handle = runner.start(CALLBACK, {})
+    token = handle.task_token()
+    with pytest.raises(ExecutionError, match=r"send_task_success: the output is not JSON "
+                                             r"\(Object of type set is not JSON serializable\)"):
+        runner.send_task_success(token, {"ids": {1, 2}})
+    runner.send_task_success(token, "{}")  # the task still waits, and can still be resumed
+    assert handle.wait(5).status == "SUCCEEDED"
+
+
+def test_a_task_returning_what_is_not_json_fails_as_lambda_does() -> None:
+    # Lambda's Python runtime cannot marshal such a value; the state fails with its error,
+    # which Retry and Catch see like any other.
+    runner = Runner()
+    runner.register_task("work", lambda payload, ctx: {"ids": {1, 2}})
+    execution = runner.run(machine({"T": task()}), {})
+    assert (execution.status, execution.error, execution.cause) == (
+        "FAILED", "Runtime.MarshalError",
+        "Unable to marshal response: Object of type set is not JSON serializable")
+    caught = runner.run(machine({"T": task(Catch=[
+        {"ErrorEquals": ["Runtime.MarshalError"], "Next": "Handled"}]),
+        "Handled": {"Type": "Pass", "End": True}}), {})
+    assert caught.status == "SUCCEEDED"
+
+
+def test_execution_input_that_is_not_json_is_refused() -> None:
+    with pytest.raises(ExecutionError, match=r"the execution input is not JSON \(Object of "
+                                             r"type set is not JSON serializable\)"):
+        Runner().run(machine({"P": {"Type": "Pass", "End": True}}), {1, 2})
+
+
 def test_heartbeat_timeout_on_virtual_clock(real_waits: RealWaits) -> None:
     runner, _ = _notify_runner(callback_patience=0.01)
     execution = runner.run(CALLBACK, {})

@@ -17,6 +17,7 @@ from typing import Any
 
 from sfs3dsl._errors import ExecutionError
 from sfs3dsl._runner.failure import StateFailure
+from sfs3dsl._runner.history import not_json
 from sfs3dsl._runner.scope import Frame
 
 TIMEOUT = "States.Timeout"
@@ -71,6 +72,9 @@ class Tokens:
 
     def succeed(self, token: str, output: Any) -> None:
         value = json.loads(output) if isinstance(output, str) else output
+        why = not_json(value)
+        if why is not None:
+            raise ExecutionError(f"send_task_success: the output is not JSON ({why})")
         self._finish(token, (True, value, None, None))
 
     def fail(self, token: str, error: str | None, cause: str | None) -> None:

@@ -27,6 +27,16 @@ def dumps(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
+def not_json(value: Any) -> str | None:
+    """Why ``value`` cannot be a payload (``Object of type set is not JSON serializable``),
+    or None when it can."""
+    try:
+        _ENCODER.encode(value)
+    except (TypeError, ValueError, RecursionError) as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
 def _details_key(event_type: str) -> str:
     """``PassStateEntered`` -> ``stateEnteredEventDetails``, ``TaskFailed`` ->
     ``taskFailedEventDetails`` (every ``...StateEntered/Exited`` shares one key)."""

@@ -24,7 +24,7 @@ from sfs3dsl._runner.checks import check_definition
 from sfs3dsl._runner.clock import ClockKind, new_timeline
 from sfs3dsl._runner.engine import ExecutionTimedOut, run_machine
 from sfs3dsl._runner.failure import Aborted, StateFailure
-from sfs3dsl._runner.history import History
+from sfs3dsl._runner.history import History, not_json
 from sfs3dsl._runner.scope import Frame, Run, Variables, language_of
 from sfs3dsl._runner.tasks import LAMBDA_INVOKE, Registry, TaskContext, TaskFn
 
@@ -207,6 +207,10 @@ class Runner:
     def _prepare(self, definition: dict[str, Any], value: Any, name: str | None,
                  machine_arn: str | None, start: datetime | None) -> tuple[Run, Execution]:
         check_definition(definition)
+        why = not_json(value)
+        if why is not None:
+            raise ExecutionError(f"the execution input is not JSON ({why}); pass dicts, lists, "
+                                 "strings, numbers, booleans and None")
         machine_arn = machine_arn or self._machine_arn("LocalStateMachine")
         machine_name = machine_arn.rsplit(":", 1)[-1]
         name = name or str(uuid.uuid4())

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sfs3dsl._errors import ExecutionError, Sfs3dslError
 from sfs3dsl._runner import callbacks, dataflow, jsonata_fields
 from sfs3dsl._runner.failure import Aborted, StateFailure
+from sfs3dsl._runner.history import not_json
 from sfs3dsl._runner.scope import Env
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 TaskFn = Callable[[Any, "TaskContext"], Any]
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 START_EXECUTION = "arn:aws:states:::states:startExecution"
+#: The error of a Lambda function whose return value is not JSON.
+MARSHAL_ERROR = "Runtime.MarshalError"
 _SUFFIXES = (".waitForTaskToken", ".sync:2", ".sync")
 
 
@@ -162,6 +165,9 @@ def _invoke(env: Env, base: str, params: Any, ctx: TaskContext) -> Any:
         raise
     except Exception as exc:  # a mocked integration failing like a Lambda function
         raise _lambda_error(exc) from exc
+    why = not_json(result)
+    if why is not None:  # what Lambda's Python runtime answers for such a return value
+        raise StateFailure(MARSHAL_ERROR, f"Unable to marshal response: {why}")
     if base == LAMBDA_INVOKE and not ctx.token:
         return {"ExecutedVersion": "$LATEST", "Payload": result,
                 "SdkHttpMetadata": {"HttpStatusCode": 200},
