@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -404,9 +405,11 @@ def test_a_task_returning_what_is_not_json_fails_as_lambda_does() -> None:
     runner = Runner()
     runner.register_task("work", lambda payload, ctx: {"ids": {1, 2}})
     execution = runner.run(machine({"T": task()}), {})
-    assert (execution.status, execution.error, execution.cause) == (
-        "FAILED", "Runtime.MarshalError",
-        "Unable to marshal response: Object of type set is not JSON serializable")
+    assert (execution.status, execution.error) == ("FAILED", "Runtime.MarshalError")
+    assert json.loads(execution.cause or "") == {
+        "errorMessage": "Unable to marshal response: Object of type set is not JSON "
+                        "serializable",
+        "errorType": "Runtime.MarshalError", "requestId": "", "stackTrace": []}
     caught = runner.run(machine({"T": task(Catch=[
         {"ErrorEquals": ["Runtime.MarshalError"], "Next": "Handled"}]),
         "Handled": {"Type": "Pass", "End": True}}), {})

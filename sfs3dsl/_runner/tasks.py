@@ -167,7 +167,9 @@ def _invoke(env: Env, base: str, params: Any, ctx: TaskContext) -> Any:
         raise _lambda_error(exc) from exc
     why = not_json(result)
     if why is not None:  # what Lambda's Python runtime answers for such a return value
-        raise StateFailure(MARSHAL_ERROR, f"Unable to marshal response: {why}")
+        raise StateFailure(MARSHAL_ERROR, json.dumps({
+            "errorMessage": f"Unable to marshal response: {why}", "errorType": MARSHAL_ERROR,
+            "requestId": "", "stackTrace": []}))
     if base == LAMBDA_INVOKE and not ctx.token:
         return {"ExecutedVersion": "$LATEST", "Payload": result,
                 "SdkHttpMetadata": {"HttpStatusCode": 200},
