@@ -7,7 +7,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -239,6 +239,18 @@ def test_map_virtual_time_follows_concurrency() -> None:
     execution = runner.run(definition, list(range(4)))
     assert execution.start_date is not None and execution.stop_date is not None
     assert execution.stop_date - execution.start_date == timedelta(hours=2)
+
+
+@pytest.mark.parametrize("start", [datetime(2024, 1, 1, 12), datetime(
+    2024, 1, 1, 12, tzinfo=timezone(timedelta(hours=5)))], ids=["naive", "zoned"])
+def test_map_virtual_time_keeps_the_start_times_zone(start: datetime) -> None:
+    wait = machine({"W": {"Type": "Wait", "Seconds": 3600, "End": True}})
+    definition = machine({"M": {"Type": "Map", "MaxConcurrency": 2, "End": True,
+                                "ItemProcessor": wait}})
+    execution = Runner().execute(definition, [1, 2, 3, 4], start=start)
+    assert execution.status == "SUCCEEDED"
+    assert execution.stop_date == start + timedelta(hours=2)
+    assert execution.stop_date is not None and execution.stop_date.tzinfo == start.tzinfo
 
 
 def test_map_holds_a_frame_only_for_running_iterations(monkeypatch: pytest.MonkeyPatch

@@ -55,30 +55,44 @@ _MICROSECOND = timedelta(microseconds=1)
 _GIL = bool(getattr(sys, "_is_gil_enabled", lambda: True)())
 
 
+def _micros(when: datetime) -> int:
+    """Microseconds since 1970; a naive time is local time, as ``iso()`` reads it."""
+    aware = when if when.tzinfo is not None else when.astimezone(UTC)
+    return (aware - _EPOCH) // _MICROSECOND
+
+
 class _Slots:
     """Virtual start times: a job takes the earliest free slot, then gives back its end.
 
     Times are kept as integer microseconds since 1970 (UTC), so comparing them runs no
-    Python code (a tzinfo written in Python would).
+    Python code (a tzinfo written in Python would), and handed out in the start time's
+    zone (naive when it was naive), so they compare with the run's other times.
     """
 
     def __init__(self, start: datetime, limit: int) -> None:
-        self._free = [(start - _EPOCH) // _MICROSECOND] * limit
+        self._free = [_micros(start)] * limit
+        self._zone = start.tzinfo
         self._lock = contextlib.nullcontext() if _GIL else threading.Lock()
+
+    def _time(self, micros: int) -> datetime:
+        utc = _EPOCH + micros * _MICROSECOND
+        if self._zone is None:
+            return utc.astimezone().replace(tzinfo=None)  # local time, as it came
+        return utc.astimezone(self._zone)
 
     def take(self) -> datetime:
         with self._lock:
             micros = heapq.heappop(self._free)
-        return _EPOCH + micros * _MICROSECOND
+        return self._time(micros)
 
     def give(self, when: datetime) -> None:
-        micros = (when - _EPOCH) // _MICROSECOND
+        micros = _micros(when)
         with self._lock:
             heapq.heappush(self._free, micros)
 
     def latest(self) -> datetime:
         """When the last job ended (the start time when none ran)."""
-        return _EPOCH + max(self._free) * _MICROSECOND
+        return self._time(max(self._free))
 
 
 def run_jobs(frame: Frame, count: int, job: Job, make_frame: MakeFrame, limit: int,
