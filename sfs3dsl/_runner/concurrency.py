@@ -13,7 +13,7 @@ import itertools
 import sys
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sfs3dsl._runner.clock import VirtualTimeline
@@ -46,7 +46,6 @@ MakeFrame = Callable[[int], Frame]
 StopRule = Callable[[int], bool]
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 #: With the GIL, one heapq call on a list of ints is atomic: it runs in C, compares ints
 #: and never lets another thread in. A lock there made every thread of a big Map queue on
@@ -55,44 +54,32 @@ _MICROSECOND = timedelta(microseconds=1)
 _GIL = bool(getattr(sys, "_is_gil_enabled", lambda: True)())
 
 
-def _micros(when: datetime) -> int:
-    """Microseconds since 1970; a naive time is local time, as ``iso()`` reads it."""
-    aware = when if when.tzinfo is not None else when.astimezone(UTC)
-    return (aware - _EPOCH) // _MICROSECOND
-
-
 class _Slots:
     """Virtual start times: a job takes the earliest free slot, then gives back its end.
 
-    Times are kept as integer microseconds since 1970 (UTC), so comparing them runs no
-    Python code (a tzinfo written in Python would), and handed out in the start time's
-    zone (naive when it was naive), so they compare with the run's other times.
+    A time is kept as whole microseconds after ``start``, so comparing two runs no Python
+    code (a tzinfo written in Python would), and handed out as ``start`` plus that much:
+    in the start time's own zone, naive when it was naive.
     """
 
     def __init__(self, start: datetime, limit: int) -> None:
-        self._free = [_micros(start)] * limit
-        self._zone = start.tzinfo
+        self._start = start
+        self._free = [0] * limit
         self._lock = contextlib.nullcontext() if _GIL else threading.Lock()
-
-    def _time(self, micros: int) -> datetime:
-        utc = _EPOCH + micros * _MICROSECOND
-        if self._zone is None:
-            return utc.astimezone().replace(tzinfo=None)  # local time, as it came
-        return utc.astimezone(self._zone)
 
     def take(self) -> datetime:
         with self._lock:
-            micros = heapq.heappop(self._free)
-        return self._time(micros)
+            offset = heapq.heappop(self._free)
+        return self._start + offset * _MICROSECOND
 
     def give(self, when: datetime) -> None:
-        micros = _micros(when)
+        offset = (when - self._start) // _MICROSECOND
         with self._lock:
-            heapq.heappush(self._free, micros)
+            heapq.heappush(self._free, offset)
 
     def latest(self) -> datetime:
         """When the last job ended (the start time when none ran)."""
-        return self._time(max(self._free))
+        return self._start + max(self._free) * _MICROSECOND
 
 
 def run_jobs(frame: Frame, count: int, job: Job, make_frame: MakeFrame, limit: int,
