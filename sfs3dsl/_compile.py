@@ -58,7 +58,11 @@ class _Scope:
         self.start = start
         self.states: list[State] = []
         self.holders: list[State] = []  # its states that hold branches or a processor
-        self.prefix = ""
+        self.prefix = ""  # the owner's path and field, set by _place_scopes
+
+    def path_of(self, state: State, ctx: RenderContext) -> str:
+        """The document path of one of its states: ``States.P.Branches[0].States.B``."""
+        return f"{self.prefix}States.{ctx.name_of(state)}"
 
 
 def default_name(state: State) -> str:
@@ -116,11 +120,9 @@ class SourceMap(Mapping[str, str]):
 
     def _built(self) -> dict[str, str]:
         if self._scopes is not None:
-            name_of = self._ctx.name_of
             for scope in self._scopes:
-                prefix = scope.prefix + "States."
                 for state in scope.states:
-                    self._map[prefix + name_of(state)] = state.where
+                    self._map[scope.path_of(state, self._ctx)] = state.where
             self._scopes = None
         return self._map
 
@@ -237,12 +239,12 @@ def _place_scopes(scopes: list[_Scope], ctx: RenderContext,
                 f"{owner}.{field}."
             ctx.scopes[(id(scope.owner), scope.index)] = scope
         for state in scope.holders:
-            path_of[id(state)] = f"{scope.prefix}States.{ctx.name_of(state)}"
+            path_of[id(state)] = scope.path_of(state, ctx)
     wanted = {id(state) for state, _ in duplicates}
     for scope in scopes if wanted else ():
         for state in scope.states:
             if id(state) in wanted:
-                path_of[id(state)] = f"{scope.prefix}States.{ctx.name_of(state)}"
+                path_of[id(state)] = scope.path_of(state, ctx)
     return path_of
 
 
