@@ -232,21 +232,16 @@ class Pass(State):
                  assign: Mapping[str, Any] | None = None, comment: str | None = None,
                  query_language: QueryLanguage | None = None) -> None:
         State.__init__(self, name, comment=comment, query_language=query_language)
-        fields = self.fields  # set directly: a line of 100,000 Pass states is built here
-        if input_path is not UNSET:
-            fields["InputPath"] = input_path
-        if parameters is not UNSET:
-            fields["Parameters"] = parameters
-        if result is not UNSET:
-            fields["Result"] = result
-        if result_path is not UNSET:
-            fields["ResultPath"] = result_path
-        if output_path is not UNSET:
-            fields["OutputPath"] = output_path
-        if output is not UNSET:
-            fields["Output"] = output
-        if assign is not None:
-            fields["Assign"] = assign
+        # The calls are skipped when nothing is given: a line of 100,000 bare Pass states
+        # is built here.
+        if input_path is not UNSET or output_path is not UNSET or output is not UNSET \
+                or assign is not None:
+            self._set_io(input_path=input_path, output_path=output_path, output=output,
+                         assign=assign)
+        if parameters is not UNSET or result is not UNSET or result_path is not UNSET:
+            self._set("Parameters", parameters)
+            self._set("Result", result)
+            self._set("ResultPath", result_path)
 
 
 class Wait(State):
