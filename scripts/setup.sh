@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install sfs3dsl into it (pinned by constraints.txt).
-#   bash scripts/setup.sh          the library and CLI (enough to compile and run workflows)
+#   bash scripts/setup.sh          the library and CLI with the `local` extra: enough to compile
+#                                  workflows and run them (moto is the embedded S3 of `run`)
 #   bash scripts/setup.sh --test   also the test tools and the independent checkers
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,9 +11,9 @@ if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==25.3"
-extras=""
+extras="[local]"
 if [ "${1:-}" = "--test" ]; then
-    extras="[test]"
+    extras="[local,test]"
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
     -e ".${extras}"
