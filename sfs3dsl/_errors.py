@@ -7,6 +7,8 @@ The tree::
     |                             names the state, the problem, the user's file:line, a fix)
     +-- ValidationError           a definition has problems (carries every Problem at once)
     +-- LoadError                 a workflow module or ASL file cannot be read
+    |   +-- ParseError            ... because it is not valid Python, JSON or YAML
+    +-- MissingDependencyError    an optional package or program is not installed
     +-- ExecutionError            the local runner cannot run a definition
 
 Each error renders as text a person reads: ``file.py:12: state 'X': what; fix``.
@@ -63,8 +65,30 @@ class ValidationError(Sfs3dslError):
         super().__init__(f"{len(lines)} problem(s):\n" + "\n".join(lines))
 
 
-class LoadError(Sfs3dslError):
+class _Hinted(Sfs3dslError):
+    """An error with a message and, apart from it, how to fix it.
+
+    Args:
+        message: what is wrong, naming the file (and line, when known).
+        hint: how to fix it; rendered after the message as ``; fix: <hint>``.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{message}; fix: {hint}" if hint else message)
+
+
+class LoadError(_Hinted):
     """A workflow module or an ASL file could not be loaded."""
+
+
+class ParseError(LoadError):
+    """A file is not valid Python, JSON or YAML, or not an ASL document's shape."""
+
+
+class MissingDependencyError(_Hinted):
+    """An optional package (an extra of sfs3dsl) or an external program is missing."""
 
 
 class ExecutionError(Sfs3dslError):

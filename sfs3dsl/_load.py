@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from sfs3dsl._errors import BuildError, LoadError, Sfs3dslError
+from sfs3dsl._errors import BuildError, LoadError, ParseError, Sfs3dslError
 from sfs3dsl._workflow import Workflow
 
 ASL_SUFFIXES = (".json", ".yaml", ".yml")
@@ -32,7 +32,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
         elif path.is_file():
             out.append(path)
         else:
-            raise LoadError(f"{path}: no such file or folder")
+            raise LoadError(f"{path}: no such file or folder", hint="check the path")
     return out
 
 
@@ -45,6 +45,20 @@ def _user_frame(exc: BaseException, module_file: Path) -> str:
         if frame.filename == resolved or Path(frame.filename).resolve().as_posix() == resolved:
             return f"{module_file}:{frame.lineno}"
     return f"{module_file}:{frames[-1].lineno}" if frames else str(module_file)
+
+
+def _check_source(path: Path, error: type[LoadError]) -> None:
+    """Refuse a file that is not Python text before Python's loader reports it from deep
+    inside (a NUL byte is a ValueError there on Python 3.11, not a SyntaxError)."""
+    try:
+        head = path.read_bytes()
+    except OSError as exc:
+        raise error(f"{path}: cannot be read: {exc.strerror}",
+                    hint="check that it is a file you may read") from None
+    if b"\0" in head:
+        kind = ParseError if error is LoadError else error
+        raise kind(f"{path}: is not Python source text (it holds NUL bytes)",
+                   hint="give a workflow module: a .py file that assigns a Workflow")
 
 
 def import_path(path: Path, *, prefix: str = "sfs3dsl_user",
@@ -65,9 +79,11 @@ def import_path(path: Path, *, prefix: str = "sfs3dsl_user",
     name = f"{prefix}_{abs(hash(str(path.resolve())))}_{path.stem.replace('-', '_')}"
     if reuse and name in sys.modules:
         return sys.modules[name]
+    _check_source(path, error)
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise error(f"{path}: cannot be imported as a Python module")
+        raise error(f"{path}: cannot be imported as a Python module",
+                    hint="give a .py file")
     module = importlib.util.module_from_spec(spec)
     folder = str(path.resolve().parent)
     added = folder not in sys.path
@@ -81,11 +97,17 @@ def import_path(path: Path, *, prefix: str = "sfs3dsl_user",
         raise
     except SyntaxError as exc:
         sys.modules.pop(name, None)
-        raise error(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+        if exc.filename not in (None, str(path), spec.origin):  # a module it imports
+            raise error(f"{exc.filename}:{exc.lineno}: syntax error: {exc.msg} (imported by "
+                        f"{path})", hint="fix the syntax error at that line") from None
+        kind = ParseError if error is LoadError else error
+        raise kind(f"{path}:{exc.lineno}: syntax error: {exc.msg}",
+                   hint="fix the file so it parses") from None
     except Exception as exc:  # the user's code failed: say where, not how we called it
         sys.modules.pop(name, None)
         raise error(f"{_user_frame(exc, path)}: importing {what} raised "
-                    f"{type(exc).__name__}: {exc}") from None
+                    f"{type(exc).__name__}: {exc}",
+                    hint="fix the error at that line of the module") from None
     finally:
         if added:
             sys.path.remove(folder)
@@ -101,8 +123,8 @@ def load_module_workflows(path: Path) -> list[Workflow]:
         if isinstance(value, Workflow) and _defined_in(value, own) and value not in found:
             found.append(value)
     if not found:
-        raise LoadError(f"{path}: defines no Workflow at module level; "
-                        "assign one to a module-level name: flow = Workflow(...)")
+        raise LoadError(f"{path}: defines no Workflow at module level",
+                        hint="assign one to a module-level name: flow = Workflow(...)")
     return found
 
 
@@ -116,9 +138,11 @@ def load_asl(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise LoadError(f"{path}: cannot be read: {exc.strerror}") from None
+        raise LoadError(f"{path}: cannot be read: {exc.strerror}",
+                        hint="check that it is a file you may read") from None
     except UnicodeDecodeError:
-        raise LoadError(f"{path}: is not UTF-8 text") from None
+        raise ParseError(f"{path}: is not UTF-8 text",
+                         hint="give an ASL definition saved as UTF-8 JSON or YAML") from None
     if path.suffix in (".yaml", ".yml"):
         import yaml
 
@@ -127,17 +151,46 @@ def load_asl(path: Path) -> dict[str, Any]:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 1}" if mark is not None else ""
-            raise LoadError(f"{path}{line}: invalid YAML: "
-                            f"{getattr(exc, 'problem', None) or exc}") from None
+            raise ParseError(f"{path}{line}: invalid YAML: "
+                             f"{getattr(exc, 'problem', None) or exc}",
+                             hint="fix the file so it parses") from None
     else:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise LoadError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+            raise ParseError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}",
+                             hint="fix the file so it parses") from None
     if not isinstance(data, dict):
-        raise LoadError(f"{path}: an ASL document is a JSON object with StartAt and States, "
-                        f"not a {type(data).__name__}")
+        raise ParseError(f"{path}: an ASL document is a JSON object with StartAt and States, "
+                         f"not a {type(data).__name__}",
+                         hint='make the top level an object: {"StartAt": ..., "States": {...}}')
     return data
+
+
+#: File names that say nothing of the workflow: the folder names it instead
+#: (``generated/<workflow>/statemachine.asl.json``, ``<sample>/statemachine/...``).
+_GENERIC_STEMS = frozenset({"statemachine", "state_machine", "state-machine", "definition"})
+_GENERIC_FOLDERS = frozenset({"statemachine", "statemachines", "state_machine",
+                              "state_machines", "state-machine", "state-machines"})
+
+
+def definition_name(path: Path) -> str:
+    """The name of the definition in an ASL file: the file's stem up to its first dot, or,
+    when that stem is generic (``statemachine.asl.json``), the name of the folder it is in
+    (skipping a folder itself named ``statemachine``).
+
+    Example:
+        >>> definition_name(Path("generated/process-a/statemachine.asl.json"))
+        'process-a'
+        >>> definition_name(Path("flaky.asl.json"))
+        'flaky'
+    """
+    stem = path.name.split(".", 1)[0]
+    if stem.lower() not in _GENERIC_STEMS:
+        return stem
+    folders = [p.name for p in path.absolute().parents if p.name]
+    named = [f for f in folders[:2] if f.lower() not in _GENERIC_FOLDERS]
+    return named[0] if named else stem
 
 
 class Source:
@@ -158,11 +211,10 @@ def iter_sources(paths: Iterable[Path]) -> Iterator[Source]:
             for wf in load_module_workflows(path):
                 yield Source(wf.name, path, wf)
         else:
-            stem = path.name.split(".", 1)[0]
-            yield Source(stem, path, None)
+            yield Source(definition_name(path), path, None)
 
 
-__all__ = ["BuildError", "Source", "expand", "iter_sources", "load_asl",
+__all__ = ["BuildError", "Source", "definition_name", "expand", "iter_sources", "load_asl",
            "load_module_workflows"]
 
 
@@ -209,22 +261,26 @@ def load_definition(spec: str, *, workflow: str | None = None
             copy = Path(tmp) / rel.name
             copy.write_text(text, encoding="utf-8")
             name, asl, sources = load_definition(str(copy), workflow=workflow)
+            if rel.suffix != ".py":
+                name = definition_name(rel)
             return name, asl, {k: v.replace(str(copy), spec) for k, v in sources.items()}
     path = Path(spec)
     if not path.is_file():
-        raise LoadError(f"{spec}: no such file (give a .py workflow module, an ASL .json/.yaml "
-                        "file, or REV:path)")
+        raise LoadError(f"{spec}: no such file", hint="give a .py workflow module, an ASL "
+                        ".json/.yaml file, or REV:path")
     if path.suffix != ".py":
-        return path.name.split(".", 1)[0], load_asl(path), {}
+        return definition_name(path), load_asl(path), {}
     found = load_module_workflows(path)
     if workflow is not None:
         chosen = [wf for wf in found if wf.name == workflow]
         if not chosen:
             names = ", ".join(wf.name for wf in found)
-            raise LoadError(f"{spec}: no workflow named {workflow!r} (it defines {names})")
+            raise LoadError(f"{spec}: no workflow named {workflow!r}",
+                            hint=f"pick one it defines: {names}")
         found = chosen
     elif len(found) > 1:
         names = ", ".join(wf.name for wf in found)
-        raise LoadError(f"{spec}: defines several workflows ({names}); pick one with --workflow")
+        raise LoadError(f"{spec}: defines several workflows ({names})",
+                        hint="pick one with --workflow NAME")
     compiled = found[0].compile()
     return found[0].name, compiled.asl, compiled.sources

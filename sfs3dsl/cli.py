@@ -6,18 +6,31 @@ imported inside the commands that need them, so ``sfs3dsl --help`` starts fast.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from sfs3dsl._errors import LoadError, Sfs3dslError
+from sfs3dsl._errors import LoadError, MissingDependencyError, ParseError, Sfs3dslError
+
+if TYPE_CHECKING:
+    from sfs3dsl._problems import Problem
+    from sfs3dsl._workflow import Workflow
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+#: A bug in sfs3dsl itself: reported in one line (``SFS3DSL_DEBUG=1`` shows the traceback).
+EXIT_INTERNAL = 3
+#: Ctrl-C, as shells report a process ended by SIGINT (128 + 2).
+EXIT_INTERRUPTED = 130
+#: Optional packages -> the extra of sfs3dsl that installs them.
+_EXTRAS = {"moto": "local", "werkzeug": "local", "responses": "local", "xmltodict": "local",
+           "stepfunctions": "sdk"}
 
 
 def _paths(values: Sequence[str], default: str) -> list[Path]:
@@ -32,16 +45,58 @@ class _Failure(click.ClickException):
         self.exit_code = exit_code
 
 
+def _os_error(exc: OSError) -> str:
+    """One line for a file the command could not read or write, with a fix."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        fix = "a file is in the way of a folder: move it, or choose another --out"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = "choose a place you may write to"
+    elif exc.errno == errno.ENOSPC:
+        fix = "free some disk space"
+    else:
+        fix = "check the path"
+    return f"{where}{exc.strerror or exc}; fix: {fix}"
+
+
 class _Group(click.Group):
-    """Turns library errors into one-line messages in one place: never a traceback."""
+    """Turns every error into a one-line message in one place: never a traceback.
+
+    Library errors keep their text; a missing optional package names the extra that
+    installs it; a file that cannot be read or written names the file; anything else is a
+    bug in sfs3dsl, reported in one line (``SFS3DSL_DEBUG=1`` re-raises it).
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except LoadError as exc:
+        except (click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort):
+            raise
+        except (LoadError, MissingDependencyError) as exc:
             raise _Failure(str(exc), EXIT_USAGE) from None
         except Sfs3dslError as exc:
             raise _Failure(str(exc), EXIT_PROBLEMS) from None
+        except ModuleNotFoundError as exc:
+            top = (exc.name or "").split(".")[0]
+            extra = _EXTRAS.get(top)
+            fix = (f"pip install 'sfs3dsl[{extra}]' (or run `bash scripts/setup.sh`)"
+                   if extra else f"pip install {top}")
+            raise _Failure(f"this command needs the Python package {top!r}, which is not "
+                           f"installed; fix: {fix}", EXIT_USAGE) from None
+        except BrokenPipeError:  # `sfs3dsl ... | head`: the reader left; that is no error
+            sys.stderr.close()
+            raise click.exceptions.Exit(0) from None
+        except OSError as exc:
+            raise _Failure(_os_error(exc), EXIT_USAGE) from None
+        except KeyboardInterrupt:
+            raise _Failure("interrupted", EXIT_INTERRUPTED) from None
+        except Exception as exc:
+            if os.environ.get("SFS3DSL_DEBUG"):
+                raise
+            raise _Failure(f"internal error in sfs3dsl: {type(exc).__name__}: {exc}; this is "
+                           "a bug: please report it with the command that caused it "
+                           "(SFS3DSL_DEBUG=1 shows the traceback)", EXIT_INTERNAL) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,36 +115,77 @@ def cli() -> None:
 def compile_command(paths: tuple[str, ...], out_dir: str, check: bool) -> None:
     """Compile workflow modules (default: workflows/) into OUT/<workflow>/."""
     from sfs3dsl._artifacts import workflow_artifacts
-    from sfs3dsl._load import expand, load_module_workflows
 
     out = Path(out_dir)
     stale: list[str] = []
-    count = 0
-    for path in expand(_paths(paths, "workflows")):
-        if path.suffix != ".py":
-            continue
-        for workflow in load_module_workflows(path):
-            files, compiled = workflow_artifacts(workflow)
-            for problem in compiled.warnings:
-                click.echo(problem.render(), err=True)
-            count += 1
-            for rel, text in files.items():
-                target = out / workflow.name / rel
-                if check:
-                    if not target.is_file() or target.read_text(encoding="utf-8") != text:
-                        stale.append(str(target))
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if not target.is_file() or target.read_text(encoding="utf-8") != text:
-                    target.write_text(text, encoding="utf-8")
-                click.echo(f"{workflow.name}: {target}")
+    workflows = _workflows_to_compile(_paths(paths, "workflows"))
+    for workflow in workflows:
+        files, compiled = workflow_artifacts(workflow)
+        for problem in compiled.warnings:
+            click.echo(problem.render(), err=True)
+        for rel, text in files.items():
+            target = out / workflow.name / rel
+            fresh = target.is_file() and target.read_text(encoding="utf-8") == text
+            if check:
+                if not fresh:
+                    stale.append(str(target))
+                continue
+            if not fresh:
+                _write(target, text)
+            click.echo(f"{workflow.name}: {target}")
     if check:
         if stale:
             listing = "\n".join(f"  {s}" for s in stale)
             raise click.ClickException(
                 f"{len(stale)} generated file(s) are missing or stale:\n{listing}\n"
                 "run `sfs3dsl compile` and commit the result")
-        click.echo(f"{count} workflow(s): {out}/ is up to date")
+        click.echo(f"{len(workflows)} workflow(s): {out}/ is up to date")
+
+
+def _workflows_to_compile(paths: list[Path]) -> list[Workflow]:
+    """Every workflow of the modules named or found in the folders named.
+
+    A file named explicitly must be a module; two workflows may not share a name, since
+    both would be written to the same folder (the second silently replacing the first).
+    """
+    from sfs3dsl._load import expand, load_module_workflows
+
+    found: list[Workflow] = []
+    for path in expand(paths):
+        if path.suffix == ".py":
+            found.extend(load_module_workflows(path))
+        elif path in paths:
+            raise LoadError(f"{path}: compile reads workflow modules (.py), not ASL files",
+                            hint=f"turn it into one first: sfs3dsl import {path} > "
+                                 "workflows/NAME.py")
+    if not found:
+        raise LoadError(f"{', '.join(map(str, paths))}: no workflow module found",
+                        hint="give .py files that assign a Workflow, or a folder of them")
+    first: dict[str, Workflow] = {}
+    for workflow in found:
+        other = first.setdefault(workflow.name, workflow)
+        if other is not workflow:
+            raise _Failure(f"{workflow.where}: workflow name {workflow.name!r} is already "
+                           f"used by the workflow at {other.where}; both would be written to "
+                           f"{workflow.name}/; fix: give one of them another name",
+                           EXIT_PROBLEMS)
+    return found
+
+
+def _write(target: Path, text: str) -> None:
+    """Write one generated file, making its folder; a file that cannot be written is an
+    error naming it (a file in the way of the folder, a read-only file system)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except (FileExistsError, NotADirectoryError) as exc:  # a file where a folder goes
+        blocker = next((p for p in reversed(target.parents) if p.is_file()), target.parent)
+        raise _Failure(f"{blocker}: cannot create the folder {target.parent}: a file is in "
+                       "the way; fix: move or delete that file, or choose another --out",
+                       EXIT_USAGE) from exc
+    except OSError as exc:
+        raise _Failure(f"{target}: cannot be written: {exc.strerror}; fix: choose a folder "
+                       "you may write to with --out DIR", EXIT_USAGE) from exc
 
 
 @cli.command("validate")
@@ -102,7 +198,6 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
     Exit code 0 when clean (warnings allowed), 1 when any error is found.
     """
     from sfs3dsl._load import expand, load_asl, load_module_workflows
-    from sfs3dsl._problems import Problem
     from sfs3dsl._validate import validate_definition
 
     reports: list[tuple[str, list[Problem]]] = []
@@ -111,14 +206,14 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
             try:
                 workflows = load_module_workflows(path)
             except LoadError as exc:
-                reports.append((str(path), [_load_problem(str(exc))]))
+                reports.append((str(path), [_load_problem(exc)]))
                 continue
             reports.extend((f"{path}::{wf.name}", wf.validate()) for wf in workflows)
         else:
             try:
                 asl = load_asl(path)
             except LoadError as exc:
-                reports.append((str(path), [_load_problem(str(exc))]))
+                reports.append((str(path), [_load_problem(exc)]))
                 continue
             reports.append((str(path), validate_definition(asl)))
     errors = sum(p.severity == "error" for _, ps in reports for p in ps)
@@ -230,19 +325,31 @@ def graph_command(path: str, workflow: str | None, fmt: str, output: str | None)
     from sfs3dsl._load import load_definition
 
     _, asl, _ = load_definition(path, workflow=workflow)
-    data = to_mermaid(asl).encode() if fmt == "mermaid" else \
-        to_dot(asl).encode() if fmt == "dot" else render_image(asl, fmt)  # type: ignore[arg-type]
-    if output is not None:
-        Path(output).write_bytes(data)
-    elif fmt in ("svg", "png") and sys.stdout.isatty():
+    if fmt in ("svg", "png") and output is None and sys.stdout.isatty():
         raise click.UsageError(f"{fmt} is binary: write it to a file with --output FILE")
+    if fmt == "mermaid":
+        data = to_mermaid(asl).encode()
+    elif fmt == "dot":
+        data = to_dot(asl).encode()
+    else:
+        try:
+            data = render_image(asl, fmt)  # type: ignore[arg-type]
+        except Sfs3dslError as exc:  # no Graphviz, or dot failed: the README's exit 2
+            raise _Failure(str(exc), EXIT_USAGE) from None
+    if output is not None:
+        try:
+            Path(output).write_bytes(data)
+        except OSError as exc:
+            raise _Failure(f"{output}: cannot be written: {exc.strerror}; fix: choose a file "
+                           "you may write with -o FILE", EXIT_USAGE) from None
     else:
         click.get_binary_stream("stdout").write(data)
 
 
 @cli.command("import")
 @click.argument("path")
-@click.option("--name", help="The workflow's name (default: the file's name).")
+@click.option("--name", help="The workflow's name (default: the file's name, or its folder's "
+                              "for statemachine.asl.json).")
 @click.option("--variable", help="The module-level variable (default: from the name).")
 def import_command(path: str, name: str | None, variable: str | None) -> None:
     """Write an ASL JSON/YAML file (or REV:path) as an sfs3dsl Python module to stdout.
@@ -253,14 +360,19 @@ def import_command(path: str, name: str | None, variable: str | None) -> None:
     from sfs3dsl._load import load_definition
 
     stem, asl, _ = load_definition(path)
-    click.echo(import_definition(asl, name=name or stem.replace("_", "-"), variable=variable),
-               nl=False)
+    try:
+        text = import_definition(asl, name=name or stem.replace("_", "-"), variable=variable)
+    except Sfs3dslError as exc:
+        raise _Failure(f"{path}: {exc}", EXIT_USAGE) from None
+    click.echo(text, nl=False)
 
 
-def _load_problem(message: str) -> Any:
+def _load_problem(exc: LoadError) -> Problem:
+    """A file that could not be read, as a problem of the validate report."""
     from sfs3dsl._problems import Problem
 
-    return Problem("unreadable", "(file)", message, "fix the file so it parses")
+    code = "unparsable" if isinstance(exc, ParseError) else "unreadable"
+    return Problem(code, "(file)", exc.message, exc.hint or "check the path and the file")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
