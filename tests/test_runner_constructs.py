@@ -569,3 +569,95 @@ def test_import_does_not_pull_cli_dependencies() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- Distributed Map: ItemReader and ResultWriter failures fail the state, never raise ------
+
+class _ClientError(Exception):
+    """What botocore raises for an S3 error answer (the shape the runner reads)."""
+
+    def __init__(self, code: str, message: str, status: int) -> None:
+        super().__init__(f"An error occurred ({code}) when calling the GetObject operation")
+        self.response = {"Error": {"Code": code, "Message": message},
+                         "ResponseMetadata": {"HTTPStatusCode": status}}
+
+
+def distributed_map(**fields: Any) -> dict[str, Any]:
+    return machine({"M": {"Type": "Map", "End": True, "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}, **fields}})
+
+
+READER = {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+          "Parameters": {"Bucket": "in", "Key": "items.json"}}
+
+
+@pytest.mark.parametrize(("raised", "cause"), [
+    (_ClientError("NoSuchKey", "The specified key does not exist.", 404),
+     "Failed to get the S3 object of bucket 'in', key 'items.json': The specified key does "
+     "not exist. (Service: S3, Status Code: 404, Error Code: NoSuchKey)"),
+    (ConnectionError("no route to host"),
+     "Failed to get the S3 object of bucket 'in', key 'items.json': ConnectionError: no "
+     "route to host"),
+])
+def test_item_reader_that_cannot_read_fails_with_item_reader_failed(raised: Exception,
+                                                                    cause: str) -> None:
+    def get_object(params: Any, ctx: TaskContext) -> Any:
+        raise raised
+
+    runner = Runner()
+    runner.register_task("arn:aws:states:::s3:getObject", get_object)
+    execution = runner.run(distributed_map(ItemReader=READER))
+    assert (execution.status, execution.error, execution.cause) == (
+        "FAILED", "States.ItemReaderFailed", cause)
+
+
+@pytest.mark.parametrize(("body", "input_type", "cause"), [
+    ('{"a": 1}\nnot json\n', "JSONL", "The S3 object is not JSON Lines text: line 2 is not "
+                                      "JSON."),
+    (b"\xff\xfe", "JSON", "The S3 object is not UTF-8 text."),
+])
+def test_item_reader_object_that_does_not_parse_fails_the_state(body: Any, input_type: str,
+                                                               cause: str) -> None:
+    runner = Runner()
+    runner.register_task("arn:aws:states:::s3:getObject", lambda params, ctx: body)
+    reader = {**READER, "ReaderConfig": {"InputType": input_type}}
+    execution = runner.run(distributed_map(ItemReader=reader))
+    assert (execution.status, execution.error, execution.cause) == (
+        "FAILED", "States.ItemReaderFailed", cause)
+
+
+def test_item_reader_mock_may_return_the_items_themselves() -> None:
+    runner = Runner()
+    runner.register_task("arn:aws:states:::s3:getObject", lambda params, ctx: [{"n": 1}])
+    execution = runner.run(distributed_map(ItemReader=READER))
+    assert (execution.status, execution.output) == ("SUCCEEDED", [{"n": 1}])
+
+
+def test_result_writer_that_cannot_write_fails_with_result_writer_failed() -> None:
+    def put_object(params: Any, ctx: TaskContext) -> Any:
+        raise _ClientError("AccessDenied", "Access Denied", 403)
+
+    runner = Runner()
+    runner.register_task("arn:aws:states:::s3:putObject", put_object)
+    execution = runner.run(distributed_map(ResultWriter={
+        "Resource": "arn:aws:states:::s3:putObject",
+        "Parameters": {"Bucket": "out", "Prefix": "runs"}}), [1])
+    assert (execution.status, execution.error) == ("FAILED", "States.ResultWriterFailed")
+    assert execution.cause is not None
+    assert execution.cause.startswith("Failed to put the S3 object of bucket 'out', key 'runs/")
+    assert execution.cause.endswith(": Access Denied. (Service: S3, Status Code: 403, "
+                                    "Error Code: AccessDenied)")
+
+
+def test_stop_with_a_timeout_gives_up_on_a_task_that_does_not_return() -> None:
+    release = threading.Event()
+    runner = Runner("real")
+    runner.register_task("work", lambda payload, ctx: release.wait(5))
+    handle = runner.start(machine({"T": task()}))
+    while not handle.execution.history or handle.execution.history[-1]["type"] != "TaskStarted":
+        time.sleep(0.005)
+    with pytest.raises(TimeoutError):
+        handle.stop(0.05)
+    release.set()
+    assert handle.wait(5).status == "ABORTED"

@@ -4,6 +4,10 @@ The object is fetched through the task registry: register a callable for
 ``arn:aws:states:::s3:getObject`` that returns the object's body (``str`` or ``bytes``) for
 ``{"Bucket": ..., "Key": ...}``. ``ReaderConfig`` decides how the body becomes items
 (``InputType``, ``CSVHeaderLocation``, ``CSVHeaders``, ``MaxItems`` / ``MaxItemsPath``).
+
+An object that cannot be read (no such bucket or key, access denied, no connection) or
+parsed fails the Map state with ``States.ItemReaderFailed``, as AWS does; it never stops the
+run with a Python exception.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import io
 import json
 from typing import Any
 
+from sfs3dsl._errors import Sfs3dslError
 from sfs3dsl._runner import dataflow, jsonata_fields
-from sfs3dsl._runner.failure import StateFailure
+from sfs3dsl._runner.failure import Aborted, StateFailure
 from sfs3dsl._runner.scope import Env
 from sfs3dsl._runner.tasks import MissingTask
 
@@ -59,14 +64,49 @@ def _parse(body: str, config: dict[str, Any]) -> list[Any]:
     if kind == "CSV":
         return _csv_items(body, config)
     if kind == "JSONL":
-        return [json.loads(line) for line in body.splitlines() if line.strip()]
+        items: list[Any] = []
+        for number, line in enumerate(body.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                items.append(json.loads(line))
+            except ValueError:  # AWS's text for this is not recorded; ours names the line
+                raise StateFailure(READER_FAILED, f"The S3 object is not JSON Lines text: "
+                                                  f"line {number} is not JSON.") from None
+        return items
     try:
-        items = json.loads(body)
+        parsed = json.loads(body)
     except ValueError:
         raise StateFailure(READER_FAILED, "The S3 object is not JSON text.") from None
-    if not isinstance(items, list):
+    if not isinstance(parsed, list):
         raise StateFailure(READER_FAILED, "Attempting to map over non-iterable node.")
-    return items
+    return parsed
+
+
+def read_failed_cause(params: Any, exc: Exception, action: str = "get") -> str:
+    """The cause of ``States.ItemReaderFailed`` (or ResultWriterFailed) when the S3 call
+    raised: it names the bucket and the key, then what S3 said.
+
+    AWS's exact cause for a missing bucket or key is not documented, and the executions
+    recorded against AWS that we have hold only two ItemReaderFailed causes (a non-array
+    JSON object, a negative MaxItems), so this text is ours. What S3 said is shaped the way
+    Step Functions quotes AWS SDK errors elsewhere: message, then service, status and error
+    code in parentheses.
+    """
+    where = params if isinstance(params, dict) else {}
+    target = f"bucket {where.get('Bucket')!r}, key {where.get('Key')!r}"
+    # botocore's ClientError carries S3's answer; duck-typed so the runner needs no botocore
+    response = getattr(exc, "response", None)
+    error = response.get("Error") if isinstance(response, dict) else None
+    if isinstance(error, dict) and error.get("Code"):
+        status = (response or {}).get("ResponseMetadata", {}).get("HTTPStatusCode")
+        message = str(error.get("Message") or error["Code"]).rstrip(".")
+        said = (f"{message}. (Service: S3, "
+                + (f"Status Code: {status}, " if status else "")
+                + f"Error Code: {error['Code']})")
+    else:
+        said = f"{type(exc).__name__}: {exc}"
+    return f"Failed to {action} the S3 object of {target}: {said}"
 
 
 def read_items(env: Env, reader: dict[str, Any], doc: Any) -> list[Any]:
@@ -86,9 +126,20 @@ def read_items(env: Env, reader: dict[str, Any], doc: Any) -> list[Any]:
                           f"resource {resource!r}; register one that returns the object body")
     from sfs3dsl._runner.tasks import TaskContext
 
-    body = fn(params, TaskContext(env, resource, runner))
+    try:
+        body = fn(params, TaskContext(env, resource, runner))
+    except (StateFailure, Aborted, Sfs3dslError):
+        raise
+    except Exception as exc:  # no such bucket or key, denied, unreachable: the state fails
+        raise StateFailure(READER_FAILED, read_failed_cause(params, exc)) from None
     if isinstance(body, dict) and "Body" in body:
         body = body["Body"]
-    text = body.decode() if isinstance(body, bytes) else str(body)
+    if isinstance(body, bytes):
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise StateFailure(READER_FAILED, "The S3 object is not UTF-8 text.") from None
+    else:  # a mock may hand back the items themselves rather than the object's text
+        text = body if isinstance(body, str) else json.dumps(body)
     items = _parse(text, config)
     return items if limit is None else items[:limit]

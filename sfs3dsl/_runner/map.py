@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from sfs3dsl._errors import Sfs3dslError
 from sfs3dsl._runner import dataflow, jsonata_fields
 from sfs3dsl._runner.concurrency import INLINE_LIMIT, Job, run_jobs
-from sfs3dsl._runner.failure import StateFailure
+from sfs3dsl._runner.failure import Aborted, StateFailure
 from sfs3dsl._runner.history import dumps
 from sfs3dsl._runner.scope import Env, Frame, language_of
 
 THRESHOLD = "States.ExceedToleratedFailureThreshold"
+#: AWS's error when a Distributed Map cannot write its results (error names in the docs).
+WRITER_FAILED = "States.ResultWriterFailed"
 
 
 def _item_env(env: Env, index: int, item: Any) -> Env:
@@ -167,6 +170,7 @@ def _write_results(env: Env, writer: dict[str, Any], doc: Any, results: list[Any
     map run's ARN and where the manifest went, as a Distributed Map does."""
     import uuid
 
+    from sfs3dsl._runner.item_reader import read_failed_cause
     from sfs3dsl._runner.tasks import MissingTask, TaskContext
 
     run = env.frame.run
@@ -186,11 +190,18 @@ def _write_results(env: Env, writer: dict[str, Any], doc: Any, results: list[Any
     prefix = f"{params['Prefix']}/" if params.get("Prefix") else ""
     ctx = TaskContext(env, resource, runner)
     key = f"{prefix}{run_id}/SUCCEEDED_0.json"
-    fn({"Bucket": params.get("Bucket"), "Key": key, "Body": dumps(results)}, ctx)
     manifest = f"{prefix}{run_id}/manifest.json"
-    fn({"Bucket": params.get("Bucket"), "Key": manifest,
-        "Body": dumps({"DestinationBucket": params.get("Bucket"), "MapRunArn": run_id,
-                       "ResultFiles": {"SUCCEEDED": [{"Key": key, "Size": 0}]}})}, ctx)
+    for write in ({"Bucket": params.get("Bucket"), "Key": key, "Body": dumps(results)},
+                  {"Bucket": params.get("Bucket"), "Key": manifest,
+                   "Body": dumps({"DestinationBucket": params.get("Bucket"),
+                                  "MapRunArn": run_id,
+                                  "ResultFiles": {"SUCCEEDED": [{"Key": key, "Size": 0}]}})}):
+        try:
+            fn(write, ctx)
+        except (StateFailure, Aborted, Sfs3dslError):
+            raise
+        except Exception as exc:  # S3 refused the write: the state fails, as on AWS
+            raise StateFailure(WRITER_FAILED, read_failed_cause(write, exc, "put")) from None
     arn = (f"arn:aws:states:{runner.region}:{runner.account}:mapRun:"
            f"{run.machine_name}/{label}:{run_id}")
     return {"MapRunArn": arn,

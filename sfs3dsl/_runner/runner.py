@@ -86,10 +86,18 @@ class ExecutionHandle:
             time.sleep(0.001)
         raise TimeoutError(f"no task of {self.arn} is waiting for a token")
 
-    def stop(self) -> Execution:
-        """Abort the execution (StopExecution) and wait for it to end."""
+    def stop(self, timeout: float | None = None) -> Execution:
+        """Abort the execution (StopExecution) and wait (up to ``timeout`` seconds) for it
+        to end.
+
+        Waits, Retry backoff and callbacks end at once; a task callable that is running is
+        not interrupted (Python cannot stop a thread), so the abort lands when it returns.
+
+        Raises:
+            TimeoutError: it had not ended after ``timeout`` seconds.
+        """
         self._run.stop.set()
-        return self.wait()
+        return self.wait(timeout)
 
 
 class Runner:

@@ -205,6 +205,8 @@ def run_task(env: Env) -> Any:
     start = frame.timeline.now()
     try:
         result = _invoke(env, base, params, ctx)
+        # StopExecution while the callable ran: AWS aborts at once and drops its result
+        frame.check()
         if waiter is not None:
             result = callbacks.wait(frame, waiter, timeout, heartbeat, runner.callback_patience)
         elif timeout is not None and frame.timeline.now() - start > timedelta(seconds=timeout):
