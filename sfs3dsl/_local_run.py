@@ -9,6 +9,15 @@ local S3 for ``s3:getObject`` / ``s3:putObject``. :meth:`LocalRun.missing` names
 nothing would run, before anything starts. Side-car workflows (and the ones their steps
 start) get what production gives them from :mod:`sfs3dsl._local_sidecar`.
 
+Who runs a Task, first match wins: a user's task (``--mock``, the plugin's ``tasks=``), the
+side-car step, a generated handler, then the local S3 for ``s3:getObject`` /
+``s3:putObject``. So an explicit mock wins over the embedded S3 (or ``--s3-endpoint``) for
+the Task states it targets, by state name or by resource; every other S3 Task still uses
+the local S3, and a Distributed Map's ItemReader and ResultWriter always do (put the items
+in the S3 to feed them). :meth:`LocalRun.mocked_s3` lists the states a mock took from S3,
+so ``sfs3dsl run`` can say so. :meth:`LocalRun.unknown_targets` names the user's task keys
+that match no state, resource or function, and :meth:`LocalRun.targets` what they could be.
+
 Example:
     >>> defs = load_definitions(Path("workflows/course_choice.py"))
     >>> with LocalRun(defs) as local:
@@ -85,6 +94,9 @@ def load_definitions(path: Path, workflow: str | None = None) -> Definitions:
     """
     from sfs3dsl._load import load_asl, load_module_workflows
 
+    if path.is_dir():
+        raise RunSetupError(f"{path}: is a folder; give a workflow module (.py) or an ASL "
+                            "file (.json, .yaml)")
     if not path.is_file():
         raise RunSetupError(f"{path}: no such file")
     machines: dict[str, dict[str, Any]] = {}
@@ -146,26 +158,58 @@ def placeholder_name(text: str) -> str | None:
     return kebab(found.group(1)) if found else None
 
 
-def aliases(state_name: str, state: dict[str, Any]) -> list[str]:
-    """The names a user may give a Task state's target by: the state's name, its resource
-    (with and without ``arn:aws:states:::`` and ``.waitForTaskToken``), a Lambda function's
-    name, ARN or ``${...FunctionArn}`` placeholder and the function name behind it."""
+def _base(state: dict[str, Any]) -> str:
     resource = str(state.get("Resource", ""))
-    base = re.sub(r"\.(waitForTaskToken|sync:2|sync)$", "", resource)
-    out = [state_name, resource, base, base.removeprefix("arn:aws:states:::")]
+    return re.sub(r"\.(waitForTaskToken|sync:2|sync)$", "", resource)
+
+
+def _function(state: dict[str, Any]) -> str | None:
+    """The Lambda function a Task calls (name, ARN or placeholder), if it calls one."""
+    base = _base(state)
     params = state.get("Parameters") or state.get("Arguments")
     function: Any = None
     if base == _LAMBDA_INVOKE and isinstance(params, dict):
         function = params.get("FunctionName")
     elif ":function:" in base:
         function = base
-    if isinstance(function, str):
+    return function if isinstance(function, str) else None
+
+
+def _function_names(function: str) -> list[str]:
+    """A function's ARN or placeholder -> its short names (``step-a``)."""
+    out: list[str] = []
+    if ":function:" in function:
+        out.append(function.split(":function:", 1)[1].split(":", 1)[0])
+    short = placeholder_name(function)
+    if short:
+        out.append(short)
+    return out
+
+
+def aliases(state_name: str, state: dict[str, Any]) -> list[str]:
+    """The names a user may give a Task state's target by: the state's name, its resource
+    (with and without ``arn:aws:states:::`` and ``.waitForTaskToken``), a Lambda function's
+    name, ARN or ``${...FunctionArn}`` placeholder and the function name behind it."""
+    resource = str(state.get("Resource", ""))
+    base = _base(state)
+    out = [state_name, resource, base, base.removeprefix("arn:aws:states:::")]
+    function = _function(state)
+    if function is not None:
         out.append(function)
-        if ":function:" in function:
-            out.append(function.split(":function:", 1)[1].split(":", 1)[0])
-        short = placeholder_name(function)
-        if short:
-            out.append(short)
+        out.extend(_function_names(function))
+    return list(dict.fromkeys(out))
+
+
+def short_targets(state_name: str, state: dict[str, Any]) -> list[str]:
+    """The shortest of :func:`aliases`: the state's name, its resource without
+    ``arn:aws:states:::`` and the Lambda function's name (what a message lists); a Lambda
+    ARN as the resource is left out, its function name stands for it."""
+    base = _base(state)
+    out = [state_name] if ":function:" in base else [
+        state_name, base.removeprefix("arn:aws:states:::")]
+    function = _function(state)
+    if function is not None:
+        out.append((_function_names(function) or [function])[0])
     return list(dict.fromkeys(out))
 
 
@@ -292,6 +336,8 @@ class LocalRun:
             for n, asl in definitions.machines.items())
         self.s3: LocalS3 | None = None
         self._by_state: dict[str, dict[str, TaskFn]] = {}
+        #: Task states a user's task runs: {state name: {machine: callable}}.
+        self._mocked: dict[str, dict[str, TaskFn]] = {}
         self._route()
 
     def _sidecar(self, folder: Path) -> LocalSideCar | None:
@@ -316,12 +362,58 @@ class LocalRun:
         sidecar = self.sidecar.tasks if self.sidecar is not None else {}
         for machine, name, state in self._all_tasks():
             names = aliases(name, state)
-            fn = next((self._user_tasks[a] for a in names if a in self._user_tasks),
-                      None) or sidecar.get((machine, name)) or next(
+            user = next((self._user_tasks[a] for a in names if a in self._user_tasks), None)
+            if user is not None:
+                self._mocked.setdefault(name, {})[machine] = user
+            fn = user or sidecar.get((machine, name)) or next(
                 (self.tasks[a] for a in names if a in self.tasks), None)
             if fn is not None:
                 self._by_state.setdefault(name, {})[machine] = fn
         self.runner.register_task("*", self._dispatch)
+
+    def targets(self) -> list[str]:
+        """What a user's task may be keyed by, shortest names: every Task state's name,
+        then the resources and Lambda functions they call (see :func:`aliases` for the
+        longer forms that work too)."""
+        states: list[str] = []
+        others: list[str] = []
+        for _, name, state in self._all_tasks():
+            short = short_targets(name, state)
+            states.append(short[0])
+            others.extend(short[1:])
+        return list(dict.fromkeys(states + others))
+
+    def unknown_targets(self) -> list[str]:
+        """The user's task keys that name no Task state, resource or function of the
+        definitions (they would silently run nothing)."""
+        known = {a for _, name, state in self._all_tasks() for a in aliases(name, state)}
+        return [key for key in self._user_tasks if key not in known]
+
+    def mocked_s3(self) -> list[tuple[str, str, str]]:
+        """``(machine, state, resource)`` of the S3 Task states a user's task runs instead
+        of the local S3."""
+        return [(machine, name, str(state.get("Resource")))
+                for machine, name, state in self._all_tasks()
+                if str(state.get("Resource")) in _S3_RESOURCES
+                and machine in self._mocked.get(name, {})]
+
+    def _over_s3(self, served: TaskFn) -> TaskFn:
+        """``served`` (the local S3's callable) unless a user's task targets the state.
+
+        The local S3 registers the S3 resources exactly, and the task registry tries exact
+        names before the ``"*"`` dispatcher, so without this a mock of an S3 Task state
+        would be silently ignored.
+        """
+
+        def call(payload: Any, ctx: TaskContext) -> Any:
+            options = self._mocked.get(ctx.state, {})
+            machine = str(ctx.context["StateMachine"]["Name"])
+            # a machine started under a placeholder name is not one of ours by name
+            fn = options.get(machine) if machine in self.definitions.machines else next(
+                iter(options.values()), None)
+            return (fn or served)(payload, ctx)
+
+        return call
 
     def _dispatch(self, payload: Any, ctx: TaskContext) -> Any:
         from sfs3dsl._runner import MissingTask
@@ -354,10 +446,13 @@ class LocalRun:
 
     def __enter__(self) -> LocalRun:
         if self._want_s3:
-            from sfs3dsl._embedded_s3 import LocalS3
-
-            self.s3 = LocalS3(endpoint_url=self._s3_endpoint).start()
+            self.s3 = _start_s3(self._s3_endpoint)
             self.s3.register(self.runner)
+            if self.mocked_s3():
+                for resource in _S3_RESOURCES:
+                    served = self.runner.tasks.find(resource)
+                    if served is not None:
+                        self.runner.register_task(resource, self._over_s3(served))
             if self.sidecar is not None:
                 try:
                     self.sidecar.start(self.s3, self.runner, self.definitions.main)
@@ -414,6 +509,20 @@ class LocalRun:
         """Start the main definition on a background thread."""
         return self.runner.start(self.definitions.definition, value, name=name,
                                  state_machine_arn=self._arn())
+
+
+def _start_s3(endpoint: str | None) -> LocalS3:
+    """The local S3, started; a bad endpoint or a missing moto is a :class:`RunSetupError`."""
+    from sfs3dsl._embedded_s3 import LocalS3
+
+    try:
+        return LocalS3(endpoint_url=endpoint).start()
+    except ImportError as exc:
+        raise RunSetupError(f"the embedded S3 needs moto ({exc}); install it: "
+                            "pip install 'sfs3dsl[local]'") from None
+    except ValueError as exc:  # botocore: "Invalid endpoint: ..."
+        raise RunSetupError(f"S3 endpoint {endpoint!r}: {exc}; give a URL such as "
+                            "http://localhost:9000") from None
 
 
 def _machine_aliases(name: str) -> list[str]:
