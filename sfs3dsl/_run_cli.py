@@ -5,15 +5,24 @@ the run (:mod:`sfs3dsl._local_run`), prints each state as it enters and leaves, 
 status, the output and, for side-car workflows, the process document.
 
 Exit codes: 0 SUCCEEDED; 1 FAILED, TIMED_OUT or ABORTED; 2 the run could not start (bad
-``--input`` or ``--mock``, a definition that does not validate, an unknown resource), raised
-as :class:`~sfs3dsl._local_run.RunSetupError` and reported by the CLI in one place.
+``--input`` or ``--mock``, a definition that does not validate, an unknown resource, a
+``--history`` file that cannot be written), raised as
+:class:`~sfs3dsl._local_run.RunSetupError` and reported by the CLI in one place; 130
+interrupted (Ctrl-C): the execution is stopped, the history recorded so far is written to
+``--history`` and one line says so. No error of the run itself is ever a traceback; a Python
+task function that raises fails its Task state the way a Lambda function does.
+
+A ``--mock`` wins over the embedded S3 for the S3 Task states it targets (see
+:mod:`sfs3dsl._local_run`); the run prints one ``mock:`` line per such state first.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import importlib
 import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,11 +34,16 @@ from sfs3dsl._local_run import RunSetupError, constant_task, import_file
 
 if TYPE_CHECKING:
     from sfs3dsl._local_run import LocalRun
-    from sfs3dsl._runner import Execution
+    from sfs3dsl._runner import Execution, ExecutionHandle
     from sfs3dsl._runner.tasks import TaskFn
 
 Echo = Callable[[str], None]
-EXIT_SUCCEEDED, EXIT_FAILED = 0, 1
+EXIT_SUCCEEDED, EXIT_FAILED, EXIT_CANNOT_START = 0, 1, 2
+#: What shells use for a command ended by SIGINT (128 + 2).
+EXIT_INTERRUPTED = 130
+#: Real seconds an interrupted execution gets to record its end: waits end at once, but a
+#: Python task function that is running cannot be stopped from outside.
+STOP_PATIENCE = 5.0
 #: Events that start the work of a state; more than one per state means retries.
 _ATTEMPTS = {"TaskScheduled", "MapStateStarted", "ParallelStateStarted"}
 #: A Map's or Parallel's own events after its children were forked.
@@ -50,6 +64,9 @@ def parse_input(text: str | None) -> Any:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise RunSetupError(f"--input: cannot read {path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise RunSetupError(f"--input: {path} is not UTF-8 text; give a JSON file, "
+                                f"e.g. --input @input.json") from None
         where = str(path)
     try:
         return json.loads(text)
@@ -144,7 +161,8 @@ class Trace:
         if state is None:
             return
         error = f": {state.error}" if state.error else ""
-        self.echo(f"{'  ' * self._depth[path]}xx {state.name} ({state.kind}) failed after "
+        ended = "aborted" if why == "ExecutionAborted" else "failed"
+        self.echo(f"{'  ' * self._depth[path]}xx {state.name} ({state.kind}) {ended} after "
                   f"{duration((when - state.entered).total_seconds())}{_retries(state)}"
                   f"{error}{self._label.get(path, '')}")
 
@@ -168,6 +186,37 @@ def _history_json(events: list[dict[str, Any]]) -> str:
     return json.dumps({"events": events}, indent=2, default=default, ensure_ascii=False) + "\n"
 
 
+def check_history(path: Path) -> None:
+    """Refuse a ``--history`` path that cannot be written, before anything runs.
+
+    Raises:
+        RunSetupError: it is a folder, its folder is missing, or it is not writable.
+    """
+    if path.is_dir():
+        raise RunSetupError(f"--history: {path} is a folder; give a file name, e.g. "
+                            f"--history {path / 'history.json'}")
+    folder = path.parent
+    if not folder.is_dir():
+        raise RunSetupError(f"--history: cannot write {path}: there is no folder {folder}; "
+                            "create it or give another path")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise RunSetupError(f"--history: cannot write {path}: permission denied; give a "
+                            "path you can write")
+
+
+def write_history(path: Path, events: list[dict[str, Any]]) -> None:
+    """Write the history as GetExecutionHistory returns it.
+
+    Raises:
+        RunSetupError: the file cannot be written after all (checked before the run).
+    """
+    try:
+        path.write_text(_history_json(events), encoding="utf-8")
+    except OSError as exc:
+        raise RunSetupError(f"--history: cannot write {path}: {exc.strerror}; give a path "
+                            "you can write") from None
+
+
 # --- --mock --------------------------------------------------------------------------------
 
 def load_callable(ref: str) -> Any:
@@ -177,6 +226,9 @@ def load_callable(ref: str) -> Any:
         raise RunSetupError(f"{ref!r} names no callable; write file.py:function or "
                             "package.module:function")
     if target.endswith(".py"):
+        if not Path(target).is_file():
+            raise RunSetupError(f"{ref!r}: there is no file {target}; give the path of a "
+                                "Python file, relative to the current folder")
         module = import_file(Path(target))
     else:
         try:
@@ -232,59 +284,179 @@ class RunOptions:
     trace: bool = True
 
 
+@dataclass
+class _Progress:
+    """How far a run got, for the message when it is interrupted."""
+
+    handle: ExecutionHandle | None = None
+    stopped: bool = False
+
+
 def run(options: RunOptions, echo: Echo) -> int:
-    """Run as ``sfs3dsl run`` does; returns the exit code (0 or 1).
+    """Run as ``sfs3dsl run`` does; returns the exit code (0, 1 or 130).
+
+    Ctrl-C is handled here rather than left to click (which would print "Aborted!" and
+    exit 1, the code of a failed execution): the execution is stopped, the history written,
+    and the code is 130.
 
     Raises:
         RunSetupError: the run could not start (exit code 2).
     """
+    progress = _Progress()
+    try:
+        return _run(options, echo, progress)
+    except KeyboardInterrupt:
+        return _interrupted(progress, options.history, echo)
+
+
+def _run(options: RunOptions, echo: Echo, progress: _Progress) -> int:
     from sfs3dsl._local_run import LocalRun, load_definitions
 
     value = parse_input(options.input_text)
+    if options.history is not None:
+        check_history(options.history)
     definitions = load_definitions(options.path, options.workflow)
     tasks = dict(parse_mock(spec) for spec in options.mocks)
     local = LocalRun(definitions, clock=options.clock, tasks=tasks,
                      generated=options.generated, s3_endpoint=options.s3_endpoint)
+    _check_targets(local)
     local.check()
     with local:
+        _say_mocked_s3(local, echo)
         sidecar = local.sidecar_input(value)
         execution = _execute(local, sidecar.reference if sidecar else value,
                              sidecar.name if sidecar else None,
-                             echo if options.trace else None)
+                             echo if options.trace else None, progress)
         document = local.sidecar_document(sidecar) if sidecar else None
-        started = local.started()
-    if options.history is not None:
-        options.history.write_text(_history_json(execution.history), encoding="utf-8")
+        try:
+            started = local.started()
+        except KeyboardInterrupt:  # stop the executions side-car steps started, then say so
+            with contextlib.suppress(KeyboardInterrupt, Exception):
+                local.started(0.0)
+            raise
     _report(execution, document, sidecar.location if sidecar else None, echo)
     for child in started:
         echo(f"started {child.arn}: {child.status}"
              + (f" ({child.error})" if child.error else ""))
+    if options.history is not None:  # after the report: a late failure still shows it
+        write_history(options.history, execution.history)
     return EXIT_SUCCEEDED if execution.status == "SUCCEEDED" else EXIT_FAILED
 
 
-def _execute(local: LocalRun, value: Any, name: str | None, echo: Echo | None) -> Execution:
-    from sfs3dsl._errors import ExecutionError
+def _check_targets(local: LocalRun) -> None:
+    """A ``--mock`` that targets nothing would be silently ignored: refuse it, listing
+    what it could target."""
+    unknown = local.unknown_targets()
+    if not unknown:
+        return
+    candidates = local.targets()
+    names = ", ".join(repr(n) for n in local.definitions.machines)
+    workflows = f"workflow {names}" if len(local.definitions.machines) == 1 \
+        else f"workflows {names}"
+    key = unknown[0]
+    if not candidates:
+        raise RunSetupError(f"--mock {key}: {workflows} has no Task state, so nothing can "
+                            f"be mocked; drop --mock {key}")
+    close = difflib.get_close_matches(key, candidates, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise RunSetupError(f"--mock {key}: no Task state, resource or function of {workflows} "
+                        f"is called {key!r}; targets are: {', '.join(candidates)}{hint}")
 
-    handle = local.start(value, name=name)
+
+def _say_mocked_s3(local: LocalRun, echo: Echo) -> None:
+    """One line per S3 Task state a ``--mock`` runs instead of the local S3."""
+    several = len(local.definitions.machines) > 1
+    s3 = "the embedded S3" if local.s3 is None or local.s3.embedded \
+        else f"the S3 at {local.s3.endpoint_url}"
+    for machine, state, resource in local.mocked_s3():
+        where = f"{machine}: " if several else ""
+        echo(f"mock: {where}state {state!r} ({resource}) uses --mock instead of {s3}")
+
+
+def _execute(local: LocalRun, value: Any, name: str | None, echo: Echo | None,
+             progress: _Progress) -> Execution:
+    from sfs3dsl._errors import ExecutionError, Sfs3dslError
+
+    handle = progress.handle = local.start(value, name=name)
     trace = Trace(echo) if echo is not None else None
     seen = 0
+
+    def show() -> None:
+        nonlocal seen
+        if trace is not None:
+            events = handle.execution.history
+            trace.feed(events[seen:])
+            seen = len(events)
+
     try:
         while True:
             finished = handle.done()
-            if trace is not None:
-                events = handle.execution.history
-                trace.feed(events[seen:])
-                seen = len(events)
+            show()
             if finished:
                 execution: Execution = handle.wait()
                 break
             with contextlib.suppress(TimeoutError):
                 handle.wait(0.05)
+    except KeyboardInterrupt:
+        progress.stopped = _stop(handle)
+        # side-car steps may have started executions: stop them too, before S3 closes
+        with contextlib.suppress(KeyboardInterrupt, Exception):
+            local.started(0.0)
+        with contextlib.suppress(KeyboardInterrupt):
+            show()
+            if trace is not None and handle.execution.stop_date is not None:
+                trace.close(handle.execution.stop_date)
+        raise
     except ExecutionError as exc:
         raise RunSetupError(str(exc)) from None
+    except Sfs3dslError:
+        raise
+    except Exception as exc:  # a bug of the local runner: one line, never a traceback
+        raise RunSetupError(f"the local runner stopped on an internal error: "
+                            f"{type(exc).__name__}: {exc}; please report it with the "
+                            "workflow and input") from None
     if trace is not None and execution.stop_date is not None:
         trace.close(execution.stop_date)
     return execution
+
+
+def _stop(handle: ExecutionHandle) -> bool:
+    """Abort the execution; True once it recorded its end within :data:`STOP_PATIENCE`."""
+    try:
+        handle.stop(STOP_PATIENCE)
+    except (TimeoutError, KeyboardInterrupt):  # a second Ctrl-C: stop waiting, not the exit
+        return handle.done()
+    except Exception:  # the runner failed while stopping: the history so far still counts
+        return handle.done()
+    return True
+
+
+def _interrupted(progress: _Progress, history: Path | None, echo: Echo) -> int:
+    """The one line after Ctrl-C (and the history so far); returns 130."""
+    handle = progress.handle
+    if handle is None:
+        echo("interrupted: before the execution started; nothing ran")
+        return EXIT_INTERRUPTED
+    events = list(handle.execution.history)
+    status = handle.execution.status
+    count = f"{len(events)} events"
+    if status == "ABORTED" or (progress.stopped and status == "RUNNING"):
+        how = f"stopped after {count}"
+    elif status == "RUNNING":
+        how = (f"still running after {count} (a task function did not return within "
+               f"{STOP_PATIENCE:g} s)")
+    else:  # it had ended; the interrupt came while side-car executions were waited for
+        how = f"had ended {status} after {count}"
+    where = "pass --history FILE to keep it"
+    if history is not None:
+        try:
+            history.write_text(_history_json(events), encoding="utf-8")
+            where = f"history written to {history}"
+        except (OSError, KeyboardInterrupt) as exc:
+            where = f"history not written to {history}: " + (
+                exc.strerror or str(exc) if isinstance(exc, OSError) else "interrupted")
+    echo(f"interrupted: execution {handle.arn} {how}; {where}")
+    return EXIT_INTERRUPTED
 
 
 def _dump(value: Any) -> str:
