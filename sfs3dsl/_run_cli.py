@@ -9,8 +9,9 @@ Exit codes: 0 SUCCEEDED; 1 FAILED, TIMED_OUT or ABORTED; 2 the run could not sta
 ``--history`` file that cannot be written), raised as
 :class:`~sfs3dsl._local_run.RunSetupError` and reported by the CLI in one place; 130
 interrupted (Ctrl-C): the execution is stopped, the history recorded so far is written to
-``--history`` and one line says so. No error of the run itself is ever a traceback; a Python
-task function that raises fails its Task state the way a Lambda function does.
+``--history`` and one line says so; 3 (the CLI's) a bug of sfs3dsl. No error of the run is
+ever a traceback; a Python task function that raises fails its Task state the way a Lambda
+function does.
 
 A ``--mock`` wins over the embedded S3 for the S3 Task states it targets (see
 :mod:`sfs3dsl._local_run`); the run prints one ``mock:`` line per such state first.
@@ -375,7 +376,7 @@ def _say_mocked_s3(local: LocalRun, echo: Echo) -> None:
 
 def _execute(local: LocalRun, value: Any, name: str | None, echo: Echo | None,
              progress: _Progress) -> Execution:
-    from sfs3dsl._errors import ExecutionError, Sfs3dslError
+    from sfs3dsl._errors import ExecutionError
 
     handle = progress.handle = local.start(value, name=name)
     trace = Trace(echo) if echo is not None else None
@@ -409,12 +410,8 @@ def _execute(local: LocalRun, value: Any, name: str | None, echo: Echo | None,
         raise
     except ExecutionError as exc:
         raise RunSetupError(str(exc)) from None
-    except Sfs3dslError:
-        raise
-    except Exception as exc:  # a bug of the local runner: one line, never a traceback
-        raise RunSetupError(f"the local runner stopped on an internal error: "
-                            f"{type(exc).__name__}: {exc}; please report it with the "
-                            "workflow and input") from None
+    # anything else the runner's thread raised is a bug of sfs3dsl: the CLI reports it in
+    # one line with exit code 3 (SFS3DSL_DEBUG=1 shows the traceback)
     if trace is not None and execution.stop_date is not None:
         trace.close(execution.stop_date)
     return execution
