@@ -103,6 +103,11 @@ def import_path(path: Path, *, prefix: str = "sfs3dsl_user",
         kind = ParseError if error is LoadError else error
         raise kind(f"{path}:{exc.lineno}: syntax error: {exc.msg}",
                    hint="fix the file so it parses") from None
+    except SystemExit as exc:  # sys.exit() at import would end sfs3dsl with no word
+        sys.modules.pop(name, None)
+        raise error(f"{_user_frame(exc, path)}: importing {what} called sys.exit("
+                    f"{exc.code!r})", hint="guard script code with "
+                    "`if __name__ == \"__main__\":`") from None
     except Exception as exc:  # the user's code failed: say where, not how we called it
         sys.modules.pop(name, None)
         raise error(f"{_user_frame(exc, path)}: importing {what} raised "

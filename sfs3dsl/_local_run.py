@@ -92,7 +92,7 @@ def load_definitions(path: Path, workflow: str | None = None) -> Definitions:
         RunSetupError: the file cannot be read, ``workflow`` names none of its workflows,
             or a definition does not validate.
     """
-    from sfs3dsl._load import load_asl, load_module_workflows
+    from sfs3dsl._load import definition_name, load_asl, load_module_workflows
 
     if path.is_dir():
         raise RunSetupError(f"{path}: is a folder; give a workflow module (.py) or an ASL "
@@ -120,7 +120,7 @@ def load_definitions(path: Path, workflow: str | None = None) -> Definitions:
         if errors:
             raise RunSetupError(f"{path}: the definition does not validate:\n"
                                 f"{_problems_text(errors)}")
-        machines[path.name.split(".", 1)[0]] = asl
+        machines[definition_name(path)] = asl
     main = workflow or next(iter(machines))
     if main not in machines:
         raise RunSetupError(f"{path}: no workflow named {main!r}; it defines "

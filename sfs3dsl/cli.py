@@ -240,7 +240,8 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
 @click.option("--workflow", help="Which workflow of the module to run (default: the first).")
 @click.option("--mock", "mocks", multiple=True, metavar="TARGET=VALUE",
               help="What a Task runs (TARGET: state name, resource or function name; "
-                   "VALUE: @result.json, JSON text, or file.py:function). Repeatable.")
+                   "VALUE: @result.json, JSON text, or file.py:function). Repeatable. A mock "
+                   "wins over the embedded S3 for the S3 Task states it targets.")
 @click.option("--s3-endpoint", metavar="URL", help="A real S3 instead of the embedded one.")
 @click.option("--history", type=click.Path(dir_okay=False),
               help="Write the execution history (GetExecutionHistory's format) here.")
@@ -256,7 +257,8 @@ def run_command(path: str, input_text: str | None, workflow: str | None,
     """Run a workflow module or an ASL file locally: no AWS, S3 embedded.
 
     Exit code 0 when the execution succeeds, 1 when it fails or times out, 2 when it
-    cannot start (bad input, invalid definition, a Task nothing runs).
+    cannot start (bad input, invalid definition, a Task nothing runs), 130 when interrupted
+    (Ctrl-C): the execution is stopped and the history so far goes to --history.
     """
     from sfs3dsl._run_cli import RunOptions, run
 
