@@ -18,7 +18,7 @@ b. 10,000 and 100,000 states complete, time growing linearly (10x the states, at
 c. start-up against a bare interpreter (``python -c 'import json'``, medians of >= 15 runs):
    ``python -c 'import sfs3dsl'`` at most 1.5x, a whole ``sfs3dsl compile
    workflows/process_a.py --out <tmp>`` process at most 4x, with the compile cache a user has
-   after one compile (``sfs3dsl._cache``: handlers and serverless.yml read back instead of
+   after one compile (``sfs3dsl.deploy.cache``: handlers and serverless.yml read back instead of
    importing jinja2 and PyYAML). The cold figure (``SFS3DSL_CACHE=0``) is printed beside it.
    ``-X importtime`` explains the import figure.
 """

@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sfs3dsl._import import import_definition
+from sfs3dsl.review.importer.convert import import_definition
 
 GROWTH_TARGET = 12.0
 REPEATS = 9

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from deepdiff import DeepDiff
 
-from sfs3dsl._diff import diff_definitions
-from sfs3dsl._graph import to_dot, to_mermaid
+from sfs3dsl.review.diff import diff_definitions
+from sfs3dsl.review.graph import to_dot, to_mermaid
 
 Doc = dict[str, Any]
 DEEPDIFF_TARGET = 1.0

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from sfs3dsl._runner import Runner
+from sfs3dsl.run.interpreter import Runner
 
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True},
                "lambda": {"use_docker": False}}

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sfs3dsl._errors import LoadError, MissingDependencyError, ParseError, Sfs3dslError
+from sfs3dsl.core.errors import LoadError, MissingDependencyError, ParseError, Sfs3dslError
 
 if TYPE_CHECKING:
-    from sfs3dsl._problems import Problem
-    from sfs3dsl._workflow import Workflow
+    from sfs3dsl.core.problems import Problem
+    from sfs3dsl.model.workflow import Workflow
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -114,7 +114,7 @@ def cli() -> None:
               help="Write nothing; fail if the files under --out are missing or stale.")
 def compile_command(paths: tuple[str, ...], out_dir: str, check: bool) -> None:
     """Compile workflow modules (default: workflows/) into OUT/<workflow>/."""
-    from sfs3dsl._artifacts import workflow_artifacts
+    from sfs3dsl.deploy.artifacts import workflow_artifacts
 
     out = Path(out_dir)
     stale: list[str] = []
@@ -148,7 +148,7 @@ def _workflows_to_compile(paths: list[Path]) -> list[Workflow]:
     A file named explicitly must be a module; two workflows may not share a name, since
     both would be written to the same folder (the second silently replacing the first).
     """
-    from sfs3dsl._load import expand, load_module_workflows
+    from sfs3dsl.project.load import expand, load_module_workflows
 
     found: list[Workflow] = []
     for path in expand(paths):
@@ -197,8 +197,8 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
 
     Exit code 0 when clean (warnings allowed), 1 when any error is found.
     """
-    from sfs3dsl._load import expand, load_asl, load_module_workflows
-    from sfs3dsl._validate import validate_definition
+    from sfs3dsl.project.load import expand, load_asl, load_module_workflows
+    from sfs3dsl.validate import validate_definition
 
     reports: list[tuple[str, list[Problem]]] = []
     for path in expand([Path(p) for p in paths]):
@@ -260,7 +260,7 @@ def run_command(path: str, input_text: str | None, workflow: str | None,
     cannot start (bad input, invalid definition, a Task nothing runs), 130 when interrupted
     (Ctrl-C): the execution is stopped and the history so far goes to --history.
     """
-    from sfs3dsl._run_cli import RunOptions, run
+    from sfs3dsl.run.command import RunOptions, run
 
     options = RunOptions(Path(path), input_text, workflow, mocks, s3_endpoint,
                          Path(history) if history else None, clock, Path(generated), trace)
@@ -284,10 +284,10 @@ def diff_command(old: str | None, new: str | None, since: str | None, generated_
 
     Exit code 0 when equal, 1 when different, 2 on error.
     """
-    from sfs3dsl._diff import diff_definitions
-    from sfs3dsl._diff_render import render_json, render_markdown, render_text
-    from sfs3dsl._load import load_definition
-    from sfs3dsl._review import diff_since
+    from sfs3dsl.project.load import load_definition
+    from sfs3dsl.review.diff import diff_definitions
+    from sfs3dsl.review.diff_render import render_json, render_markdown, render_text
+    from sfs3dsl.review.revisions import diff_since
 
     if since is not None:
         if old is not None or new is not None:
@@ -323,8 +323,8 @@ def diff_command(old: str | None, new: str | None, since: str | None, generated_
               help="Write to this file instead of stdout.")
 def graph_command(path: str, workflow: str | None, fmt: str, output: str | None) -> None:
     """Draw a workflow (.py module, ASL file or REV:path) as Mermaid, DOT, SVG or PNG."""
-    from sfs3dsl._graph import render_image, to_dot, to_mermaid
-    from sfs3dsl._load import load_definition
+    from sfs3dsl.project.load import load_definition
+    from sfs3dsl.review.graph import render_image, to_dot, to_mermaid
 
     _, asl, _ = load_definition(path, workflow=workflow)
     if fmt in ("svg", "png") and output is None and sys.stdout.isatty():
@@ -358,8 +358,8 @@ def import_command(path: str, name: str | None, variable: str | None) -> None:
 
     Example: sfs3dsl import definition.asl.json > workflows/name.py
     """
-    from sfs3dsl._import import import_definition
-    from sfs3dsl._load import load_definition
+    from sfs3dsl.project.load import load_definition
+    from sfs3dsl.review.importer.convert import import_definition
 
     stem, asl, _ = load_definition(path)
     try:
@@ -371,7 +371,7 @@ def import_command(path: str, name: str | None, variable: str | None) -> None:
 
 def _load_problem(exc: LoadError) -> Problem:
     """A file that could not be read, as a problem of the validate report."""
-    from sfs3dsl._problems import Problem
+    from sfs3dsl.core.problems import Problem
 
     code = "unparsable" if isinstance(exc, ParseError) else "unreadable"
     return Problem(code, "(file)", exc.message, exc.hint or "check the path and the file")

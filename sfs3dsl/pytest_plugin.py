@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from sfs3dsl._local_run import Definitions, LocalRun
-    from sfs3dsl._local_sidecar import SideCarRun
-    from sfs3dsl._runner import Execution, ExecutionHandle, TaskContext
+    from sfs3dsl.run.interpreter import Execution, ExecutionHandle, TaskContext
+    from sfs3dsl.run.local import Definitions, LocalRun
+    from sfs3dsl.run.sidecar import SideCarRun
 
 TaskFn = Callable[[Any, "TaskContext"], Any]
 
@@ -49,7 +49,7 @@ class Result:
             assembles it (``document.json`` with each ``<step>-output``); ``None`` otherwise.
         started: the executions its side-car steps started (``start_workflow``), ended.
         history: the events, in GetExecutionHistory's format.
-        execution: the runner's :class:`~sfs3dsl._runner.Execution`.
+        execution: the runner's :class:`~sfs3dsl.run.interpreter.Execution`.
     """
 
     def __init__(self, execution: Execution, document: Any = None,
@@ -84,9 +84,9 @@ class Result:
 
 
 def _definitions(target: Any, workflow: str | None, also: tuple[Any, ...]) -> Definitions:
-    from sfs3dsl._local_run import Definitions, load_definitions
-    from sfs3dsl._local_sidecar import with_started
-    from sfs3dsl._workflow import Workflow
+    from sfs3dsl.model.workflow import Workflow
+    from sfs3dsl.run.local import Definitions, load_definitions
+    from sfs3dsl.run.sidecar import with_started
 
     if isinstance(target, (str, Path)):
         defs = load_definitions(Path(target), workflow)
@@ -112,7 +112,7 @@ def _as_task(value: Any) -> TaskFn:
     if callable(value):
         fn: TaskFn = value
         return fn
-    from sfs3dsl._local_run import constant_task
+    from sfs3dsl.run.local import constant_task
 
     return constant_task(value)
 
@@ -141,7 +141,7 @@ class WorkflowRunner:
                 mocks: dict[str, Any] | None = None, clock: str | None = None,
                 s3_endpoint: str | None = None) -> LocalRun:
         """Set up (but do not start) a run; its S3, if any, is open until the test ends."""
-        from sfs3dsl._local_run import LocalRun
+        from sfs3dsl.run.local import LocalRun
 
         tasks = {**self._mocks, **{k: _as_task(v) for k, v in (mocks or {}).items()}}
         local = LocalRun(_definitions(target, workflow, also), clock=clock or self.clock,

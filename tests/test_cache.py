@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sfs3dsl._artifacts import workflow_artifacts
-from sfs3dsl._cache import cache_dir, cached_text
-from sfs3dsl._load import load_module_workflows
+from sfs3dsl.deploy.artifacts import workflow_artifacts
+from sfs3dsl.deploy.cache import cache_dir, cached_text
+from sfs3dsl.project.load import load_module_workflows
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW_FILES = sorted(p for p in (ROOT / "workflows").glob("*.py") if not p.name.startswith("_"))
@@ -40,8 +40,8 @@ def test_a_warm_compile_imports_neither_jinja2_nor_yaml(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from sfs3dsl._artifacts import workflow_artifacts\n"
-        "from sfs3dsl._load import load_module_workflows\n"
+        "from sfs3dsl.deploy.artifacts import workflow_artifacts\n"
+        "from sfs3dsl.project.load import load_module_workflows\n"
         "for w in load_module_workflows(Path('workflows/process_a.py')):\n"
         "    files, _ = workflow_artifacts(w)\n"
         "    assert any(k.startswith('handlers/') for k in files)\n"

@@ -73,21 +73,21 @@ def _no_moto(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _bug(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sfs3dsl._graph
+    import sfs3dsl.review.graph
 
     def broken(asl: Any) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(sfs3dsl._graph, "to_mermaid", broken)
+    monkeypatch.setattr(sfs3dsl.review.graph, "to_mermaid", broken)
 
 
 def _interrupt(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sfs3dsl._load
+    import sfs3dsl.project.load
 
     def interrupted(path: Path) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sfs3dsl._load, "load_module_workflows", interrupted)
+    monkeypatch.setattr(sfs3dsl.project.load, "load_module_workflows", interrupted)
 
 
 SYNTAX = "from sfs3dsl import Workflow\nflow = Workflow(\n"

@@ -24,8 +24,8 @@ from sfs3dsl import (
     Workflow,
     compile_workflow,
 )
-from sfs3dsl._order import STATE
-from sfs3dsl._validate import validate_definition
+from sfs3dsl.compile.order import STATE
+from sfs3dsl.validate import validate_definition
 
 FN = "arn:aws:lambda:us-east-1:123456789012:function:hello"
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from corpus import real_world_definitions
 
-from sfs3dsl._diff import MISSING, Diff, StateRef, diff_definitions, transitions
-from sfs3dsl._diff_render import render_json, render_markdown, render_text
+from sfs3dsl.review.diff import MISSING, Diff, StateRef, diff_definitions, transitions
+from sfs3dsl.review.diff_render import render_json, render_markdown, render_text
 
 Doc = dict[str, Any]
 

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sfs3dsl._runner import Runner
+from sfs3dsl.run.interpreter import Runner
 
 # moto's engine runs each Parallel branch on a thread of its own; when one branch fails,
 # the others raise RuntimeError in their threads after the execution ended. That is moto's

@@ -21,7 +21,7 @@ from sfs3dsl import (
     Pass,
     Workflow,
 )
-from sfs3dsl._asl import COMPARISONS
+from sfs3dsl.syntax.asl import COMPARISONS
 
 A = JsonPath("$.a")
 B = JsonPath("$.b")

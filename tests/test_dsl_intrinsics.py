@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from sfs3dsl import BuildError, Intrinsic, JsonPath, Pass, States, Workflow
-from sfs3dsl._asl import INTRINSICS
-from sfs3dsl._intrinsic_syntax import parse_intrinsic
+from sfs3dsl.syntax.asl import INTRINSICS
+from sfs3dsl.syntax.intrinsics import parse_intrinsic
 
 X = JsonPath("$.x")
 Y = JsonPath("$.y")

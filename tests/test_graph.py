@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from corpus import real_world_definitions
 
-from sfs3dsl._diff import diff_definitions
-from sfs3dsl._diff_render import diff_mermaid
-from sfs3dsl._errors import Sfs3dslError
-from sfs3dsl._graph import (
+from sfs3dsl.core.errors import Sfs3dslError
+from sfs3dsl.review.diff import diff_definitions
+from sfs3dsl.review.diff_render import diff_mermaid
+from sfs3dsl.review.graph import (
     build_graph,
     condition_text,
     mermaid_escape,

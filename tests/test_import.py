@@ -21,8 +21,8 @@ import pytest
 from corpus import execution_cases, lint_fixtures, real_world_definitions
 
 from sfs3dsl import BuildError, Workflow
-from sfs3dsl._import import import_definition
-from sfs3dsl._load import load_module_workflows
+from sfs3dsl.project.load import load_module_workflows
+from sfs3dsl.review.importer.convert import import_definition
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from sfs3dsl._asl import INTRINSICS
-from sfs3dsl._intrinsic_syntax import (
+from sfs3dsl.syntax.asl import INTRINSICS
+from sfs3dsl.syntax.intrinsics import (
     Call,
     IntrinsicSyntaxError,
     format_template_parts,
     looks_intrinsic,
     parse_intrinsic,
 )
-from sfs3dsl._jsonpath import parse_path
+from sfs3dsl.syntax.jsonpath import parse_path
 
 
 @pytest.mark.parametrize(("text", "expected"), [

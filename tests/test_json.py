@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from corpus import execution_cases, real_world_definitions
 
-from sfs3dsl._json import dumps_indented
+from sfs3dsl.compile.json_text import dumps_indented
 
 AWKWARD: list[Any] = [
     {}, [], "", 0, -1, 1.5, 2e100, -0.0, 1e-7, math.inf, -math.inf, None, True, False,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sfs3dsl._jsonpath import (
+from sfs3dsl.syntax.jsonpath import (
     JsonPathError,
     PathNotFound,
     parse_path,

@@ -18,8 +18,8 @@ from oracles import AslValidatorProcess, Result
 from strategies import WorkflowSpec, build, describe, workflows
 
 from sfs3dsl import BuildError, ValidationError
-from sfs3dsl._order import dumps
-from sfs3dsl._validate import validate_definition
+from sfs3dsl.compile.order import dumps
+from sfs3dsl.validate import validate_definition
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ def plugin_args() -> list[str]:
 USER_TESTS = f'''
 import pytest
 from sfs3dsl import Choice, JsonPath, Pass, Wait, Workflow, lambda_invoke, function_ref
-from sfs3dsl._runner import TaskFailure
+from sfs3dsl.run.interpreter import TaskFailure
 
 ROOT = {str(ROOT)!r}
 
@@ -91,7 +91,7 @@ def test_side_car_workflow_gives_its_document(run_workflow, monkeypatch):
 
 
 def test_unknown_resource_is_a_setup_error(run_workflow):
-    from sfs3dsl._local_run import RunSetupError
+    from sfs3dsl.run.local import RunSetupError
 
     with pytest.raises(RunSetupError, match="state 'convdate': nothing runs resource"):
         run_workflow(ROOT + "/workflows/reminder.py", {{}})

@@ -73,7 +73,7 @@ def test_wait_of_a_year_on_the_virtual_clock_shows_its_virtual_duration(tmp_path
 def test_retries_are_counted_in_the_trace(tmp_path: Path) -> None:
     module = tmp_path / "flaky.py"
     module.write_text(
-        "from sfs3dsl._runner import TaskFailure\n"
+        "from sfs3dsl.run.interpreter import TaskFailure\n"
         "calls = []\n"
         "def work(payload, ctx):\n"
         "    calls.append(1)\n"

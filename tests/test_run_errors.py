@@ -126,9 +126,9 @@ def test_sigint_stops_the_execution_writes_the_history_and_exits_130(tmp_path: P
 
 def test_ctrl_c_while_a_task_function_runs_waits_a_little_then_exits_130(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sfs3dsl._run_cli
+    import sfs3dsl.run.command
 
-    monkeypatch.setattr(sfs3dsl._run_cli, "STOP_PATIENCE", 0.1)
+    monkeypatch.setattr(sfs3dsl.run.command, "STOP_PATIENCE", 0.1)
     module = tmp_path / "slow.py"
     module.write_text(
         "import _thread, time\n"

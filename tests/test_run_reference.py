@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from sfs3dsl._local_run import LocalRun, load_definitions
-from sfs3dsl._runner import TaskContext
+from sfs3dsl.run.interpreter import TaskContext
+from sfs3dsl.run.local import LocalRun, load_definitions
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / "workflows"
@@ -170,8 +170,8 @@ def test_runtime_environ_overlay_is_per_thread() -> None:
 def test_local_step_functions_answers_as_aws_does() -> None:
     from botocore.exceptions import ClientError
 
-    from sfs3dsl._local_sidecar import LocalStepFunctions
-    from sfs3dsl._runner import Runner
+    from sfs3dsl.run.interpreter import Runner
+    from sfs3dsl.run.sidecar import LocalStepFunctions
 
     runner = Runner()
     arn = runner.register_state_machine("child", {"StartAt": "P", "States": {

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from sfs3dsl._errors import ExecutionError
-from sfs3dsl._runner import MissingTask, Runner, TaskContext, TaskFailure
+from sfs3dsl.core.errors import ExecutionError
+from sfs3dsl.run.interpreter import MissingTask, Runner, TaskContext, TaskFailure
 
 
 def machine(states: dict[str, Any], start: str | None = None, **top: Any) -> dict[str, Any]:
@@ -257,7 +257,7 @@ def test_map_holds_a_frame_only_for_running_iterations(monkeypatch: pytest.Monke
                                                        ) -> None:
     # A Map over many items must not build every iteration's frame before it starts: the
     # garbage collector would walk that growing heap on every collection.
-    from sfs3dsl._runner import scope
+    from sfs3dsl.run.interpreter import scope
 
     alive: list[int] = []
     made = {"n": 0}
@@ -564,7 +564,7 @@ def test_variables_are_scoped_and_assigned_after_output() -> None:
 
 
 def test_import_does_not_pull_cli_dependencies() -> None:
-    code = ("import sys, sfs3dsl._runner; "
+    code = ("import sys, sfs3dsl.run.interpreter; "
             "print([m for m in ('click', 'jinja2', 'jsonata') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

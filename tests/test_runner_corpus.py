@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sfs3dsl._runner import Runner, TaskContext, TaskFailure
+from sfs3dsl.run.interpreter import Runner, TaskContext, TaskFailure
 
 CORPUS = Path("/work/shared/corpus/executions.json")
 _CASES: list[dict[str, Any]] = json.loads(CORPUS.read_text())["cases"] if CORPUS.exists() \

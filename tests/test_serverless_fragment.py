@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from sfs3dsl import ServerlessOptions, SideCar, Workflow
-from sfs3dsl._errors import BuildError
-from sfs3dsl._serverless.merge import merge
+from sfs3dsl.core.errors import BuildError
+from sfs3dsl.deploy.serverless.merge import merge
 
 REPO = Path(__file__).resolve().parents[1]
 FRAGMENTS = sorted((REPO / "generated").glob("*/serverless.yml"))
@@ -110,7 +110,7 @@ def step_one(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_options_express_tracing_logging_kms() -> None:
-    from sfs3dsl._artifacts import workflow_artifacts
+    from sfs3dsl.deploy.artifacts import workflow_artifacts
 
     sidecar = SideCar(prefix="opt/", kms_key_id="alias/process-data", bucket="my-bucket",
                       serverless=ServerlessOptions(express=True, tracing=True,
@@ -134,8 +134,8 @@ def test_options_express_tracing_logging_kms() -> None:
 
 
 def test_fragments_are_deterministic() -> None:
-    from sfs3dsl._artifacts import workflow_artifacts
-    from sfs3dsl._load import load_module_workflows
+    from sfs3dsl.deploy.artifacts import workflow_artifacts
+    from sfs3dsl.project.load import load_module_workflows
 
     for name in ("process_a", "downstream", "reminder"):
         (wf,) = load_module_workflows(REPO / "workflows" / f"{name}.py")
@@ -158,7 +158,7 @@ def test_c_and_python_yaml_emitters_write_the_same_bytes(path: Path) -> None:
     # same text, or `sfs3dsl compile --check` would disagree between machines.
     import yaml
 
-    from sfs3dsl._serverless.yaml_text import dump_with, dumpers
+    from sfs3dsl.deploy.serverless.yaml_text import dump_with, dumpers
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert yaml.__with_libyaml__, "the pinned PyYAML wheel ships libyaml"

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sfs3dsl._serverless.merge import merge
+from sfs3dsl.deploy.serverless.merge import merge
 
 pytestmark = pytest.mark.oracle
 
@@ -81,7 +81,7 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
 
 def _definitions() -> dict[str, dict[str, Any]]:
     """The compiled ASL of each workflow, by its state machine's logical id."""
-    from sfs3dsl._serverless.names import Ids
+    from sfs3dsl.deploy.serverless.names import Ids
 
     return {Ids(p.parent.name).state_machine: json.loads(
         (p.parent / "statemachine.asl.json").read_text(encoding="utf-8")) for p in FRAGMENTS}

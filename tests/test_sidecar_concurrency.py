@@ -25,8 +25,8 @@ from test_sidecar_support import (
 )
 
 from sfs3dsl import Map, Parallel, SideCar, Workflow
-from sfs3dsl._runner import Runner
-from sfs3dsl._sidecar import plan_sidecar
+from sfs3dsl.deploy.sidecar import plan_sidecar
+from sfs3dsl.run.interpreter import Runner
 from sfs3dsl_runtime import Location, ProcessStore
 
 __all__ = ["aws"]

@@ -28,7 +28,7 @@ from test_sidecar_support import (
     use_location,
 )
 
-from sfs3dsl._runner import Runner
+from sfs3dsl.run.interpreter import Runner
 from sfs3dsl_runtime import Location, S3DataPreconditionError, clients, start_process
 
 __all__ = ["aws"]

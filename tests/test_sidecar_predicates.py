@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from sfs3dsl import Choice, JsonPath, Map, Parallel, Pass, SideCar, Workflow
-from sfs3dsl._errors import BuildError
-from sfs3dsl._sidecar import derive_requirements, plan_sidecar
+from sfs3dsl.core.errors import BuildError
+from sfs3dsl.deploy.sidecar import derive_requirements, plan_sidecar
 
 REPO = Path(__file__).resolve().parents[1]
 

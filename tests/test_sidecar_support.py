@@ -17,8 +17,8 @@ import boto3  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from moto import mock_aws
 
-from sfs3dsl._runner import Runner, TaskContext
-from sfs3dsl._sidecar.plan import SideCarPlan
+from sfs3dsl.deploy.sidecar.plan import SideCarPlan
+from sfs3dsl.run.interpreter import Runner, TaskContext
 from sfs3dsl_runtime import Requirement, StepSpec, clients, make_handler
 
 REPO = Path(__file__).resolve().parents[1]

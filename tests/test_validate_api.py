@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from sfs3dsl._errors import ValidationError
-from sfs3dsl._problems import Problem
-from sfs3dsl._validate import check, validate_definition
+from sfs3dsl.core.errors import ValidationError
+from sfs3dsl.core.problems import Problem
+from sfs3dsl.validate import check, validate_definition
 
 PASS_END = {"Type": "Pass", "End": True}
 
@@ -136,7 +136,7 @@ def test_deep_nesting_does_not_recurse() -> None:
 
 
 def test_importing_the_validator_stays_cheap() -> None:
-    code = ("import sys, sfs3dsl._validate; "
+    code = ("import sys, sfs3dsl.validate; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & "
             "{'jsonata', 'boto3', 'botocore', 'jinja2', 'click'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -145,7 +145,7 @@ def test_importing_the_validator_stays_cheap() -> None:
 
 
 def test_jsonata_is_imported_only_for_jsonata_definitions() -> None:
-    code = ("import sys; from sfs3dsl._validate import validate_definition as v; "
+    code = ("import sys; from sfs3dsl.validate import validate_definition as v; "
             "v({'StartAt': 'A', 'States': {'A': {'Type': 'Pass', 'End': True}}}); "
             "print('jsonata' in sys.modules); "
             "v({'QueryLanguage': 'JSONata', 'StartAt': 'A', 'States': {'A': {'Type': 'Pass', "

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sfs3dsl._validate import validate_definition
+from sfs3dsl.validate import validate_definition
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:f"
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from corpus import LintFixture, execution_cases, lint_fixtures, real_world_definitions
 
-from sfs3dsl._problems import Problem
-from sfs3dsl._validate import validate_definition
+from sfs3dsl.core.problems import Problem
+from sfs3dsl.validate import validate_definition
 
 #: Fixtures whose EXPECTED.json label we do not follow, and why.
 LABEL_DISPUTES: dict[str, str] = {

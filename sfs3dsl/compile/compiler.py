@@ -1,0 +1,288 @@
+"""Compile a workflow into its ASL dict and a source map ``{state path: file:line}``.
+
+The walk is iterative (a worklist per machine), so a line of 100,000 states compiles without
+recursion; only the nesting of Parallel branches and Map processors recurses, and that is
+as deep as the user's nesting. Graph mistakes (duplicate names, a state shared by two
+machines) are collected and raised together with their ``file:line``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from sfs3dsl.compile.order import canonical_state, dumps
+from sfs3dsl.core.errors import ValidationError
+from sfs3dsl.core.problems import Problem
+
+if TYPE_CHECKING:
+    from sfs3dsl.model.states import State
+    from sfs3dsl.model.workflow import Workflow
+
+
+class Compiled:
+    """The result of compiling a workflow.
+
+    Attributes:
+        asl: the ASL document (canonical key order).
+        sources: ``{state path: "file.py:line"}`` for every state.
+        problems: every problem found (only warnings unless compiled with
+            ``raise_errors=False``).
+    """
+
+    __slots__ = ("asl", "problems", "sources")
+
+    def __init__(self, asl: dict[str, Any], sources: Mapping[str, str],
+                 problems: list[Problem]) -> None:
+        self.asl = asl
+        self.sources = sources
+        self.problems = problems
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def to_json(self) -> str:
+        return dumps(self.asl, ordered=True)
+
+
+class _Scope:
+    """One machine: the top level, a Parallel branch or a Map processor."""
+
+    __slots__ = ("holders", "index", "owner", "prefix", "start", "states")
+
+    def __init__(self, owner: State | None, index: int, start: State) -> None:
+        self.owner = owner
+        self.index = index
+        self.start = start
+        self.states: list[State] = []
+        self.holders: list[State] = []  # its states that hold branches or a processor
+        self.prefix = ""  # the owner's path and field, set by _place_scopes
+
+    def path_of(self, state: State, ctx: RenderContext) -> str:
+        """The document path of one of its states: ``States.P.Branches[0].States.B``."""
+        return f"{self.prefix}States.{ctx.name_of(state)}"
+
+
+def default_name(state: State) -> str:
+    """A readable name for a state the user did not name: its function or service, or type."""
+    resource = state.fields.get("Resource")
+    if isinstance(resource, str):
+        if ":function:" in resource:
+            return resource.split(":function:", 1)[1].split(":", 1)[0] or "Task"
+        if resource.startswith("arn:aws:states:::"):
+            parts = resource[len("arn:aws:states:::"):].split(".", 1)[0].split(":")
+            return "-".join(p for p in parts if p != "aws-sdk") or "Task"
+    return state.type
+
+
+class RenderContext:
+    """What a state needs to render itself: names of other states, nested machines."""
+
+    def __init__(self, query_language: str | None) -> None:
+        self.query_language = query_language or "JSONPath"
+        #: Names that are not the state's own: default names and duplicates' stand-ins
+        #: (a few; a line of 100,000 named states needs no table of 100,000 names).
+        self.renamed: dict[int, str] = {}
+        self.scopes: dict[tuple[int, int], _Scope] = {}
+
+    def name_of(self, state: State) -> str:
+        name = self.renamed.get(id(state), state.name)
+        if name is None:  # every unnamed state is given a name before anything renders
+            raise KeyError(f"{state!r} was not named")
+        return name
+
+    def render_machine(self, owner: State, index: int) -> dict[str, Any]:
+        """The branch (or processor) number ``index`` of ``owner``, rendered."""
+        return self.render_scope(self.scopes[(id(owner), index)])
+
+    def render_scope(self, scope: _Scope) -> dict[str, Any]:
+        """A machine's ``StartAt`` and ``States``, each state in canonical key order (put
+        in order as it is rendered: one pass over a line of 100,000 states, not two)."""
+        name_of = self.name_of
+        return {"StartAt": name_of(scope.start),
+                "States": {name_of(s): canonical_state(s.render(self)) for s in scope.states}}
+
+
+class SourceMap(Mapping[str, str]):
+    """``{state path: "file:line"}`` for every state, made on first use.
+
+    The validator reads it only to place a problem, so a clean line of 100,000 states
+    never builds its 100,000 paths.
+    """
+
+    def __init__(self, scopes: list[_Scope], ctx: RenderContext) -> None:
+        self._scopes: list[_Scope] | None = scopes
+        self._ctx = ctx
+        self._size = sum(len(scope.states) for scope in scopes)  # paths are unique
+        self._map: dict[str, str] = {}
+
+    def _built(self) -> dict[str, str]:
+        if self._scopes is not None:
+            for scope in self._scopes:
+                for state in scope.states:
+                    self._map[scope.path_of(state, self._ctx)] = state.where
+            self._scopes = None
+        return self._map
+
+    def __getitem__(self, path: str) -> str:
+        return self._built()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __repr__(self) -> str:
+        return f"SourceMap({self._built()!r})"
+
+
+def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
+    scopes = [_Scope(None, 0, start)]
+    owner_of: dict[int, _Scope] = {}
+    problems: list[Problem] = []
+    i = 0
+    while i < len(scopes):
+        scope = scopes[i]
+        i += 1
+        queue = deque([scope.start])
+        while queue:
+            state = queue.popleft()
+            seen = owner_of.get(id(state))
+            if seen is scope:
+                continue
+            if seen is not None:
+                problems.append(Problem(
+                    "state-in-two-machines", state.label,
+                    f"state {state.label!r} is used in two machines (a branch or Map "
+                    "processor and another)",
+                    "create a separate state object for each branch", state=state.name,
+                    where=state.where))
+                continue
+            owner_of[id(state)] = scope
+            scope.states.append(state)
+            if state.plain:
+                if state.next_state is not None:
+                    queue.append(state.next_state)
+                continue
+            queue.extend(state.successors())
+            subs = state.sub_machines()
+            if subs:
+                scope.holders.append(state)
+            for index, sub in enumerate(subs):
+                scopes.append(_Scope(state, index, sub.start_state))
+    return scopes, problems
+
+
+def _assign_names(scopes: list[_Scope], ctx: RenderContext) -> list[tuple[State, State]]:
+    """Name every state; return (duplicate, first) pairs of distinct states sharing a name.
+
+    A duplicate gets a stand-in name so the rest of the definition can still be rendered
+    and validated: the user sees every problem at once, not only the first.
+    """
+    taken: dict[str, State] = {}
+    duplicates: list[tuple[State, State]] = []
+    for scope in scopes:
+        for state in scope.states:
+            if state.name is None:
+                continue
+            other = taken.get(state.name)
+            if other is not None and other is not state:
+                duplicates.append((state, other))
+                continue
+            taken[state.name] = state
+    for state, _ in duplicates:
+        k = 2
+        while f"{state.name} (duplicate {k})" in taken:
+            k += 1
+        stand_in = f"{state.name} (duplicate {k})"
+        taken[stand_in] = state
+        ctx.renamed[id(state)] = stand_in
+    counters: dict[str, int] = {}
+    for scope in scopes:
+        for state in scope.states:
+            if state.name is not None:
+                continue
+            base = default_name(state)
+            n = counters.get(base, 0)
+            candidate = base if n == 0 else f"{base}-{n + 1}"
+            while candidate in taken:
+                n += 1
+                candidate = f"{base}-{n + 1}"
+            counters[base] = n + 1
+            taken[candidate] = state
+            ctx.renamed[id(state)] = candidate
+    return duplicates
+
+
+def _duplicate_problem(state: State, first: State, path: str) -> Problem:
+    return Problem(
+        "duplicate-state-name", path,
+        f"two different states are named {state.name!r} (the other is defined at "
+        f"{first.where}); names must be unique in the whole machine, branches included",
+        "rename one of them", state=state.name, where=state.where)
+
+
+def _place_scopes(scopes: list[_Scope], ctx: RenderContext,
+                  duplicates: list[tuple[State, State]]) -> dict[int, str]:
+    """Give each branch and processor its path prefix and register it for rendering;
+    return the paths of the duplicates (the only other paths asked for)."""
+    path_of: dict[int, str] = {}
+    for scope in scopes:
+        if scope.owner is not None:
+            owner = path_of[id(scope.owner)]
+            field = "Branches" if scope.owner.type == "Parallel" else \
+                str(getattr(scope.owner, "field_name", "ItemProcessor"))
+            scope.prefix = f"{owner}.{field}[{scope.index}]." if field == "Branches" else \
+                f"{owner}.{field}."
+            ctx.scopes[(id(scope.owner), scope.index)] = scope
+        for state in scope.holders:
+            path_of[id(state)] = scope.path_of(state, ctx)
+    wanted = {id(state) for state, _ in duplicates}
+    for scope in scopes if wanted else ():
+        for state in scope.states:
+            if id(state) in wanted:
+                path_of[id(state)] = scope.path_of(state, ctx)
+    return path_of
+
+
+def compile_workflow(workflow: Workflow, *, validate: bool = True,
+                     raise_errors: bool = True) -> Compiled:
+    """Compile ``workflow`` to ASL; raise ValidationError with every problem found.
+
+    Args:
+        workflow: the workflow to compile.
+        validate: run the validator on the result (the default).
+        raise_errors: raise :class:`ValidationError` listing every error (the default);
+            when false, return them in ``Compiled.problems`` with the warnings.
+    """
+    start = workflow.definition.start_state
+    scopes, problems = _discover(start)
+    ctx = RenderContext(workflow.query_language)
+    duplicates = _assign_names(scopes, ctx)
+    if problems:  # a state shared by two machines cannot be rendered at all
+        raise ValidationError(problems)
+    path_of = _place_scopes(scopes, ctx, duplicates)
+    sources = SourceMap(scopes, ctx)
+    problems = [_duplicate_problem(s, first, path_of[id(s)]) for s, first in duplicates]
+    asl: dict[str, Any] = {}
+    if workflow.comment is not None:
+        asl["Comment"] = workflow.comment
+    if workflow.query_language is not None:
+        asl["QueryLanguage"] = workflow.query_language
+    asl.update(ctx.render_scope(scopes[0]))
+    if workflow.timeout_seconds is not None:
+        asl["TimeoutSeconds"] = workflow.timeout_seconds
+    if workflow.version is not None:
+        asl["Version"] = workflow.version
+    found = list(problems)
+    if validate:
+        from sfs3dsl.validate import validate_definition
+
+        found.extend(validate_definition(asl, sources))
+    errors = [p for p in found if p.severity == "error"]
+    if errors and raise_errors:
+        raise ValidationError(errors)
+    return Compiled(asl, sources, found)

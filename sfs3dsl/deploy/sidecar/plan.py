@@ -1,0 +1,143 @@
+"""Find a workflow's side-car steps and everything their handlers need (pure, no I/O)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sfs3dsl.compile.compiler import Compiled
+from sfs3dsl.core.errors import BuildError
+from sfs3dsl.deploy.sidecar.predicates import Need, derive_requirements
+from sfs3dsl.model.sidecar import SideCar, SideCarStep
+from sfs3dsl.model.states import State
+from sfs3dsl.model.workflow import Workflow
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """One side-car step as its handler and its serverless function see it."""
+
+    path: str
+    step: SideCarStep
+    needs: tuple[Need, ...]
+    in_map: bool
+    module: str
+    function: str
+    predicate: str | None
+
+    @property
+    def name(self) -> str:
+        return str(self.step.name)
+
+    @property
+    def handler_module(self) -> str:
+        """The handler's file stem: ``step-a`` -> ``step_a``."""
+        return self.name.replace("-", "_")
+
+
+@dataclass(frozen=True)
+class SideCarPlan:
+    """The side-car of a workflow (None when it has no side-car step) and its steps."""
+
+    sidecar: SideCar | None
+    steps: tuple[PlannedStep, ...]
+
+
+def _walk(workflow: Workflow) -> Iterator[State]:
+    """Every state reachable from the workflow's start, branches and processors included."""
+    stack = [workflow.definition.start_state]
+    seen: set[int] = set()
+    while stack:
+        state = stack.pop()
+        if id(state) in seen:
+            continue
+        seen.add(id(state))
+        yield state
+        stack.extend(state.successors())
+        stack.extend(sub.start_state for sub in state.sub_machines())
+
+
+def _state_paths(asl: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    machines: list[tuple[str, Mapping[str, Any]]] = [("", asl)]
+    while machines:
+        prefix, machine = machines.pop()
+        for name, state in machine.get("States", {}).items():
+            path = f"{prefix}States.{name}"
+            yield path, state
+            for b, branch in enumerate(state.get("Branches", ())):
+                machines.append((f"{path}.Branches[{b}].", branch))
+            for key in ("ItemProcessor", "Iterator"):
+                if key in state:
+                    machines.append((f"{path}.{key}.", state[key]))
+
+
+def import_path(obj: Any, root: Path) -> str:
+    """The dotted module a handler imports ``obj`` from: its file relative to ``root``
+    (``workflows/process_a_steps.py`` -> ``workflows.process_a_steps``), else its module."""
+    try:
+        source = inspect.getsourcefile(obj)
+    except TypeError:
+        source = None
+    if source is not None:
+        try:
+            rel = Path(source).resolve().relative_to(root.resolve())
+        except ValueError:
+            rel = None
+        if rel is not None and rel.suffix == ".py":
+            parts = list(rel.with_suffix("").parts)
+            if parts and parts[-1] == "__init__":
+                parts.pop()
+            if parts and all(p.isidentifier() for p in parts):
+                return ".".join(parts)
+    module = str(getattr(obj, "__module__", ""))
+    if not module or module == "__main__" or module.startswith("sfs3dsl_user_"):
+        raise BuildError(f"cannot tell which module {obj!r} comes from",
+                         hint="put the step functions in a module under the project root, "
+                              "with a name that is a Python identifier")
+    return module
+
+
+def plan_sidecar(workflow: Workflow, compiled: Compiled, root: Path) -> SideCarPlan:
+    """The side-car steps of ``workflow`` with their derived read predicates."""
+    by_name = {s.name: s for s in _walk(workflow) if isinstance(s, SideCarStep)}
+    if not by_name:
+        return SideCarPlan(None, ())
+    sidecars = {id(s.sidecar): s.sidecar for s in by_name.values()}
+    if len(sidecars) > 1:
+        raise BuildError(f"workflow {workflow.name!r} mixes steps of {len(sidecars)} SideCar "
+                         "objects; one workflow keeps its process data in one place",
+                         where=workflow.where, hint="create one SideCar per workflow")
+    paths: dict[str, str] = {}
+    for path, state in _state_paths(compiled.asl):
+        name = path.rsplit(".States.", 1)[-1].removeprefix("States.")
+        if name in by_name:
+            paths[path] = name
+        elif state.get("Type") in ("Parallel", "Map") and "Next" in state and not (
+                ("ResultPath" in state and state["ResultPath"] is None)
+                or "OutputPath" in state or "ResultSelector" in state):
+            raise BuildError(f"the {state['Type']} outputs a list, but the side-car steps "
+                             "after it expect the reference {\"processData\": ...}",
+                             state=name, where=compiled.sources.get(path),
+                             hint="give it result_path=None: the outputs are in S3 anyway")
+    position = {path: i for i, path in enumerate(compiled.sources)}
+    ordered = {p: paths[p] for p in sorted(paths, key=position.__getitem__)}
+    needs = derive_requirements(compiled.asl, ordered)
+    steps = []
+    for path, name in ordered.items():
+        step = by_name[name]
+        in_map = ".ItemProcessor." in path or ".Iterator." in path
+        module = import_path(step.function, root)
+        predicate = None
+        if step.predicate is not None:
+            if import_path(step.predicate, root) != module:
+                raise BuildError("the predicate must live in the same module as the step "
+                                 "function", state=name, where=step.where,
+                                 hint=f"move {step.predicate.__name__} beside "
+                                      f"{step.function.__name__}")
+            predicate = step.predicate.__name__
+        steps.append(PlannedStep(path, step, needs[path], in_map, module,
+                                 step.function.__name__, predicate))
+    return SideCarPlan(next(iter(sidecars.values())), tuple(steps))

@@ -1,0 +1,270 @@
+"""The execution loop: run the states of a machine (or branch, or iteration) one by one.
+
+Each state type has one small handler that records its history events, reads its input,
+does its work and returns ``(next state name or None, output)``. Task, Parallel and Map go
+through :func:`guarded`, which applies Retry and Catch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sfs3dsl.run.interpreter import dataflow, jsonata_fields, retry
+from sfs3dsl.run.interpreter.choice import jsonata_rule, jsonpath_rule, parse_timestamp
+from sfs3dsl.run.interpreter.failure import StateFailure
+from sfs3dsl.run.interpreter.scope import Env, Frame
+
+Handler = Callable[[Frame, str, dict[str, Any], Any], tuple[str | None, Any]]
+Work = Callable[[Env], Any]
+
+
+class ExecutionTimedOut(Exception):
+    """The machine's own TimeoutSeconds passed."""
+
+
+def run_machine(frame: Frame, machine: dict[str, Any], value: Any) -> Any:
+    """Run ``machine`` (top level, a branch or an item processor) from StartAt to its end."""
+    states: dict[str, Any] = machine["States"]
+    name: str | None = machine["StartAt"]
+    deadline = frame.run.deadline
+    while name is not None:
+        frame.check()
+        state = states[name]
+        name, value = HANDLERS[state["Type"]](frame, name, state, value)
+        if deadline is not None and frame.timeline.now() >= deadline:
+            raise ExecutionTimedOut()
+    return value
+
+
+def _enter(frame: Frame, name: str, state: dict[str, Any], value: Any) -> Env:
+    entered = frame.event(f"{state['Type']}StateEntered", {"name": name, "input": value})
+    return Env(frame, name, state, value, entered)
+
+
+def _exit(env: Env, output: Any, assigned: dict[str, Any]) -> None:
+    details: dict[str, Any] = {"name": env.name, "output": output}
+    if assigned:
+        env.frame.variables.values.update(assigned)
+        details["assignedVariables"] = assigned
+    env.frame.event(f"{env.state['Type']}StateExited", details)
+
+
+def _next(state: dict[str, Any]) -> str | None:
+    return None if state.get("End") else state.get("Next")
+
+
+def _finish(env: Env, result: Any) -> tuple[Any, dict[str, Any]]:
+    """Output and Assign of a state that produced ``result``."""
+    if env.jsonata:
+        return jsonata_fields.output(env, env.state, result, result=result)
+    return dataflow.output(env, env.state, env.input, result)
+
+
+def pass_state(frame: Frame, name: str, state: dict[str, Any], value: Any) -> tuple[Any, Any]:
+    env = _enter(frame, name, state, value)
+    if env.jsonata:
+        out, assigned = jsonata_fields.output(env, state, value)
+    else:
+        effective = dataflow.effective_input(env, state, value)
+        result = state.get("Result", effective)
+        out, assigned = dataflow.output(env, state, value, result)
+    _exit(env, out, assigned)
+    return _next(state), out
+
+
+def succeed_state(frame: Frame, name: str, state: dict[str, Any],
+                  value: Any) -> tuple[Any, Any]:
+    env = _enter(frame, name, state, value)
+    if env.jsonata:
+        out, assigned = jsonata_fields.output(env, state, value)
+    else:
+        out = dataflow.select(env, state.get("InputPath", "$"), value, "InputPath")
+        out = dataflow.select(env, state.get("OutputPath", "$"), out, "OutputPath")
+        assigned = {}
+    _exit(env, out, assigned)
+    return None, out
+
+
+def _fail_field(env: Env, state: dict[str, Any], key: str) -> Any:
+    if env.jsonata:
+        if key not in state:
+            return None
+        return jsonata_fields.value(env, state[key], jsonata_fields.bindings(env), key)
+    if f"{key}Path" in state:
+        return dataflow.dynamic(env, state[f"{key}Path"], env.input, f"{key}Path")
+    return state.get(key)
+
+
+def fail_state(frame: Frame, name: str, state: dict[str, Any], value: Any) -> tuple[Any, Any]:
+    env = _enter(frame, name, state, value)
+    error, cause = _fail_field(env, state, "Error"), _fail_field(env, state, "Cause")
+    raise StateFailure(error, cause)
+
+
+def choice_state(frame: Frame, name: str, state: dict[str, Any],
+                 value: Any) -> tuple[Any, Any]:
+    env = _enter(frame, name, state, value)
+    chosen: dict[str, Any] | None = None
+    if env.jsonata:
+        doc = value
+        for rule in state.get("Choices", ()):
+            if jsonata_rule(env, rule):
+                chosen = rule
+                break
+    else:
+        doc = dataflow.select(env, state.get("InputPath", "$"), value, "InputPath")
+        for rule in state.get("Choices", ()):
+            if jsonpath_rule(env, rule, doc):
+                chosen = rule
+                break
+    if chosen is None and "Default" not in state:
+        raise StateFailure("States.NoChoiceMatched",
+                           f"No Choice rule of state '{name}' matched, and it has no Default")
+    target = chosen["Next"] if chosen is not None else state["Default"]
+    if env.jsonata:
+        spec = chosen if chosen is not None and ("Output" in chosen or "Assign" in chosen) \
+            else state
+        out, assigned = jsonata_fields.output(env, spec, value)
+    else:
+        out = dataflow.select(env, state.get("OutputPath", "$"), doc, "OutputPath")
+        assigned = dataflow.template(env, state["Assign"], doc) if "Assign" in state else {}
+        if chosen is not None and "Assign" in chosen:
+            assigned = {**assigned, **dataflow.template(env, chosen["Assign"], doc)}
+    _exit(env, out, assigned)
+    return target, out
+
+
+def _wait_until(env: Env, doc: Any) -> datetime:
+    state, now = env.state, env.frame.timeline.now()
+    if env.jsonata:
+        binds = jsonata_fields.bindings(env)
+        if "Seconds" in state:
+            seconds = jsonata_fields.value(env, state["Seconds"], binds, "Seconds")
+            return now + timedelta(seconds=_seconds(env, seconds, "Seconds"))
+        stamp = jsonata_fields.value(env, state.get("Timestamp"), binds, "Timestamp")
+        return _timestamp(env, stamp, jsonata_fields.query_error)
+    if "Seconds" in state or "SecondsPath" in state:
+        seconds = state["Seconds"] if "Seconds" in state else dataflow.lookup(
+            env, state["SecondsPath"], doc, "SecondsPath")
+        return now + timedelta(seconds=_seconds(env, seconds, "SecondsPath"))
+    stamp = state["Timestamp"] if "Timestamp" in state else dataflow.lookup(
+        env, str(state.get("TimestampPath")), doc, "TimestampPath")
+    return _timestamp(env, stamp, dataflow.runtime_error)
+
+
+def _seconds(env: Env, seconds: Any, field: str) -> int:
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
+        fail = jsonata_fields.query_error if env.jsonata else dataflow.runtime_error
+        raise fail(env, f"The {field} field must be a non-negative integer, not "
+                        f"{seconds!r}")
+    return int(seconds)
+
+
+def _timestamp(env: Env, stamp: Any, fail: Callable[[Env, str], StateFailure]) -> datetime:
+    when = parse_timestamp(stamp)
+    if when is None:
+        raise fail(env, "The Timestamp field cannot be parsed as an ISO-8601 extended offset "
+                        f"date-time format string: {stamp}")
+    return when
+
+
+def wait_state(frame: Frame, name: str, state: dict[str, Any], value: Any) -> tuple[Any, Any]:
+    env = _enter(frame, name, state, value)
+    doc = value if env.jsonata else dataflow.select(env, state.get("InputPath", "$"), value,
+                                                    "InputPath")
+    until = _wait_until(env, doc)
+    deadline = frame.run.deadline
+    if deadline is not None:
+        until = min(until, deadline)
+    timeline = frame.timeline
+    if timeline.virtual:
+        timeline.advance_to(until)
+    else:
+        timeline.sleep((until - timeline.now()).total_seconds(), frame.run.stop)
+    frame.check()
+    if env.jsonata:
+        out, assigned = jsonata_fields.output(env, state, value)
+    else:
+        out = dataflow.select(env, state.get("OutputPath", "$"), doc, "OutputPath")
+        assigned = dataflow.template(env, state["Assign"], doc) if "Assign" in state else {}
+    _exit(env, out, assigned)
+    return _next(state), out
+
+
+def _catch(env: Env, catcher: dict[str, Any], failure: StateFailure) -> tuple[Any, Any]:
+    error_output = failure.output()
+    if env.jsonata:
+        return jsonata_fields.output(env, catcher, error_output, error_output=error_output)
+    assigned = dataflow.template(env, catcher["Assign"], error_output) \
+        if "Assign" in catcher else {}
+    out = dataflow.result_path(env, env.input, error_output, catcher.get("ResultPath", "$"))
+    return out, assigned
+
+
+def guarded(frame: Frame, name: str, state: dict[str, Any], value: Any,
+            work: Work) -> tuple[str | None, Any]:
+    """Enter the state, run ``work`` with Retry and Catch, exit; returns (next, output)."""
+    env = _enter(frame, name, state, value)
+    env.retry_count = 0
+    retriers: list[dict[str, Any]] = state.get("Retry", [])
+    counts = [0] * len(retriers)
+    while True:
+        try:
+            result = work(env)
+            out, assigned = _finish(env, result)
+        except StateFailure as failure:
+            i = retry.find(retriers, failure.error)
+            if i is not None and counts[i] < retry.max_attempts(retriers[i]):
+                seconds = retry.delay(retriers[i], counts[i], frame.run.runner.rng)
+                counts[i] += 1
+                _sleep(frame, seconds)
+                env.retry_count = sum(counts)
+                env.reset_context()
+                continue
+            catchers: list[dict[str, Any]] = state.get("Catch", [])
+            j = retry.find(catchers, failure.error)
+            if j is None:
+                raise
+            out, assigned = _catch(env, catchers[j], failure)
+            _exit(env, out, assigned)
+            return catchers[j]["Next"], out
+        _exit(env, out, assigned)
+        return _next(state), out
+
+
+def _sleep(frame: Frame, seconds: float) -> None:
+    deadline = frame.run.deadline
+    timeline = frame.timeline
+    if deadline is not None:
+        seconds = min(seconds, max(0.0, (deadline - timeline.now()).total_seconds()))
+    timeline.sleep(seconds, frame.run.stop)
+    frame.check()
+    if deadline is not None and timeline.now() >= deadline:
+        raise ExecutionTimedOut()
+
+
+def task_state(frame: Frame, name: str, state: dict[str, Any], value: Any) -> tuple[Any, Any]:
+    from sfs3dsl.run.interpreter.tasks import run_task
+
+    return guarded(frame, name, state, value, run_task)
+
+
+def parallel_state(frame: Frame, name: str, state: dict[str, Any],
+                   value: Any) -> tuple[Any, Any]:
+    from sfs3dsl.run.interpreter.parallel import run_parallel
+
+    return guarded(frame, name, state, value, run_parallel)
+
+
+def map_state(frame: Frame, name: str, state: dict[str, Any], value: Any) -> tuple[Any, Any]:
+    from sfs3dsl.run.interpreter.map import run_map
+
+    return guarded(frame, name, state, value, run_map)
+
+
+HANDLERS: dict[str, Handler] = {
+    "Pass": pass_state, "Succeed": succeed_state, "Fail": fail_state, "Choice": choice_state,
+    "Wait": wait_state, "Task": task_state, "Parallel": parallel_state, "Map": map_state,
+}

@@ -1,0 +1,208 @@
+"""The Map state: run the item processor once per item, at most MaxConcurrency at a time.
+
+Items come from ItemsPath (JSONPath), Items (JSONata), or an ItemReader; ItemSelector (or
+the legacy Parameters) shapes each item with ``$$.Map.Item.Index`` / ``Value`` in the context;
+ItemBatcher groups items; ToleratedFailureCount/Percentage decide how many failed
+iterations the state accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sfs3dsl.core.errors import Sfs3dslError
+from sfs3dsl.run.interpreter import dataflow, jsonata_fields
+from sfs3dsl.run.interpreter.concurrency import INLINE_LIMIT, Job, run_jobs
+from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
+from sfs3dsl.run.interpreter.history import dumps
+from sfs3dsl.run.interpreter.scope import Env, Frame, language_of
+
+THRESHOLD = "States.ExceedToleratedFailureThreshold"
+#: AWS's error when a Distributed Map cannot write its results (error names in the docs).
+WRITER_FAILED = "States.ResultWriterFailed"
+
+
+def _item_env(env: Env, index: int, item: Any) -> Env:
+    """``env`` with ``Map.Item`` in its context object."""
+    inner = Env(env.frame, env.name, env.state, env.input, env.entered_id)
+    context = dict(env.context())
+    context["Map"] = {"Item": {"Index": index, "Value": item}}
+    inner._context = context
+    return inner
+
+
+def _number(env: Env, key: str, doc: Any, default: Any = None,
+            spec: dict[str, Any] | None = None) -> Any:
+    """A field that may be a literal, a ``...Path`` or a JSONata expression."""
+    state = env.state if spec is None else spec
+    if f"{key}Path" in state and not env.jsonata:
+        return dataflow.lookup(env, state[f"{key}Path"], doc, f"{key}Path")
+    if key not in state:
+        return default
+    if env.jsonata:
+        return jsonata_fields.value(env, state[key], jsonata_fields.bindings(env), key)
+    return state[key]
+
+
+def _items(env: Env, doc: Any) -> Any:
+    state = env.state
+    if "ItemReader" in state:
+        from sfs3dsl.run.interpreter.item_reader import read_items
+
+        return read_items(env, state["ItemReader"], doc)
+    if env.jsonata:
+        if "Items" in state:
+            return jsonata_fields.value(env, state["Items"], jsonata_fields.bindings(env),
+                                        "Items")
+        return env.input
+    return dataflow.select(env, state.get("ItemsPath", "$"), doc, "ItemsPath")
+
+
+def _select(env: Env, doc: Any, index: int, item: Any) -> Any:
+    state = env.state
+    spec_key = "ItemSelector" if "ItemSelector" in state else "Parameters"
+    if spec_key not in state:
+        return item
+    inner = _item_env(env, index, item)
+    if env.jsonata:
+        return jsonata_fields.value(inner, state[spec_key], jsonata_fields.bindings(inner),
+                                    spec_key)
+    return dataflow.template(inner, state[spec_key], doc)
+
+
+def _batches(env: Env, doc: Any, items: list[Any]) -> list[Any]:
+    batcher = env.state["ItemBatcher"]
+    size = _int(env, _number(env, "MaxItemsPerBatch", doc, 0, batcher),
+                "MaxItemsPerBatch") or len(items)
+    extra: dict[str, Any] = {}
+    if "BatchInput" in batcher:
+        spec = batcher["BatchInput"]
+        extra = jsonata_fields.value(env, spec, jsonata_fields.bindings(env), "BatchInput") \
+            if env.jsonata else dataflow.template(env, spec, doc)
+    out = []
+    for i in range(0, len(items), max(size, 1)):
+        batch: dict[str, Any] = {"Items": items[i:i + size]}
+        if extra:
+            batch["BatchInput"] = extra
+        out.append(batch)
+    return out
+
+
+def _int(env: Env, value: Any, field: str) -> int:
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise dataflow.runtime_error(env, f"The {field} field refers to value "
+                                          f"\"{value}\" which is not a valid integer")
+    return int(value)
+
+
+def _iteration_job(processor: dict[str, Any], inputs: list[Any], name: str) -> Job:
+    def job(index: int, frame: Frame) -> Any:
+        from sfs3dsl.run.interpreter.engine import run_machine
+
+        frame.event("MapIterationStarted", {"name": name, "index": index})
+        try:
+            out = run_machine(frame, processor, inputs[index])
+        except StateFailure:
+            frame.event("MapIterationFailed", {"name": name, "index": index})
+            raise
+        frame.event("MapIterationSucceeded", {"name": name, "index": index})
+        return out
+
+    return job
+
+
+def _not_array(env: Env, items: Any) -> StateFailure:
+    message = f"Map state input must be an array but was: {dumps(items)}"
+    if env.jsonata:
+        return jsonata_fields.query_error(env, message)
+    return dataflow.runtime_error(env, message)
+
+
+def run_map(env: Env) -> Any:
+    """Run the Map state ``env.state``; returns the outputs of its iterations in order."""
+    state, frame = env.state, env.frame
+    doc = env.input if env.jsonata else dataflow.select(
+        env, state.get("InputPath", "$"), env.input, "InputPath")
+    items = _items(env, doc)
+    if not isinstance(items, list):
+        raise _not_array(env, items)
+    inputs = [_select(env, doc, i, item) for i, item in enumerate(items)]
+    if "ItemBatcher" in state:
+        inputs = _batches(env, doc, inputs)
+    limit = _int(env, _number(env, "MaxConcurrency", doc, 0), "MaxConcurrency") or INLINE_LIMIT
+    tolerated_count = _number(env, "ToleratedFailureCount", doc)
+    tolerated_pct = _number(env, "ToleratedFailurePercentage", doc)
+    processor = state.get("ItemProcessor") or state.get("Iterator") or {}
+    language = language_of(processor, state.get("QueryLanguage", frame.language))
+    frame.event("MapStateStarted", {"length": len(inputs)})
+    total = len(inputs)
+
+    def too_many(failures: int) -> bool:
+        if tolerated_count is None and tolerated_pct is None:
+            return failures > 0
+        over_count = tolerated_count is not None and failures > tolerated_count
+        over_pct = tolerated_pct is not None and total and failures * 100 / total > tolerated_pct
+        return bool(over_count or over_pct)
+
+    outcomes = run_jobs(frame, total, _iteration_job(processor, inputs, env.name),
+                        lambda _: frame.child(language=language), limit, too_many)
+    first = outcomes.first_failure()
+    if first is not None and too_many(len(outcomes.failures)):
+        frame.event("MapStateFailed")
+        if tolerated_count is None and tolerated_pct is None:
+            raise StateFailure(first.error, first.cause)
+        raise StateFailure(THRESHOLD, "The specified tolerated failure threshold was exceeded")
+    frame.event("MapStateSucceeded")
+    results = outcomes.outputs
+    for i, failure in outcomes.failures.items():
+        results[i] = failure.output()
+    if "ResultWriter" in state:
+        return _write_results(env, state["ResultWriter"], doc, results)
+    return results
+
+
+def _write_results(env: Env, writer: dict[str, Any], doc: Any, results: list[Any]) -> Any:
+    """Hand the results to the ResultWriter's resource (``s3:putObject``); return the
+    map run's ARN and where the manifest went, as a Distributed Map does."""
+    import uuid
+
+    from sfs3dsl.run.interpreter.item_reader import read_failed_cause
+    from sfs3dsl.run.interpreter.tasks import MissingTask, TaskContext
+
+    run = env.frame.run
+    runner = run.runner
+    if env.jsonata:
+        params = jsonata_fields.value(env, writer.get("Arguments", {}),
+                                      jsonata_fields.bindings(env), "Arguments")
+    else:
+        params = dataflow.template(env, writer.get("Parameters", {}), doc)
+    resource = str(writer.get("Resource", ""))
+    fn = runner.tasks.find(resource)
+    if fn is None:
+        raise MissingTask(f"state {env.name!r}: no task is registered for the ResultWriter "
+                          f"resource {resource!r}")
+    run_id = str(uuid.uuid4())
+    label = env.state.get("Label", env.name)
+    prefix = f"{params['Prefix']}/" if params.get("Prefix") else ""
+    ctx = TaskContext(env, resource, runner)
+    key = f"{prefix}{run_id}/SUCCEEDED_0.json"
+    manifest = f"{prefix}{run_id}/manifest.json"
+    for write in ({"Bucket": params.get("Bucket"), "Key": key, "Body": dumps(results)},
+                  {"Bucket": params.get("Bucket"), "Key": manifest,
+                   "Body": dumps({"DestinationBucket": params.get("Bucket"),
+                                  "MapRunArn": run_id,
+                                  "ResultFiles": {"SUCCEEDED": [{"Key": key, "Size": 0}]}})}):
+        try:
+            fn(write, ctx)
+        except (StateFailure, Aborted, Sfs3dslError):
+            raise
+        except Exception as exc:  # S3 refused the write: the state fails, as on AWS
+            raise StateFailure(WRITER_FAILED, read_failed_cause(write, exc, "put")) from None
+    arn = (f"arn:aws:states:{runner.region}:{runner.account}:mapRun:"
+           f"{run.machine_name}/{label}:{run_id}")
+    return {"MapRunArn": arn,
+            "ResultWriterDetails": {"Bucket": params.get("Bucket"), "Key": manifest}}

@@ -1,0 +1,263 @@
+"""The public entry point: :class:`Runner` runs ASL definitions locally.
+
+Example:
+    >>> runner = Runner()                      # virtual clock: waits take no real time
+    >>> runner.register_task("step-a", lambda payload, ctx: {"ok": True})
+    >>> execution = runner.run(definition, {"processData": "txn-1"})
+    >>> execution.status, execution.output
+    ('SUCCEEDED', {...})
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from sfs3dsl.core.errors import ExecutionError
+from sfs3dsl.run.interpreter.callbacks import Tokens
+from sfs3dsl.run.interpreter.checks import check_definition
+from sfs3dsl.run.interpreter.clock import ClockKind, new_timeline
+from sfs3dsl.run.interpreter.engine import ExecutionTimedOut, run_machine
+from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
+from sfs3dsl.run.interpreter.history import History, not_json
+from sfs3dsl.run.interpreter.scope import Frame, Run, Variables, language_of
+from sfs3dsl.run.interpreter.tasks import LAMBDA_INVOKE, Registry, TaskContext, TaskFn
+
+Status = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
+
+
+@dataclass
+class Execution:
+    """A finished (or, through a handle, running) execution."""
+
+    arn: str
+    name: str
+    state_machine_arn: str
+    input: Any
+    status: Status = "RUNNING"
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+    start_date: datetime | None = None
+    stop_date: datetime | None = None
+    _history: History = field(default_factory=History, repr=False)
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """The events, as GetExecutionHistory returns them."""
+        return self._history.events
+
+
+class ExecutionHandle:
+    """A running execution started with :meth:`Runner.start`."""
+
+    def __init__(self, run: Run, execution: Execution) -> None:
+        self._run = run
+        self.execution = execution
+        self.arn = execution.arn
+        self._done = threading.Event()
+        self._error: BaseException | None = None
+
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> Execution:
+        """Wait for the end and return the execution (harness errors are re-raised)."""
+        if not self._done.wait(timeout):
+            raise TimeoutError(f"execution {self.arn} still running after {timeout} s")
+        if self._error is not None:
+            raise self._error
+        return self.execution
+
+    def task_token(self, timeout: float = 10.0) -> str:
+        """The token of a task of this execution that waits for a callback."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            tokens = self._run.runner.tokens.pending(self.arn)
+            if tokens:
+                return tokens[0]
+            if self._done.is_set():
+                break
+            time.sleep(0.001)
+        raise TimeoutError(f"no task of {self.arn} is waiting for a token")
+
+    def stop(self, timeout: float | None = None) -> Execution:
+        """Abort the execution (StopExecution) and wait (up to ``timeout`` seconds) for it
+        to end.
+
+        Waits, Retry backoff and callbacks end at once; a task callable that is running is
+        not interrupted (Python cannot stop a thread), so the abort lands when it returns.
+
+        Raises:
+            TimeoutError: it had not ended after ``timeout`` seconds.
+        """
+        self._run.stop.set()
+        return self.wait(timeout)
+
+
+class Runner:
+    """Runs ASL definitions on this machine, answering as AWS Step Functions does.
+
+    Args:
+        clock: ``"virtual"`` (default: Wait, Retry backoff and timeouts take no real time)
+            or ``"real"``.
+        region, account: used in the ARNs the runner makes up.
+        seed: seeds the random numbers of retry jitter.
+        callback_patience: on the virtual clock, real seconds a ``.waitForTaskToken`` task
+            waits for a call before its clock jumps to its timeout or heartbeat deadline.
+        unmocked_lambda: ``"fail"`` (default): a Lambda resource without a registered
+            callable stops the run with :class:`ExecutionError`; ``"echo"``: it returns its
+            payload, as moto does without Docker.
+    """
+
+    def __init__(self, clock: ClockKind = "virtual", *, region: str = "us-east-1",
+                 account: str = "123456789012", seed: int | None = None,
+                 callback_patience: float = 1.0,
+                 unmocked_lambda: Literal["fail", "echo"] = "fail") -> None:
+        new_timeline(clock)  # validates the name
+        self.clock: ClockKind = clock
+        self.region = region
+        self.account = account
+        self.rng = random.Random(seed)
+        self.callback_patience = callback_patience
+        self.unmocked_lambda = unmocked_lambda
+        self.tasks = Registry()
+        self.tokens = Tokens()
+        self._machines: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    # --- registration -----------------------------------------------------------------
+
+    def register_task(self, resource_or_pattern: str, fn: TaskFn) -> None:
+        """Run ``fn(payload, ctx)`` for Task states whose resource (or Lambda function name)
+        is ``resource_or_pattern`` (globs allowed: ``arn:aws:lambda:*:function:step-*``)."""
+        self.tasks.register(resource_or_pattern, fn)
+
+    def register_state_machine(self, arn_or_name: str, definition: dict[str, Any]) -> str:
+        """Make ``definition`` startable by ``states:startExecution``; returns its ARN."""
+        check_definition(definition)
+        arn = arn_or_name if arn_or_name.startswith("arn:") else self._machine_arn(arn_or_name)
+        self._machines[arn] = (arn, definition)
+        self._machines[arn.rsplit(":", 1)[-1]] = (arn, definition)
+        return arn
+
+    def state_machine(self, arn_or_name: str, state: str) -> tuple[str, dict[str, Any]]:
+        found = self._machines.get(arn_or_name) or self._machines.get(
+            arn_or_name.rsplit(":", 1)[-1])
+        if found is None:
+            raise ExecutionError(f"state {state!r}: no state machine {arn_or_name!r} is "
+                                 "registered; call runner.register_state_machine(...)")
+        return found
+
+    def default_task(self, base: str) -> TaskFn | None:
+        """The callable for an unregistered resource: an echo for Lambda if asked for."""
+        is_lambda = base == LAMBDA_INVOKE or base.startswith("arn:aws:lambda:")
+        if is_lambda and self.unmocked_lambda == "echo":
+            return _echo
+        return None
+
+    # --- running ------------------------------------------------------------------------
+
+    def run(self, definition: dict[str, Any], input: Any = None, *,
+            name: str | None = None) -> Execution:
+        """Run ``definition`` to its end in this thread and return the execution."""
+        return self.execute(definition, {} if input is None else input, name=name)
+
+    def start(self, definition: dict[str, Any], input: Any = None, *,
+              name: str | None = None, state_machine_arn: str | None = None
+              ) -> ExecutionHandle:
+        """Start ``definition`` on a background thread; returns a handle."""
+        run, execution = self._prepare(definition, {} if input is None else input, name,
+                                       state_machine_arn, None)
+        handle = ExecutionHandle(run, execution)
+
+        def main() -> None:
+            try:
+                _finish(run, execution)
+            except BaseException as exc:  # handed to whoever waits on the handle
+                handle._error = exc
+            finally:
+                handle._done.set()
+
+        threading.Thread(target=main, name=f"sfs3dsl-{execution.name}", daemon=True).start()
+        return handle
+
+    def execute(self, definition: dict[str, Any], input: Any, *,
+                name: str | None = None, state_machine_arn: str | None = None,
+                start: datetime | None = None) -> Execution:
+        """Run to the end in this thread (``start``: the virtual clock's starting time)."""
+        run, execution = self._prepare(definition, input, name, state_machine_arn, start)
+        _finish(run, execution)
+        return execution
+
+    def send_task_success(self, token: str, output: Any) -> None:
+        """Resume the task waiting on ``token`` with ``output`` (JSON text or a value)."""
+        self.tokens.succeed(token, output)
+
+    def send_task_failure(self, token: str, error: str | None = None,
+                          cause: str | None = None) -> None:
+        """Fail the task waiting on ``token``."""
+        self.tokens.fail(token, error, cause)
+
+    def send_task_heartbeat(self, token: str) -> None:
+        """Tell the task waiting on ``token`` that its worker is still alive."""
+        self.tokens.heartbeat(token)
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _machine_arn(self, name: str) -> str:
+        return f"arn:aws:states:{self.region}:{self.account}:stateMachine:{name}"
+
+    def _prepare(self, definition: dict[str, Any], value: Any, name: str | None,
+                 machine_arn: str | None, start: datetime | None) -> tuple[Run, Execution]:
+        check_definition(definition)
+        why = not_json(value)
+        if why is not None:
+            raise ExecutionError(f"the execution input is not JSON ({why}); pass dicts, lists, "
+                                 "strings, numbers, booleans and None")
+        machine_arn = machine_arn or self._machine_arn("LocalStateMachine")
+        machine_name = machine_arn.rsplit(":", 1)[-1]
+        name = name or str(uuid.uuid4())
+        arn = f"arn:aws:states:{self.region}:{self.account}:execution:{machine_name}:{name}"
+        timeline = new_timeline(self.clock, start)
+        run = Run(self, definition, name, arn, machine_name, machine_arn,
+                  f"arn:aws:iam::{self.account}:role/StepFunctionsLocal", value,
+                  timeline.now())
+        seconds = definition.get("TimeoutSeconds")
+        if isinstance(seconds, int) and not isinstance(seconds, bool):
+            run.deadline = run.start + timedelta(seconds=seconds)
+        execution = Execution(arn, name, machine_arn, value, start_date=run.start,
+                              _history=run.history)
+        run.timeline = timeline
+        return run, execution
+
+
+def _echo(payload: Any, ctx: TaskContext) -> Any:
+    return payload
+
+
+def _finish(run: Run, execution: Execution) -> None:
+    """Run the machine and record how it ended on ``execution``."""
+    frame = Frame(run, run.timeline, Variables(), language_of(run.definition))
+    frame.event("ExecutionStarted", {"input": run.input, "roleArn": run.role_arn})
+    try:
+        output = run_machine(frame, run.definition, run.input)
+    except StateFailure as failure:
+        execution.status, execution.error, execution.cause = ("FAILED", failure.error,
+                                                              failure.cause)
+        details = {"error": failure.error, "cause": failure.cause}
+        frame.event("ExecutionFailed", {k: v for k, v in details.items() if v is not None})
+    except ExecutionTimedOut:
+        execution.status, execution.error = "TIMED_OUT", "States.Timeout"
+        frame.event("ExecutionTimedOut", {"error": "States.Timeout"})
+    except Aborted:
+        execution.status = "ABORTED"
+        frame.event("ExecutionAborted")
+    else:
+        execution.status, execution.output = "SUCCEEDED", output
+        frame.event("ExecutionSucceeded", {"output": output})
+    execution.stop_date = frame.timeline.now() if run.timeline.virtual else datetime.now(UTC)

@@ -1,0 +1,224 @@
+"""How a Task state runs locally: a registry maps resources to Python callables.
+
+``runner.register_task(pattern, fn)`` registers ``fn(payload, ctx) -> result`` for a
+resource ARN, a Lambda function name, or a glob pattern (``arn:aws:lambda:*:function:step-*``).
+``arn:aws:states:::lambda:invoke`` passes the callable the ``Payload`` and wraps its return
+value as AWS does (``{"Payload": ..., "StatusCode": 200, ...}``). ``.waitForTaskToken`` calls
+the callable, then pauses until the token is answered. ``states:startExecution`` runs a
+state machine registered with the runner (see :mod:`sfs3dsl.run.interpreter.nested`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import traceback
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sfs3dsl.core.errors import ExecutionError, Sfs3dslError
+from sfs3dsl.run.interpreter import callbacks, dataflow, jsonata_fields
+from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
+from sfs3dsl.run.interpreter.history import not_json
+from sfs3dsl.run.interpreter.scope import Env
+
+if TYPE_CHECKING:
+    from sfs3dsl.run.interpreter.runner import Runner
+
+TaskFn = Callable[[Any, "TaskContext"], Any]
+LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
+START_EXECUTION = "arn:aws:states:::states:startExecution"
+#: The error of a Lambda function whose return value is not JSON.
+MARSHAL_ERROR = "Runtime.MarshalError"
+_SUFFIXES = (".waitForTaskToken", ".sync:2", ".sync")
+
+
+class MissingTask(ExecutionError):
+    """No callable is registered for a Task's resource."""
+
+
+class TaskContext:
+    """What a task callable may want besides its payload.
+
+    Attributes:
+        state: the Task state's name.
+        resource: the state's Resource (without ``.waitForTaskToken`` / ``.sync``).
+        token: the task token, for ``.waitForTaskToken`` tasks.
+        retry_count: how many retries came before this attempt.
+        runner: the runner, e.g. to call ``runner.send_task_success`` from a callable.
+    """
+
+    def __init__(self, env: Env, resource: str, runner: Runner,
+                 timeout: float | None = None) -> None:
+        self.state = env.name
+        self.resource = resource
+        self.token = env.task_token
+        self.retry_count = env.retry_count or 0
+        self.runner = runner
+        self._env = env
+        self._frame = env.frame
+        self._timeout = timeout
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The context object (``$$``) of the state."""
+        return self._env.context()
+
+    def sleep(self, seconds: float) -> None:
+        """Let the task take ``seconds`` (virtual time on the virtual clock).
+
+        Raises States.Timeout when the state's TimeoutSeconds is passed.
+        """
+        timeline = self._frame.timeline
+        start = self._frame.timeline.now()
+        timeline.sleep(seconds, self._frame.run.stop)
+        if self._timeout is not None and timeline.now() - start > timedelta(
+                seconds=self._timeout):
+            raise StateFailure(callbacks.TIMEOUT, None)
+
+
+class Registry:
+    """Resource patterns -> callables; exact names are found first, then globs in order."""
+
+    def __init__(self) -> None:
+        self._exact: dict[str, TaskFn] = {}
+        self._globs: list[tuple[str, TaskFn]] = []
+
+    def register(self, pattern: str, fn: TaskFn) -> None:
+        if any(ch in pattern for ch in "*?["):
+            self._globs.append((pattern, fn))
+        else:
+            self._exact[pattern] = fn
+
+    def find(self, *names: str) -> TaskFn | None:
+        for name in names:
+            if name in self._exact:
+                return self._exact[name]
+        for pattern, fn in self._globs:
+            if any(fnmatch.fnmatchcase(name, pattern) for name in names):
+                return fn
+        return None
+
+
+def split_resource(resource: str) -> tuple[str, str]:
+    """``arn...:lambda:invoke.waitForTaskToken`` -> (``arn...:lambda:invoke``, suffix)."""
+    for suffix in _SUFFIXES:
+        if resource.endswith(suffix):
+            return resource[: -len(suffix)], suffix
+    return resource, ""
+
+
+def function_names(base: str, params: Any) -> list[str]:
+    """The names a Lambda target can be registered under: ARN, function name."""
+    names = [base]
+    target = params.get("FunctionName") if base == LAMBDA_INVOKE and isinstance(
+        params, dict) else (base if ":function:" in base else None)
+    if isinstance(target, str):
+        names.append(target)
+        if ":function:" in target:
+            names.append(target.split(":function:", 1)[1].split(":", 1)[0])
+    return names
+
+
+def _seconds(env: Env, key: str) -> float | None:
+    state = env.state
+    if env.jsonata and key in state:
+        value = jsonata_fields.value(env, state[key], jsonata_fields.bindings(env), key)
+    elif f"{key}Path" in state:
+        value = dataflow.lookup(env, state[f"{key}Path"], env.input, f"{key}Path")
+    else:
+        value = state.get(key)
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def _lambda_error(exc: Exception) -> StateFailure:
+    """A Python exception from a callable, reported as a Lambda function error."""
+    name = type(exc).__name__
+    cause = json.dumps({"errorMessage": str(exc), "errorType": name, "requestId": "",
+                        "stackTrace": traceback.format_tb(exc.__traceback__)[-3:]})
+    return StateFailure(name, cause)
+
+
+def _invoke(env: Env, base: str, params: Any, ctx: TaskContext) -> Any:
+    runner = ctx.runner
+    if base.startswith(START_EXECUTION):
+        from sfs3dsl.run.interpreter.nested import start_execution
+
+        return start_execution(env, ctx.resource, params, runner)
+    names = function_names(base, params)
+    fn = runner.tasks.find(*names)
+    if fn is None:
+        fn = runner.default_task(base)
+    if fn is None:
+        raise MissingTask(
+            f"state {env.name!r}: no task is registered for resource {base!r}"
+            + (f" (function {names[1]!r})" if len(names) > 1 else "")
+            + "; register one with runner.register_task(resource_or_pattern, fn)")
+    payload = params.get("Payload") if base == LAMBDA_INVOKE and isinstance(params,
+                                                                            dict) else params
+    try:
+        result = fn(payload, ctx)
+    except StateFailure:
+        raise
+    except (Aborted, Sfs3dslError):
+        raise
+    except Exception as exc:  # a mocked integration failing like a Lambda function
+        raise _lambda_error(exc) from exc
+    why = not_json(result)
+    if why is not None:  # what Lambda's Python runtime answers for such a return value
+        raise StateFailure(MARSHAL_ERROR, json.dumps({
+            "errorMessage": f"Unable to marshal response: {why}", "errorType": MARSHAL_ERROR,
+            "requestId": "", "stackTrace": []}))
+    if base == LAMBDA_INVOKE and not ctx.token:
+        return {"ExecutedVersion": "$LATEST", "Payload": result,
+                "SdkHttpMetadata": {"HttpStatusCode": 200},
+                "SdkResponseMetadata": {"RequestId": ""}, "StatusCode": 200}
+    return result
+
+
+def _resource_type(base: str) -> tuple[str, str]:
+    # arn:aws:states:::lambda:invoke -> ("lambda", "invoke")
+    parts = base.split(":")
+    if len(parts) >= 7 and parts[2] == "states" and not parts[3]:
+        return parts[5], ":".join(parts[6:])
+    return (parts[2] if len(parts) > 2 else "unknown"), base
+
+
+def run_task(env: Env) -> Any:
+    """Run the Task state ``env.state`` once (Retry and Catch are the caller's)."""
+    state, frame = env.state, env.frame
+    runner = frame.run.runner
+    base, suffix = split_resource(str(state.get("Resource", "")))
+    waiter = runner.tokens.issue(env.name, frame.run.arn) if suffix == ".waitForTaskToken" else None
+    if waiter is not None:
+        env.task_token = waiter.token
+        env.reset_context()
+    params = jsonata_fields.arguments(env, state) if env.jsonata else \
+        dataflow.effective_input(env, state, env.input)
+    timeout, heartbeat = _seconds(env, "TimeoutSeconds"), _seconds(env, "HeartbeatSeconds")
+    kind, short = _resource_type(base)
+    where = {"resourceType": kind, "resource": short + suffix}
+    frame.event("TaskScheduled", {**where, "region": runner.region, "parameters": params})
+    frame.event("TaskStarted", where)
+    ctx = TaskContext(env, base, runner, timeout)
+    start = frame.timeline.now()
+    try:
+        result = _invoke(env, base, params, ctx)
+        # StopExecution while the callable ran: AWS aborts at once and drops its result
+        frame.check()
+        if waiter is not None:
+            result = callbacks.wait(frame, waiter, timeout, heartbeat, runner.callback_patience)
+        elif timeout is not None and frame.timeline.now() - start > timedelta(seconds=timeout):
+            raise StateFailure(callbacks.TIMEOUT, None)
+    except StateFailure as failure:
+        timed_out = failure.error in (callbacks.TIMEOUT, callbacks.HEARTBEAT_TIMEOUT)
+        details = {**where, "error": failure.error, "cause": failure.cause}
+        frame.event("TaskTimedOut" if timed_out else "TaskFailed",
+                    {k: v for k, v in details.items() if v is not None})
+        raise
+    finally:
+        if waiter is not None:
+            runner.tokens.retire(waiter)
+    frame.event("TaskSucceeded", {**where, "output": result})
+    return result

@@ -1,0 +1,62 @@
+"""JSONata expressions (``{% ... %}``) in JSONata states, parsed with jsonata-python.
+
+jsonata is imported only when a JSONata string is found, so importing the validator stays
+cheap; each distinct expression is parsed once.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+from sfs3dsl.validate.report import State
+
+#: Fields that hold nested machines or names, never expressions.
+_SKIP: Final = frozenset({"Branches", "ItemProcessor", "Iterator", "Comment", "Type",
+                          "QueryLanguage", "Next", "Default", "End", "Resource"})
+
+
+@functools.lru_cache(maxsize=2048)
+def jsonata_error(expression: str) -> str | None:
+    """The syntax error in a JSONata expression (without ``{% %}``), or None."""
+    from jsonata import Jsonata  # lazy: only definitions that use JSONata pay for it
+
+    if not expression.strip():
+        return "the expression is empty"
+    try:
+        Jsonata(expression)
+    except Exception as exc:  # jsonata-python raises JException, a RuntimeError
+        location = getattr(exc, "location", None)
+        at = f" (at position {location})" if isinstance(location, int) else ""
+        return f"{exc}{at}"
+    return None
+
+
+def _strings(body: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    stack: list[tuple[str, Any]] = [(str(k), v) for k, v in body.items() if k not in _SKIP]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, Mapping):
+            stack.extend((f"{path}.{k}", v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(node))
+        elif isinstance(node, str) and node.startswith("{%"):
+            yield path, node
+
+
+def check_jsonata(state: State) -> None:
+    """Check every ``{% ... %}`` string of a JSONata state."""
+    if not state.jsonata:
+        return
+    for path, text in sorted(_strings(state.body)):
+        if not text.endswith("%}") or len(text) < 4:
+            state.problem("bad-jsonata", path,
+                          f'field "{path}" starts a JSONata expression with "{{%" but does not '
+                          'end it with "%}"', 'write the whole value as "{% expression %}"')
+            continue
+        why = jsonata_error(text[2:-2])
+        if why:
+            state.problem("bad-jsonata", path,
+                          f'field "{path}" has a malformed JSONata expression: {why}',
+                          "fix the expression; try it at try.jsonata.org")

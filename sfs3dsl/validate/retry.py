@@ -1,0 +1,114 @@
+"""Retry and Catch: error names, States.ALL placement, retrier numbers, catcher fields."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sfs3dsl.syntax.asl import ERROR_NAMES
+from sfs3dsl.validate.report import State
+from sfs3dsl.validate.tables import CATCHER_FIELDS, JITTER_STRATEGIES, RETRIER_FIELDS
+from sfs3dsl.validate.values import check_number, describe
+
+_RETRIER_NUMBERS: dict[str, dict[str, Any]] = {
+    "IntervalSeconds": {"integer": True, "minimum": 1, "maximum": 99_999_999},
+    "MaxAttempts": {"integer": True, "minimum": 0, "maximum": 99_999_999},
+    "BackoffRate": {"integer": False, "minimum": 1},
+    "MaxDelaySeconds": {"integer": True, "floor": 0, "maximum": 31_622_400},
+}
+
+
+def check_retry_catch(state: State) -> None:
+    """Check the Retry and Catch lists of a Task, Parallel or Map state."""
+    for key, noun, fields in (("Retry", "retrier", RETRIER_FIELDS),
+                              ("Catch", "catcher", CATCHER_FIELDS)):
+        if key not in state.body or state.type not in ("Task", "Parallel", "Map"):
+            continue
+        items = state.body[key]
+        if not isinstance(items, list):
+            state.problem("wrong-type", key, f'field "{key}" must be an array of {noun}s, '
+                          f"not {describe(items)}", f'write "{key}": [{{"ErrorEquals": ...}}]')
+            continue
+        for i, item in enumerate(items):
+            where = f"{key}[{i}]"
+            if not isinstance(item, Mapping):
+                state.problem("wrong-type", where, f"a {noun} must be an object, not "
+                              f"{describe(item)}", 'write {"ErrorEquals": [...], ...}')
+                continue
+            for name in item:
+                if name not in fields:
+                    state.problem("unknown-field", f"{where}.{name}",
+                                  f'unknown field "{name}" in a {noun}',
+                                  f"remove it; a {noun} allows "
+                                  + ", ".join(f'"{f}"' for f in sorted(fields)))
+            _error_equals(state, key, i, item, last=i == len(items) - 1)
+            if key == "Retry":
+                _retrier(state, where, item)
+            else:
+                _catcher(state, where, item)
+
+
+def _error_equals(state: State, key: str, i: int, item: Mapping[str, Any], *,
+                  last: bool) -> None:
+    where = f"{key}[{i}].ErrorEquals"
+    names = item.get("ErrorEquals")
+    if "ErrorEquals" not in item:
+        state.problem("missing-field", where, f'{key}[{i}] needs an "ErrorEquals" field',
+                      'add "ErrorEquals": ["States.ALL"] or the error names to match')
+        return
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        state.problem("wrong-type", where,
+                      f'"ErrorEquals" must be an array of strings, not {describe(names)}',
+                      'write "ErrorEquals": ["States.Timeout", ...]')
+        return
+    if not names:
+        state.problem("empty-error-equals", where,
+                      '"ErrorEquals" is empty, non-empty required',
+                      'name at least one error, e.g. ["States.ALL"]')
+        return
+    if "States.ALL" in names and len(names) > 1:
+        state.problem("states-all-not-alone", where,
+                      '"States.ALL" must be the only error name in its "ErrorEquals"',
+                      'remove the other names, or move "States.ALL" to its own last entry')
+    if "States.ALL" in names and not last:
+        noun = "retrier" if key == "Retry" else "catcher"
+        state.problem("states-all-not-last", where,
+                      f'a {noun} with "States.ALL" must be the last one in "{key}"',
+                      f'move this {noun} to the end of "{key}"')
+    for j, name in enumerate(names):
+        if name.startswith("States.") and name not in ERROR_NAMES:
+            # A warning: the service accepts the definition (deployed samples use such
+            # names), but Step Functions itself never raises an unknown States.* error.
+            state.problem("unknown-error-name", f"{where}[{j}]",
+                          f'"{name}" is not a predefined error name, so Step Functions never '
+                          "raises it", "use one of " + ", ".join(sorted(ERROR_NAMES))
+                          + ", or a name without the reserved States. prefix",
+                          severity="warning")
+
+
+def _retrier(state: State, where: str, item: Mapping[str, Any]) -> None:
+    for name, limits in _RETRIER_NUMBERS.items():
+        if name in item:
+            for code, message, hint in check_number(name, item[name], **limits):
+                state.problem(code, f"{where}.{name}", message, hint)
+    if "JitterStrategy" in item and item["JitterStrategy"] not in JITTER_STRATEGIES:
+        allowed = ", ".join(f'"{s}"' for s in JITTER_STRATEGIES)
+        state.problem("bad-value", f"{where}.JitterStrategy",
+                      f'"JitterStrategy" {describe(item["JitterStrategy"])} is not one of the '
+                      f"allowed values [{allowed}]", 'write "FULL" or "NONE"')
+
+
+def _catcher(state: State, where: str, item: Mapping[str, Any]) -> None:
+    target = item.get("Next")
+    if not isinstance(target, str):
+        state.problem("missing-field" if target is None else "wrong-type", f"{where}.Next",
+                      'a catcher needs "Next" naming the state to go to',
+                      'add "Next": "<state>"')
+    if state.jsonata and "ResultPath" in item:
+        state.problem("wrong-query-language", f"{where}.ResultPath",
+                      'field "ResultPath" is JSONPath-only, but this state uses JSONata',
+                      'use "Output" or "Assign" with {% $states.errorOutput %}')
+    if not state.jsonata and "Output" in item:
+        state.problem("wrong-query-language", f"{where}.Output",
+                      'field "Output" is JSONata-only, but this state uses JSONPath',
+                      'use "ResultPath" or set "QueryLanguage": "JSONata"')
