@@ -6,7 +6,8 @@ import os
 import sys
 from types import FrameType
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+#: The sfs3dsl package (this module is in ``sfs3dsl/model/``): frames below it are ours.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _shown: dict[str, str] = {}
 _wheres: dict[str, dict[int, str]] = {}
 
