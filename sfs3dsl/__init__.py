@@ -64,8 +64,8 @@ _EXPORTS: dict[str, str] = {
     "Task": "sfs3dsl.model.task",
     "Context": "sfs3dsl.model.values",
     "JsonPath": "sfs3dsl.model.values",
-    "Jsonata": "sfs3dsl.model.values",
-    "UNSET": "sfs3dsl.model.values",
+    "Jsonata": "sfs3dsl.model.expressions",
+    "UNSET": "sfs3dsl.model.expressions",
     "Workflow": "sfs3dsl.model.workflow",
 }
 
@@ -154,6 +154,8 @@ if TYPE_CHECKING:
     from sfs3dsl.model.conditions import JsonataCondition as JsonataCondition
     from sfs3dsl.model.conditions import Not as Not
     from sfs3dsl.model.conditions import Or as Or
+    from sfs3dsl.model.expressions import UNSET as UNSET
+    from sfs3dsl.model.expressions import Jsonata as Jsonata
     from sfs3dsl.model.integrations import aws_sdk as aws_sdk
     from sfs3dsl.model.integrations import function_ref as function_ref
     from sfs3dsl.model.integrations import lambda_function as lambda_function
@@ -181,8 +183,6 @@ if TYPE_CHECKING:
     from sfs3dsl.model.states import Succeed as Succeed
     from sfs3dsl.model.states import Wait as Wait
     from sfs3dsl.model.task import Task as Task
-    from sfs3dsl.model.values import UNSET as UNSET
     from sfs3dsl.model.values import Context as Context
-    from sfs3dsl.model.values import Jsonata as Jsonata
     from sfs3dsl.model.values import JsonPath as JsonPath
     from sfs3dsl.model.workflow import Workflow as Workflow

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from sfs3dsl.model.chain import Chain, Chainable, as_chainable
 from sfs3dsl.model.conditions import Condition, as_condition
+from sfs3dsl.model.expressions import UNSET, Jsonata
+from sfs3dsl.model.payload import render_payload
 from sfs3dsl.model.source import caller_location
 from sfs3dsl.model.states import QueryLanguage, State
-from sfs3dsl.model.values import UNSET, Jsonata, render_payload
 
 if TYPE_CHECKING:
     from sfs3dsl.compile.compiler import RenderContext

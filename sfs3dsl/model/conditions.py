@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from sfs3dsl.core.errors import BuildError
-from sfs3dsl.model.values import Jsonata
+from sfs3dsl.model.expressions import Jsonata
 
 
 class Condition:

@@ -15,11 +15,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict, Unpack
 
 from sfs3dsl.core.errors import BuildError
+from sfs3dsl.model.expressions import UNSET, Jsonata
 from sfs3dsl.model.retry import Catch, Retry
 from sfs3dsl.model.source import caller_location
 from sfs3dsl.model.states import QueryLanguage
 from sfs3dsl.model.task import Task
-from sfs3dsl.model.values import UNSET, Jsonata, JsonPath
+from sfs3dsl.model.values import JsonPath
 
 STATES_ARN = "arn:aws:states:::"
 

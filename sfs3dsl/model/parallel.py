@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from sfs3dsl.model.chain import Chainable, as_chainable
+from sfs3dsl.model.expressions import UNSET, _Unset
+from sfs3dsl.model.payload import AslObject
 from sfs3dsl.model.retry import Catch, Retry
 from sfs3dsl.model.states import QueryLanguage, split_dynamic
 from sfs3dsl.model.task import Recoverable
-from sfs3dsl.model.values import UNSET, AslObject, _Unset
 
 if TYPE_CHECKING:
     from sfs3dsl.compile.compiler import RenderContext

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from sfs3dsl.core.errors import BuildError
+from sfs3dsl.model.expressions import UNSET, _Unset
+from sfs3dsl.model.payload import render_path_field, render_payload
 from sfs3dsl.model.source import caller_location
-from sfs3dsl.model.values import UNSET, _Unset, render_path_field, render_payload
 
 if TYPE_CHECKING:
     from sfs3dsl.model.chain import Chainable

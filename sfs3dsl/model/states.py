@@ -13,18 +13,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from sfs3dsl.core.errors import BuildError
 from sfs3dsl.model.chain import Chain, Chainable
+from sfs3dsl.model.expressions import UNSET, Jsonata, _Unset
 from sfs3dsl.model.intrinsics import Intrinsic
+from sfs3dsl.model.payload import AslObject, render_expr, render_path_field, render_payload
 from sfs3dsl.model.source import caller_location
-from sfs3dsl.model.values import (
-    UNSET,
-    AslObject,
-    Jsonata,
-    JsonPath,
-    _Unset,
-    render_expr,
-    render_path_field,
-    render_payload,
-)
+from sfs3dsl.model.values import JsonPath
 from sfs3dsl.syntax.asl import JSONATA, MAX_NAME_LENGTH, MAX_WAIT_SECONDS, QUERY_LANGUAGES
 
 if TYPE_CHECKING:

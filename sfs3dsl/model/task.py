@@ -6,10 +6,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from sfs3dsl.model.chain import as_chainable
+from sfs3dsl.model.expressions import UNSET, Jsonata, _Unset
 from sfs3dsl.model.intrinsics import Intrinsic
 from sfs3dsl.model.retry import Catch, Retry
 from sfs3dsl.model.states import QueryLanguage, State, split_dynamic
-from sfs3dsl.model.values import UNSET, Jsonata, JsonPath, _Unset
+from sfs3dsl.model.values import JsonPath
 from sfs3dsl.syntax.asl import TASK_TOKEN_JSONATA, TASK_TOKEN_PATH
 
 if TYPE_CHECKING:

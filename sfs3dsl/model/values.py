@@ -1,16 +1,14 @@
-"""Values a user puts into states: JSONPath references, JSONata expressions, payloads.
+"""JSONPath references: ``JsonPath("$.order.total")`` and the context object's paths.
 
-A payload template is plain JSON data in which a :class:`JsonPath` or an intrinsic call
-stands for a value computed at run time. The compiler renders such a value under a key
-ending in ``.$`` (JSONPath states) and a :class:`Jsonata` expression as ``{% ... %}``
-(JSONata states), so users never write the suffixes by hand.
+Compared with a Python value a :class:`JsonPath` makes a Choice condition
+(:mod:`sfs3dsl.model.conditions`); in a payload it renders under a ``.$`` key
+(:mod:`sfs3dsl.model.payload`).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn
+from typing import TYPE_CHECKING, Final, Literal, NoReturn
 
 from sfs3dsl.core.errors import BuildError
 
@@ -18,25 +16,6 @@ if TYPE_CHECKING:
     from sfs3dsl.model.conditions import Condition
 
 
-class _Unset:
-    """The type of :data:`UNSET`: a field left out (``None`` means JSON ``null``)."""
-
-    __slots__ = ()
-    _instance: _Unset | None = None
-
-    def __new__(cls) -> _Unset:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-UNSET: Final = _Unset()
 
 Kind = Literal["string", "number", "boolean", "timestamp"]
 
@@ -217,26 +196,6 @@ def _coerce(kind: Kind, value: object, path: str) -> object:
                      hint=f"compare it with a {kind} value")
 
 
-class Jsonata:
-    """A JSONata expression: ``Jsonata("$states.input.total * 2")`` renders ``{% ... %}``."""
-
-    __slots__ = ("expr",)
-
-    def __init__(self, expr: str) -> None:
-        if not isinstance(expr, str) or not expr.strip():
-            raise BuildError(f"{expr!r} is not a JSONata expression",
-                             hint='write Jsonata("$states.input.field")')
-        text = expr.strip()
-        if text.startswith("{%") and text.endswith("%}"):
-            text = text[2:-2].strip()
-        self.expr = text
-
-    def __str__(self) -> str:
-        return "{% " + self.expr + " %}"
-
-    def __repr__(self) -> str:
-        return f"Jsonata({self.expr!r})"
-
 
 class Context:
     """Frequently used context-object paths."""
@@ -252,81 +211,3 @@ class Context:
     state_machine_id: Final = JsonPath("$$.StateMachine.Id")
     map_item_index: Final = JsonPath("$$.Map.Item.Index")
     map_item_value: Final = JsonPath("$$.Map.Item.Value")
-
-
-def is_dynamic(value: object) -> bool:
-    """True for a value rendered under a ``.$`` key (a path or an intrinsic call)."""
-    from sfs3dsl.model.intrinsics import Intrinsic
-
-    return isinstance(value, JsonPath | Intrinsic)
-
-
-def render_payload(value: Any, *, jsonata: bool, field: str) -> Any:
-    """Render a payload template: paths and intrinsics get ``.$`` keys, JSONata ``{% %}``.
-
-    Raises:
-        BuildError: a path in a list (ASL cannot), a path in a JSONata state, or a value
-            that is not JSON.
-    """
-    from sfs3dsl.model.intrinsics import Intrinsic
-
-    if isinstance(value, Mapping):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise BuildError(f"{field} has a non-string key {key!r}",
-                                 hint="use str keys: JSON objects have string keys")
-            if isinstance(item, JsonPath | Intrinsic):
-                if jsonata:
-                    raise BuildError(
-                        f"{field}.{key} is a JSONPath value in a JSONata state",
-                        hint='use Jsonata("$states.input...") or query_language="JSONPath"')
-                out[key if key.endswith(".$") else key + ".$"] = str(item)
-            else:
-                out[key] = render_payload(item, jsonata=jsonata, field=f"{field}.{key}")
-        return out
-    if isinstance(value, list | tuple):
-        rendered = []
-        for i, item in enumerate(value):
-            if isinstance(item, JsonPath | Intrinsic):
-                raise BuildError(f"{field}[{i}] is a run-time value inside a list",
-                                 hint="ASL evaluates paths only as object values: "
-                                      "use States.Array(...) under a key instead")
-            rendered.append(render_payload(item, jsonata=jsonata, field=f"{field}[{i}]"))
-        return rendered
-    if isinstance(value, Jsonata):
-        return str(value)
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    raise BuildError(f"{field} holds {value!r} ({type(value).__name__}), which is not JSON",
-                     hint="use dict, list, str, int, float, bool, None, JsonPath or Jsonata")
-
-
-class AslObject:
-    """A structured field value (ItemReader, ResultWriter, ...) kept as an ASL dict."""
-
-    __slots__ = ("asl",)
-
-    def __init__(self, asl: dict[str, Any]) -> None:
-        self.asl = asl
-
-    def render(self, *, jsonata: bool) -> Any:
-        return render_payload(self.asl, jsonata=jsonata, field=type(self).__name__)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.asl!r})"
-
-
-def render_path_field(value: Any, field: str) -> Any:
-    """A ``*Path`` field (InputPath, ResultPath, ...): a str, a JsonPath or None (null)."""
-    if isinstance(value, JsonPath):
-        return value.text
-    if value is None or isinstance(value, str):
-        return value
-    raise BuildError(f"{field} must be a JSONPath string or None, got {value!r}",
-                     hint=f'write {field}="$.result"')
-
-
-def render_expr(value: Any) -> Any:
-    """A field that may hold a JSONata expression or a plain value."""
-    return str(value) if isinstance(value, Jsonata) else value

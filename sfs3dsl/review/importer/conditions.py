@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from sfs3dsl.core.errors import BuildError
-from sfs3dsl.model.values import Jsonata
+from sfs3dsl.model.expressions import Jsonata
 from sfs3dsl.review.importer.code import (
     NOQA_E712,
     Atom,

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from sfs3dsl.core.errors import BuildError
+from sfs3dsl.model.expressions import Jsonata
 from sfs3dsl.model.intrinsics import Intrinsic, States
-from sfs3dsl.model.values import Context, Jsonata, JsonPath
+from sfs3dsl.model.values import Context, JsonPath
 from sfs3dsl.review.importer.code import Atom, Attr, Call, DictLit, ListLit, Node, Str, literal
 from sfs3dsl.syntax.intrinsics import Call as IntrinsicCall
 from sfs3dsl.syntax.intrinsics import IntrinsicSyntaxError, looks_intrinsic, parse_intrinsic
