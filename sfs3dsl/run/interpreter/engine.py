@@ -255,13 +255,13 @@ def parallel_state(frame: Frame, name: str, state: dict[str, Any],
                    value: Any) -> tuple[Any, Any]:
     from sfs3dsl.run.interpreter.parallel import run_parallel
 
-    return guarded(frame, name, state, value, run_parallel)
+    return guarded(frame, name, state, value, lambda env: run_parallel(env, run_machine))
 
 
 def map_state(frame: Frame, name: str, state: dict[str, Any], value: Any) -> tuple[Any, Any]:
     from sfs3dsl.run.interpreter.map import run_map
 
-    return guarded(frame, name, state, value, run_map)
+    return guarded(frame, name, state, value, lambda env: run_map(env, run_machine))
 
 
 HANDLERS: dict[str, Handler] = {

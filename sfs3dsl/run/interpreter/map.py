@@ -15,7 +15,7 @@ from sfs3dsl.run.interpreter import dataflow, jsonata_fields
 from sfs3dsl.run.interpreter.concurrency import INLINE_LIMIT, Job, run_jobs
 from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
 from sfs3dsl.run.interpreter.history import dumps
-from sfs3dsl.run.interpreter.scope import Env, Frame, language_of
+from sfs3dsl.run.interpreter.scope import Env, Frame, RunMachine, language_of
 
 THRESHOLD = "States.ExceedToleratedFailureThreshold"
 #: AWS's error when a Distributed Map cannot write its results (error names in the docs).
@@ -99,10 +99,9 @@ def _int(env: Env, value: Any, field: str) -> int:
     return int(value)
 
 
-def _iteration_job(processor: dict[str, Any], inputs: list[Any], name: str) -> Job:
+def _iteration_job(processor: dict[str, Any], inputs: list[Any], name: str,
+                   run_machine: RunMachine) -> Job:
     def job(index: int, frame: Frame) -> Any:
-        from sfs3dsl.run.interpreter.engine import run_machine
-
         frame.event("MapIterationStarted", {"name": name, "index": index})
         try:
             out = run_machine(frame, processor, inputs[index])
@@ -122,8 +121,9 @@ def _not_array(env: Env, items: Any) -> StateFailure:
     return dataflow.runtime_error(env, message)
 
 
-def run_map(env: Env) -> Any:
-    """Run the Map state ``env.state``; returns the outputs of its iterations in order."""
+def run_map(env: Env, run_machine: RunMachine) -> Any:
+    """Run the Map state ``env.state``, each iteration with ``run_machine`` (the engine's);
+    returns the outputs of its iterations in order."""
     state, frame = env.state, env.frame
     doc = env.input if env.jsonata else dataflow.select(
         env, state.get("InputPath", "$"), env.input, "InputPath")
@@ -148,7 +148,7 @@ def run_map(env: Env) -> Any:
         over_pct = tolerated_pct is not None and total and failures * 100 / total > tolerated_pct
         return bool(over_count or over_pct)
 
-    outcomes = run_jobs(frame, total, _iteration_job(processor, inputs, env.name),
+    outcomes = run_jobs(frame, total, _iteration_job(processor, inputs, env.name, run_machine),
                         lambda _: frame.child(language=language), limit, too_many)
     first = outcomes.first_failure()
     if first is not None and too_many(len(outcomes.failures)):

@@ -8,20 +8,19 @@ from typing import Any
 from sfs3dsl.run.interpreter import dataflow, jsonata_fields
 from sfs3dsl.run.interpreter.concurrency import Job, run_jobs
 from sfs3dsl.run.interpreter.failure import StateFailure
-from sfs3dsl.run.interpreter.scope import Env, Frame, language_of
+from sfs3dsl.run.interpreter.scope import Env, Frame, RunMachine, language_of
 
 
-def _branch_job(branches: list[dict[str, Any]], value: Any) -> Job:
+def _branch_job(branches: list[dict[str, Any]], value: Any, run_machine: RunMachine) -> Job:
     def job(index: int, frame: Frame) -> Any:
-        from sfs3dsl.run.interpreter.engine import run_machine
-
         return run_machine(frame, branches[index], value)
 
     return job
 
 
-def run_parallel(env: Env) -> list[Any]:
-    """Run the branches of the Parallel state ``env.state``; returns their outputs."""
+def run_parallel(env: Env, run_machine: RunMachine) -> list[Any]:
+    """Run the branches of the Parallel state ``env.state`` with ``run_machine`` (the
+    engine's); returns their outputs."""
     state, frame = env.state, env.frame
     if env.jsonata:
         value = jsonata_fields.arguments(env, state)
@@ -30,7 +29,7 @@ def run_parallel(env: Env) -> list[Any]:
     branches: list[dict[str, Any]] = state["Branches"]
     frame.event("ParallelStateStarted")
     language = state.get("QueryLanguage", frame.language)
-    outcomes = run_jobs(frame, len(branches), _branch_job(branches, value),
+    outcomes = run_jobs(frame, len(branches), _branch_job(branches, value, run_machine),
                         lambda i: frame.child(language=language_of(branches[i], language)),
                         len(branches),
                         lambda failures: failures > 0)

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -176,3 +176,8 @@ def language_of(machine: dict[str, Any], default: str = JSONPATH) -> str:
     """The query language a machine (or branch, or processor) declares."""
     value = machine.get("QueryLanguage", default)
     return value if isinstance(value, str) else default
+
+
+#: Runs one machine (a Parallel branch, a Map iteration) in a frame: the engine's
+#: ``run_machine``, handed to Parallel and Map so they need not import the engine.
+RunMachine = Callable[[Frame, dict[str, Any], Any], Any]
