@@ -9,7 +9,8 @@ from functools import lru_cache
 from typing import Any
 
 from sfs3dsl.run.interpreter import jsonata_fields
-from sfs3dsl.run.interpreter.dataflow import parse, root_value, runtime_error
+from sfs3dsl.run.interpreter.dataflow import parse
+from sfs3dsl.run.interpreter.roots import root_value, runtime_error
 from sfs3dsl.run.interpreter.scope import Env
 from sfs3dsl.syntax.asl import COMPARISONS
 from sfs3dsl.syntax.jsonpath import PathNotFound

@@ -10,30 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sfs3dsl.run.interpreter.failure import StateFailure, state_error
+from sfs3dsl.run.interpreter.failure import StateFailure
 from sfs3dsl.run.interpreter.history import dumps
+from sfs3dsl.run.interpreter.roots import root_value, runtime_error
 from sfs3dsl.run.interpreter.scope import Env
 from sfs3dsl.syntax.jsonpath import Index, JsonPathError, Name, Path, PathNotFound, parse_path
 from sfs3dsl.syntax.jsonpath import parse_reference_path as _parse_reference
 from sfs3dsl.syntax.jsonpath import set_path as _set_path
-
-RUNTIME = "States.Runtime"
-
-
-def runtime_error(env: Env, message: str) -> StateFailure:
-    return StateFailure(RUNTIME, state_error(env.name, env.entered_id, message))
-
-
-def root_value(path: Path, env: Env, doc: Any) -> Any:
-    """The document a path starts from: the data, the context object or a variable."""
-    if path.root == "$":
-        return doc
-    if path.root == "$$":
-        return env.context()
-    try:
-        return env.variable(path.var or "")
-    except KeyError:
-        raise PathNotFound(f"variable ${path.var} is not defined") from None
 
 
 def parse(env: Env, text: Any, field: str) -> Path:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sfs3dsl.run.interpreter import dataflow, jsonata_fields, retry
+from sfs3dsl.run.interpreter import dataflow, jsonata_fields, retry, roots
 from sfs3dsl.run.interpreter.choice import jsonata_rule, jsonpath_rule, parse_timestamp
 from sfs3dsl.run.interpreter.failure import StateFailure
 from sfs3dsl.run.interpreter.scope import Env, Frame
@@ -151,12 +151,12 @@ def _wait_until(env: Env, doc: Any) -> datetime:
         return now + timedelta(seconds=_seconds(env, seconds, "SecondsPath"))
     stamp = state["Timestamp"] if "Timestamp" in state else dataflow.lookup(
         env, str(state.get("TimestampPath")), doc, "TimestampPath")
-    return _timestamp(env, stamp, dataflow.runtime_error)
+    return _timestamp(env, stamp, roots.runtime_error)
 
 
 def _seconds(env: Env, seconds: Any, field: str) -> int:
     if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
-        fail = jsonata_fields.query_error if env.jsonata else dataflow.runtime_error
+        fail = jsonata_fields.query_error if env.jsonata else roots.runtime_error
         raise fail(env, f"The {field} field must be a non-negative integer, not "
                         f"{seconds!r}")
     return int(seconds)

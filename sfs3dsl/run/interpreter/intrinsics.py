@@ -18,6 +18,7 @@ from typing import Any
 
 from sfs3dsl.run.interpreter.failure import StateFailure, state_error
 from sfs3dsl.run.interpreter.history import dumps
+from sfs3dsl.run.interpreter.roots import root_value, runtime_error
 from sfs3dsl.run.interpreter.scope import Env
 from sfs3dsl.syntax.intrinsics import (
     Call,
@@ -203,8 +204,6 @@ def _evaluate(env: Env, node: Any, doc: Any, field: str) -> Any:
                 env.name, env.entered_id,
                 f"Invalid arguments in {node.name} (field '{field}'): {exc}")) from None
     if isinstance(node, Path):
-        from sfs3dsl.run.interpreter.dataflow import root_value, runtime_error
-
         try:
             return node.get(root_value(node, env, doc))
         except PathNotFound:

@@ -18,7 +18,7 @@ import json
 from typing import Any
 
 from sfs3dsl.core.errors import Sfs3dslError
-from sfs3dsl.run.interpreter import dataflow, jsonata_fields
+from sfs3dsl.run.interpreter import dataflow, jsonata_fields, roots
 from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
 from sfs3dsl.run.interpreter.scope import Env
 from sfs3dsl.run.interpreter.tasks import MissingTask
@@ -42,7 +42,7 @@ def _max_items(env: Env, config: dict[str, Any], doc: Any) -> int | None:
     if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
         raw = int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int):
-        raise dataflow.runtime_error(env, f"The MaxItemsPath field refers to value "
+        raise roots.runtime_error(env, f"The MaxItemsPath field refers to value "
                                           f"\"{raw}\" which is not a valid integer{field}")
     if raw < 0:
         raise StateFailure(READER_FAILED, "field MaxItems must be positive")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sfs3dsl.core.errors import Sfs3dslError
-from sfs3dsl.run.interpreter import dataflow, jsonata_fields
+from sfs3dsl.run.interpreter import dataflow, jsonata_fields, roots
 from sfs3dsl.run.interpreter.concurrency import INLINE_LIMIT, Job, run_jobs
 from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
 from sfs3dsl.run.interpreter.history import dumps
@@ -94,7 +94,7 @@ def _int(env: Env, value: Any, field: str) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise dataflow.runtime_error(env, f"The {field} field refers to value "
+        raise roots.runtime_error(env, f"The {field} field refers to value "
                                           f"\"{value}\" which is not a valid integer")
     return int(value)
 
@@ -118,7 +118,7 @@ def _not_array(env: Env, items: Any) -> StateFailure:
     message = f"Map state input must be an array but was: {dumps(items)}"
     if env.jsonata:
         return jsonata_fields.query_error(env, message)
-    return dataflow.runtime_error(env, message)
+    return roots.runtime_error(env, message)
 
 
 def run_map(env: Env, run_machine: RunMachine) -> Any:
