@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from sfs3dsl.run.definitions import Definitions
     from sfs3dsl.run.interpreter import Execution, ExecutionHandle, TaskContext
-    from sfs3dsl.run.local import Definitions, LocalRun
+    from sfs3dsl.run.local import LocalRun
     from sfs3dsl.run.sidecar import SideCarRun
 
 TaskFn = Callable[[Any, "TaskContext"], Any]
@@ -85,8 +86,7 @@ class Result:
 
 def _definitions(target: Any, workflow: str | None, also: tuple[Any, ...]) -> Definitions:
     from sfs3dsl.model.workflow import Workflow
-    from sfs3dsl.run.local import Definitions, load_definitions
-    from sfs3dsl.run.sidecar import with_started
+    from sfs3dsl.run.definitions import Definitions, load_definitions, with_started
 
     if isinstance(target, (str, Path)):
         defs = load_definitions(Path(target), workflow)
@@ -112,7 +112,7 @@ def _as_task(value: Any) -> TaskFn:
     if callable(value):
         fn: TaskFn = value
         return fn
-    from sfs3dsl.run.local import constant_task
+    from sfs3dsl.run.handlers import constant_task
 
     return constant_task(value)
 

@@ -91,7 +91,7 @@ def test_side_car_workflow_gives_its_document(run_workflow, monkeypatch):
 
 
 def test_unknown_resource_is_a_setup_error(run_workflow):
-    from sfs3dsl.run.local import RunSetupError
+    from sfs3dsl.run.definitions import RunSetupError
 
     with pytest.raises(RunSetupError, match="state 'convdate': nothing runs resource"):
         run_workflow(ROOT + "/workflows/reminder.py", {{}})

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from sfs3dsl.run.definitions import load_definitions
 from sfs3dsl.run.interpreter import TaskContext
-from sfs3dsl.run.local import LocalRun, load_definitions
+from sfs3dsl.run.local import LocalRun
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / "workflows"

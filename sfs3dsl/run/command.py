@@ -7,7 +7,7 @@ status, the output and, for side-car workflows, the process document.
 Exit codes: 0 SUCCEEDED; 1 FAILED, TIMED_OUT or ABORTED; 2 the run could not start (bad
 ``--input`` or ``--mock``, a definition that does not validate, an unknown resource, a
 ``--history`` file that cannot be written), raised as
-:class:`~sfs3dsl.run.local.RunSetupError` and reported by the CLI in one place; 130
+:class:`~sfs3dsl.run.definitions.RunSetupError` and reported by the CLI in one place; 130
 interrupted (Ctrl-C): the execution is stopped, the history recorded so far is written to
 ``--history`` and one line says so; 3 (the CLI's) a bug of sfs3dsl. No error of the run is
 ever a traceback; a Python task function that raises fails its Task state the way a Lambda
@@ -31,7 +31,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sfs3dsl.run.local import RunSetupError, constant_task, import_file
+from sfs3dsl.run.definitions import RunSetupError
+from sfs3dsl.run.handlers import constant_task, import_file
 
 if TYPE_CHECKING:
     from sfs3dsl.run.interpreter import Execution, ExecutionHandle
@@ -311,7 +312,8 @@ def run(options: RunOptions, echo: Echo) -> int:
 
 
 def _run(options: RunOptions, echo: Echo, progress: _Progress) -> int:
-    from sfs3dsl.run.local import LocalRun, load_definitions
+    from sfs3dsl.run.definitions import load_definitions
+    from sfs3dsl.run.local import LocalRun
 
     value = parse_input(options.input_text)
     if options.history is not None:

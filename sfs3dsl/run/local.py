@@ -1,13 +1,14 @@
-"""A local run set up from files: definitions, what runs each Task, and the local S3.
+"""A local run set up from loaded definitions: what runs each Task, and the local S3.
 
 Shared by ``sfs3dsl run`` (:mod:`sfs3dsl.run.command`) and the pytest plugin
-(:mod:`sfs3dsl.pytest_plugin`). It loads a workflow module or an ASL file, validates what it
-loaded, registers every workflow of the module with the runner (so ``states:startExecution``
-of one runs another), and decides what each Task state runs: a mock or a Python callable
-given by the user, a generated Lambda handler (``generated/<workflow>/handlers/*.py``), the
-local S3 for ``s3:getObject`` / ``s3:putObject``. :meth:`LocalRun.missing` names every Task
-nothing would run, before anything starts. Side-car workflows (and the ones their steps
-start) get what production gives them from :mod:`sfs3dsl.run.sidecar`.
+(:mod:`sfs3dsl.pytest_plugin`). Given the definitions loaded by
+:func:`sfs3dsl.run.definitions.load_definitions`, it registers every workflow with the
+runner (so ``states:startExecution`` of one runs another), and decides what each Task state
+runs: a mock or a Python callable given by the user, a generated Lambda handler
+(``generated/<workflow>/handlers/*.py``), the local S3 for ``s3:getObject`` /
+``s3:putObject``. :meth:`LocalRun.missing` names every Task nothing would run, before
+anything starts. Side-car workflows (and the ones their steps start) get what production
+gives them from :mod:`sfs3dsl.run.sidecar`.
 
 Who runs a Task, first match wins: a user's task (``--mock``, the plugin's ``tasks=``), the
 side-car step, a generated handler, then the local S3 for ``s3:getObject`` /
@@ -34,263 +35,30 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from sfs3dsl.core.errors import LoadError, ValidationError
-from sfs3dsl.project.load import import_path
+from sfs3dsl.run.definitions import (
+    RunSetupError,
+    aliases,
+    short_targets,
+    sidecar_steps,
+    task_states,
+)
+from sfs3dsl.run.handlers import find_handlers
 
 if TYPE_CHECKING:
-    from sfs3dsl.model.workflow import Workflow
+    from sfs3dsl.run.definitions import Definitions
     from sfs3dsl.run.embedded_s3 import LocalS3
     from sfs3dsl.run.interpreter import Execution, ExecutionHandle, Runner, TaskContext
     from sfs3dsl.run.interpreter.tasks import TaskFn
     from sfs3dsl.run.sidecar import LocalSideCar, SideCarRun
 
-_LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 _START_EXECUTION = "arn:aws:states:::states:startExecution"
 _S3_RESOURCES = ("arn:aws:states:::s3:getObject", "arn:aws:states:::s3:putObject")
-_PLACEHOLDER = re.compile(r"^\$\{([A-Za-z0-9]+?)(?:FunctionArn|StateMachineArn|Arn)\}$")
-
-
-class RunSetupError(LoadError):
-    """A run cannot start: bad input, an invalid definition, an unknown resource.
-
-    A :class:`~sfs3dsl.core.errors.LoadError`, so the CLI reports it in one line with exit 2.
-    """
-
-
-class Definitions:
-    """The definitions a run may use: ``main`` is run, every one can be started by name.
-
-    Attributes:
-        main: the name of the definition to run.
-        machines: ``{name: ASL dict}``, ``main`` first.
-        origin: the file they came from.
-        workflows: ``{name: Workflow}`` of the machines that came from Python (their
-            side-car steps need the model: bucket, prefix, the workflows they start).
-    """
-
-    def __init__(self, main: str, machines: dict[str, dict[str, Any]], origin: Path,
-                 workflows: dict[str, Workflow] | None = None) -> None:
-        self.main = main
-        self.machines = machines
-        self.origin = origin
-        self.workflows = workflows or {}
-
-    @property
-    def definition(self) -> dict[str, Any]:
-        return self.machines[self.main]
-
-
-def _problems_text(problems: list[Any]) -> str:
-    return "\n".join(f"  {p.render()}" for p in problems)
-
-
-def load_definitions(path: Path, workflow: str | None = None) -> Definitions:
-    """Read a workflow module (every workflow in it, and the side-car workflows their steps
-    start) or an ASL JSON/YAML file, validated.
-
-    Raises:
-        RunSetupError: the file cannot be read, ``workflow`` names none of its workflows,
-            or a definition does not validate.
-    """
-    from sfs3dsl.project.load import definition_name, load_asl, load_module_workflows
-
-    if path.is_dir():
-        raise RunSetupError(f"{path}: is a folder; give a workflow module (.py) or an ASL "
-                            "file (.json, .yaml)")
-    if not path.is_file():
-        raise RunSetupError(f"{path}: no such file")
-    machines: dict[str, dict[str, Any]] = {}
-    workflows: dict[str, Workflow] = {}
-    if path.suffix == ".py":
-        from sfs3dsl.run.sidecar import with_started
-
-        for wf in with_started(load_module_workflows(path)):
-            workflows[wf.name] = wf
-            try:
-                compiled = wf.compile()
-            except ValidationError as exc:
-                raise RunSetupError(f"{path}: workflow {wf.name!r} does not validate:\n"
-                                    f"{_problems_text(exc.problems)}") from None
-            machines[wf.name] = compiled.asl
-    else:
-        from sfs3dsl.validate import validate_definition
-
-        asl = load_asl(path)
-        errors = [p for p in validate_definition(asl) if p.severity == "error"]
-        if errors:
-            raise RunSetupError(f"{path}: the definition does not validate:\n"
-                                f"{_problems_text(errors)}")
-        machines[definition_name(path)] = asl
-    main = workflow or next(iter(machines))
-    if main not in machines:
-        raise RunSetupError(f"{path}: no workflow named {main!r}; it defines "
-                            + ", ".join(repr(n) for n in machines))
-    ordered = {main: machines[main], **{k: v for k, v in machines.items() if k != main}}
-    return Definitions(main, ordered, path, workflows)
-
-
-# --- which Task runs what ------------------------------------------------------------------
-
-def task_states(machine: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every Task state of a machine, nested branches and item processors included."""
-    pending = [machine]
-    while pending:
-        current = pending.pop()
-        for name, state in (current.get("States") or {}).items():
-            if not isinstance(state, dict):
-                continue
-            if state.get("Type") == "Task":
-                yield name, state
-            pending.extend(b for b in state.get("Branches") or () if isinstance(b, dict))
-            for key in ("ItemProcessor", "Iterator"):
-                if isinstance(state.get(key), dict):
-                    pending.append(state[key])
-
-
-def kebab(camel: str) -> str:
-    """``StepA`` -> ``step-a`` (the inverse of ``function_ref``'s naming)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "-", camel).lower()
-
-
-def placeholder_name(text: str) -> str | None:
-    """``${StepAFunctionArn}`` -> ``step-a``; None for anything else."""
-    found = _PLACEHOLDER.match(text)
-    return kebab(found.group(1)) if found else None
-
-
-def _base(state: dict[str, Any]) -> str:
-    resource = str(state.get("Resource", ""))
-    return re.sub(r"\.(waitForTaskToken|sync:2|sync)$", "", resource)
-
-
-def _function(state: dict[str, Any]) -> str | None:
-    """The Lambda function a Task calls (name, ARN or placeholder), if it calls one."""
-    base = _base(state)
-    params = state.get("Parameters") or state.get("Arguments")
-    function: Any = None
-    if base == _LAMBDA_INVOKE and isinstance(params, dict):
-        function = params.get("FunctionName")
-    elif ":function:" in base:
-        function = base
-    return function if isinstance(function, str) else None
-
-
-def _function_names(function: str) -> list[str]:
-    """A function's ARN or placeholder -> its short names (``step-a``)."""
-    out: list[str] = []
-    if ":function:" in function:
-        out.append(function.split(":function:", 1)[1].split(":", 1)[0])
-    short = placeholder_name(function)
-    if short:
-        out.append(short)
-    return out
-
-
-def aliases(state_name: str, state: dict[str, Any]) -> list[str]:
-    """The names a user may give a Task state's target by: the state's name, its resource
-    (with and without ``arn:aws:states:::`` and ``.waitForTaskToken``), a Lambda function's
-    name, ARN or ``${...FunctionArn}`` placeholder and the function name behind it."""
-    resource = str(state.get("Resource", ""))
-    base = _base(state)
-    out = [state_name, resource, base, base.removeprefix("arn:aws:states:::")]
-    function = _function(state)
-    if function is not None:
-        out.append(function)
-        out.extend(_function_names(function))
-    return list(dict.fromkeys(out))
-
-
-def short_targets(state_name: str, state: dict[str, Any]) -> list[str]:
-    """The shortest of :func:`aliases`: the state's name, its resource without
-    ``arn:aws:states:::`` and the Lambda function's name (what a message lists); a Lambda
-    ARN as the resource is left out, its function name stands for it."""
-    base = _base(state)
-    out = [state_name] if ":function:" in base else [
-        state_name, base.removeprefix("arn:aws:states:::")]
-    function = _function(state)
-    if function is not None:
-        out.append((_function_names(function) or [function])[0])
-    return list(dict.fromkeys(out))
 
 
 def _is_served_elsewhere(state: dict[str, Any]) -> bool:
     resource = str(state.get("Resource", ""))
     return resource.startswith(_START_EXECUTION) or resource in _S3_RESOURCES
 
-
-# --- generated handlers and user callables -------------------------------------------------
-
-class LambdaContext:
-    """The ``context`` argument a Lambda handler receives, as far as a local run knows it."""
-
-    def __init__(self, function_name: str, request_id: str, remaining_ms: int) -> None:
-        self.function_name = function_name
-        self.function_version = "$LATEST"
-        self.invoked_function_arn = \
-            f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
-        self.memory_limit_in_mb = 128
-        self.aws_request_id = request_id
-        self.log_group_name = f"/aws/lambda/{function_name}"
-        self.log_stream_name = "local"
-        self._remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self._remaining_ms
-
-
-def lambda_task(handler: Any, function_name: str) -> TaskFn:
-    """A Lambda handler ``handler(event, context)`` as a runner task callable."""
-    import uuid
-
-    def call(payload: Any, ctx: TaskContext) -> Any:
-        return handler(payload, LambdaContext(function_name, str(uuid.uuid4()), 900_000))
-
-    return call
-
-
-def import_file(path: Path, prefix: str = "sfs3dsl_local") -> Any:
-    """Import a Python file by path, once (see :func:`sfs3dsl.project.load.import_path`)."""
-    return import_path(path, prefix=prefix, error=RunSetupError, reuse=True)
-
-
-_HANDLER_NAMES = ("handler", "lambda_handler", "main")
-
-
-def find_handlers(folder: Path) -> dict[str, TaskFn]:
-    """The generated Lambda handlers in ``folder``: ``{function name: task callable}``.
-
-    Each ``*.py`` file (not starting with ``_``) that defines ``handler`` (or
-    ``lambda_handler``) is one function, named after the file (``step_a.py`` -> ``step-a``).
-    """
-    found: dict[str, TaskFn] = {}
-    if not folder.is_dir():
-        return found
-    for path in sorted(folder.glob("*.py")):
-        if path.name.startswith("_"):
-            continue
-        module = import_file(path, "sfs3dsl_handler")
-        handler = next((getattr(module, n) for n in _HANDLER_NAMES
-                        if callable(getattr(module, n, None))), None)
-        if handler is None:
-            continue
-        name = path.stem.replace("_", "-")
-        found[name] = lambda_task(handler, name)
-    return found
-
-
-def constant_task(value: Any) -> TaskFn:
-    """A mock that returns ``value`` (and answers a ``.waitForTaskToken`` with it)."""
-
-    def call(payload: Any, ctx: TaskContext) -> Any:
-        if ctx.token:
-            ctx.runner.send_task_success(ctx.token, value)
-            return None
-        return value
-
-    return call
-
-
-# --- the run -------------------------------------------------------------------------------
 
 class LocalRun:
     """A runner set up for ``definitions`` (a context manager: it owns the local S3).
@@ -344,7 +112,7 @@ class LocalRun:
         """The side-car setup, when a workflow has side-car steps (user tasks win)."""
         if not self.definitions.workflows:
             return None
-        from sfs3dsl.run.sidecar import LocalSideCar, sidecar_steps
+        from sfs3dsl.run.sidecar import LocalSideCar
 
         if not any(sidecar_steps(w) for w in self.definitions.workflows.values()):
             return None
