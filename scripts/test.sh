@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: set up (idempotent), lint, type-check, check generated/, run the tests.
+# The test command: set up (idempotent), lint, type-check, check the import contracts and
+# generated/, run the tests.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -9,5 +10,6 @@ export SFS3DSL_MERMAID="${SFS3DSL_MERMAID:-1}"
 bash scripts/setup.sh --test
 echo "== ruff";    .venv/bin/ruff check .
 echo "== mypy";    .venv/bin/mypy
+echo "== import contracts"; .venv/bin/lint-imports --no-cache
 echo "== generated/ is up to date"; .venv/bin/sfs3dsl compile --check
 echo "== pytest";  .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
