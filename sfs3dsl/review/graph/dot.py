@@ -1,0 +1,109 @@
+"""Graphviz DOT text of a :class:`~.build.Graph`, and images rendered by Graphviz's ``dot``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Mapping
+from typing import Any, Final
+
+from sfs3dsl.core.errors import Sfs3dslError
+from sfs3dsl.review.graph.build import (
+    Graph,
+    ImageFormat,
+    build_graph,
+    node_label,
+    walk_clusters,
+)
+
+_DOT_SHAPES: Final = {
+    "Task": 'shape=box, style="filled", fillcolor="#eef4ff"',
+    "Pass": 'shape=box, style="rounded,filled", fillcolor="#f4f4f4"',
+    "Choice": 'shape=diamond, style="filled", fillcolor="#fff6dd"',
+    "Wait": 'shape=parallelogram, style="filled", fillcolor="#f0ebff"',
+    "Succeed": 'shape=box, style="rounded,filled,bold", fillcolor="#e6ffed"',
+    "Fail": 'shape=octagon, style="filled", fillcolor="#ffebe9"',
+    "Parallel": 'shape=box3d, style="filled", fillcolor="#eefbff"',
+    "Map": 'shape=tab, style="filled", fillcolor="#eefbff"',
+    "start": 'shape=circle, style="filled", fillcolor="#333333", fontcolor="#ffffff"',
+    "end": 'shape=doublecircle, style="filled", fillcolor="#333333", fontcolor="#ffffff"',
+    "missing": 'shape=box, style="dashed", color="#cf222e"',
+}
+_DOT_EDGES: Final = {
+    "next": "", "default": "", "choice": "", "catch": "style=dashed, color=\"#cf222e\"",
+    "branch": "style=bold", "start": "", "end": "", "ghost": "style=dotted, color=\"#8c959f\"",
+}
+
+
+def dot_escape(text: str) -> str:
+    """Escape text for a double-quoted DOT string; a line break becomes ``\\n``."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"')
+    out = out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return "".join(c if c.isprintable() else " " for c in out)
+
+
+def graph_to_dot(graph: Graph) -> str:
+    """Print a :class:`Graph` as a Graphviz digraph, clusters as ``subgraph cluster_*``."""
+    lines = ["digraph workflow {", "    rankdir=TB",
+             '    node [fontname="Helvetica", fontsize=11]',
+             '    edge [fontname="Helvetica", fontsize=9]']
+    depth = 1
+    for event, ident in walk_clusters(graph):
+        pad = "    " * depth
+        if event == "open":
+            label = dot_escape(graph.clusters[ident].label)
+            lines.append(f"{pad}subgraph cluster_{ident} {{")
+            lines.append(f'{pad}    label="{label}"; style="rounded"; color="#0969da"')
+            depth += 1
+        elif event == "close":
+            depth -= 1
+            lines.append(f"{'    ' * depth}}}")
+        else:
+            node = graph.nodes[ident]
+            attrs = _DOT_SHAPES.get(node.kind, _DOT_SHAPES["missing"])
+            lines.append(f'{pad}{ident} [label="{dot_escape(node_label(node))}", {attrs}]')
+    for edge in graph.edges:
+        edge_attrs = [f'label="{dot_escape(edge.label)}"'] if edge.label else []
+        if _DOT_EDGES[edge.kind]:
+            edge_attrs.append(_DOT_EDGES[edge.kind])
+        suffix = f" [{', '.join(edge_attrs)}]" if edge_attrs else ""
+        lines.append(f"    {edge.src} -> {edge.dst}{suffix}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def to_dot(asl: Mapping[str, Any]) -> str:
+    """A Graphviz DOT digraph of an ASL document (Parallel and Map as clusters).
+
+    Example:
+        >>> print(to_dot({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}))
+        digraph workflow {
+        ...
+    """
+    return graph_to_dot(build_graph(asl))
+
+
+def render_image(asl: Mapping[str, Any], fmt: ImageFormat = "svg") -> bytes:
+    """Render an ASL document with Graphviz's ``dot``; returns the SVG or PNG bytes.
+
+    Raises:
+        Sfs3dslError: ``dot`` is not installed, the format is unknown, or ``dot`` fails.
+
+    Example:
+        >>> render_image(definition, "svg")[:5]
+        b'<?xml'
+    """
+    if fmt not in ("svg", "png"):
+        raise Sfs3dslError(f"unknown image format {fmt!r}; use 'svg' or 'png'")
+    dot = shutil.which("dot")
+    if dot is None:
+        raise Sfs3dslError(
+            "Graphviz's 'dot' program was not found on PATH; install Graphviz "
+            "(Debian/Ubuntu: `apt-get install graphviz`, macOS: `brew install graphviz`) "
+            "or use the Mermaid or DOT text output instead")
+    result = subprocess.run([dot, f"-T{fmt}"], input=to_dot(asl).encode("utf-8"),
+                            capture_output=True, check=False)
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip()
+        raise Sfs3dslError(f"Graphviz 'dot' failed (exit {result.returncode}): {message}")
+    return result.stdout
