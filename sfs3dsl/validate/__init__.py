@@ -1,5 +1,8 @@
 """Validate an ASL definition: every problem at once, each with a path, a message and a fix.
 
+The validation layer reads only the ASL dict: it may import :mod:`sfs3dsl.syntax` and
+:mod:`sfs3dsl.core`, never the model or the compiler.
+
 Example:
     >>> problems = validate_definition({"StartAt": "A", "States": {"A": {"Type": "Pass"}}})
     >>> problems[0].render()

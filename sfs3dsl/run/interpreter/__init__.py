@@ -1,5 +1,8 @@
 """The local interpreter of ASL: run a compiled definition as AWS Step Functions would.
 
+It reads only ASL dicts: it imports :mod:`sfs3dsl.syntax` and :mod:`sfs3dsl.core`, never the
+model, the compiler or the local run around it (:mod:`sfs3dsl.run`).
+
 Example:
     >>> from sfs3dsl.run.interpreter import Runner, TaskFailure
     >>> runner = Runner()
