@@ -61,7 +61,7 @@ def looks_intrinsic(text: str) -> bool:
 
 @functools.lru_cache(maxsize=2048)
 def parse_intrinsic(text: str) -> Call:
-    """Parse one intrinsic call; names and arities are checked against ``sfs3dsl.syntax.asl.INTRINSICS``.
+    """Parse one intrinsic call; names and arities are checked against ``asl.INTRINSICS``.
 
     Raises:
         IntrinsicSyntaxError: the text is not a well-formed, known intrinsic call.
