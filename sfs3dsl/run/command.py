@@ -21,39 +21,28 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import importlib
 import json
 import os
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sfs3dsl.run.definitions import RunSetupError
-from sfs3dsl.run.handlers import constant_task, import_file
+from sfs3dsl.run.mocks import parse_mock
+from sfs3dsl.run.trace import Echo, Trace
 
 if TYPE_CHECKING:
     from sfs3dsl.run.interpreter import Execution, ExecutionHandle
-    from sfs3dsl.run.interpreter.tasks import TaskFn
     from sfs3dsl.run.local import LocalRun
 
-Echo = Callable[[str], None]
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_CANNOT_START = 0, 1, 2
 #: What shells use for a command ended by SIGINT (128 + 2).
 EXIT_INTERRUPTED = 130
 #: Real seconds an interrupted execution gets to record its end: waits end at once, but a
 #: Python task function that is running cannot be stopped from outside.
 STOP_PATIENCE = 5.0
-#: Events that start the work of a state; more than one per state means retries.
-_ATTEMPTS = {"TaskScheduled", "MapStateStarted", "ParallelStateStarted"}
-#: A Map's or Parallel's own events after its children were forked.
-_PARENT_AFTER_FORK = {"MapStateSucceeded", "MapStateFailed", "ParallelStateSucceeded",
-                      "ParallelStateFailed", "MapStateAborted", "ParallelStateAborted"}
-_FAILURES = {"TaskFailed": "taskFailedEventDetails", "TaskTimedOut": "taskTimedOutEventDetails",
-             "ExecutionFailed": "executionFailedEventDetails"}
-
 
 def parse_input(text: str | None) -> Any:
     """``--input``: JSON text, or ``@file.json``; ``{}`` when not given."""
@@ -76,107 +65,6 @@ def parse_input(text: str | None) -> Any:
         raise RunSetupError(f"{where}: not valid JSON at line {exc.lineno} column "
                             f"{exc.colno}: {exc.msg}; e.g. --input '{{\"foo\": \"foo val\"}}'"
                             ) from None
-
-
-def duration(seconds: float) -> str:
-    """``0.0042`` -> ``4 ms``; ``3725`` -> ``1h02m05s``."""
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
-        return f"{seconds:.2f} s"
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
-
-
-@dataclass
-class _Open:
-    """A state that entered and has not left yet."""
-
-    name: str
-    kind: str
-    entered: datetime
-    attempts: int = 0
-    error: str | None = None
-
-
-@dataclass
-class Trace:
-    """Turns history events, as they arrive, into one line per state entered and left.
-
-    Branches and iterations run side by side, so events interleave: each event is put on
-    its path of execution by following ``previousEventId`` (a branch's first event points
-    at its Parallel's or Map's ``...StateStarted`` event); nested paths are indented.
-    """
-
-    echo: Echo
-    _path: dict[int, int] = field(default_factory=dict)
-    _depth: dict[int, int] = field(default_factory=lambda: {0: 0})
-    _label: dict[int, str] = field(default_factory=dict)
-    _open: dict[int, _Open] = field(default_factory=dict)
-    _types: dict[int, str] = field(default_factory=dict)
-    _paths: int = 0
-
-    def feed(self, events: Sequence[dict[str, Any]]) -> None:
-        for event in events:
-            self._one(event)
-
-    def _place(self, event: dict[str, Any]) -> int:
-        previous = event["previousEventId"]
-        parent = self._path.get(previous, 0)
-        if self._types.get(previous) in ("MapStateStarted", "ParallelStateStarted") \
-                and event["type"] not in _PARENT_AFTER_FORK:
-            self._paths += 1
-            self._depth[self._paths] = self._depth[parent] + 1
-            return self._paths
-        return parent
-
-    def _one(self, event: dict[str, Any]) -> None:
-        kind, when = str(event["type"]), event["timestamp"]
-        path = self._place(event)
-        self._path[event["id"]], self._types[event["id"]] = path, kind
-        indent = "  " * self._depth[path]
-        label = self._label.get(path, "")
-        if kind == "MapIterationStarted":
-            details = event.get("mapIterationStartedEventDetails", {})
-            self._label[path] = f"  [{details.get('name')} #{details.get('index')}]"
-        elif kind.endswith("StateEntered"):
-            name = event["stateEnteredEventDetails"]["name"]
-            self._open[path] = _Open(name, kind[: -len("StateEntered")], when)
-            self.echo(f"{indent}-> {name} ({self._open[path].kind}){label}")
-        elif kind in _ATTEMPTS and path in self._open:
-            self._open[path].attempts += 1
-        elif kind in _FAILURES and path in self._open:
-            details = event.get(_FAILURES[kind], {})
-            self._open[path].error = details.get("error")
-        elif kind.endswith("StateExited") and path in self._open:
-            state = self._open.pop(path)
-            self.echo(f"{indent}<- {state.name} ({state.kind}) "
-                      f"{duration((when - state.entered).total_seconds())}"
-                      f"{_retries(state)}{label}")
-        elif kind in ("MapIterationFailed", "ExecutionFailed", "ExecutionTimedOut",
-                      "ExecutionAborted"):
-            self._fail(path, when, kind)
-
-    def _fail(self, path: int, when: datetime, why: str) -> None:
-        state = self._open.pop(path, None)
-        if state is None:
-            return
-        error = f": {state.error}" if state.error else ""
-        ended = "aborted" if why == "ExecutionAborted" else "failed"
-        self.echo(f"{'  ' * self._depth[path]}xx {state.name} ({state.kind}) {ended} after "
-                  f"{duration((when - state.entered).total_seconds())}{_retries(state)}"
-                  f"{error}{self._label.get(path, '')}")
-
-    def close(self, when: datetime) -> None:
-        """Report the states still open when the execution ended."""
-        for path in sorted(self._open):
-            self._fail(path, when, "end")
-
-
-def _retries(state: _Open) -> str:
-    retries = state.attempts - 1
-    return f", {retries} {'retry' if retries == 1 else 'retries'}" if retries > 0 else ""
 
 
 def _history_json(events: list[dict[str, Any]]) -> str:
@@ -217,58 +105,6 @@ def write_history(path: Path, events: list[dict[str, Any]]) -> None:
     except OSError as exc:
         raise RunSetupError(f"--history: cannot write {path}: {exc.strerror}; give a path "
                             "you can write") from None
-
-
-# --- --mock --------------------------------------------------------------------------------
-
-def load_callable(ref: str) -> Any:
-    """``path/to/file.py:func`` or ``package.module:func`` -> the function."""
-    target, _, attr = ref.rpartition(":")
-    if not target or not attr.isidentifier():
-        raise RunSetupError(f"{ref!r} names no callable; write file.py:function or "
-                            "package.module:function")
-    if target.endswith(".py"):
-        if not Path(target).is_file():
-            raise RunSetupError(f"{ref!r}: there is no file {target}; give the path of a "
-                                "Python file, relative to the current folder")
-        module = import_file(Path(target))
-    else:
-        try:
-            module = importlib.import_module(target)
-        except ImportError as exc:
-            raise RunSetupError(f"{ref!r}: cannot import {target!r}: {exc}") from None
-    fn = getattr(module, attr, None)
-    if not callable(fn):
-        raise RunSetupError(f"{ref!r}: {target} has no function {attr!r}")
-    return fn
-
-
-def parse_mock(spec: str) -> tuple[str, TaskFn]:
-    """``KEY=@file.json``, ``KEY=<JSON>`` or ``KEY=file.py:func`` -> (key, callable)."""
-    key, sep, value = spec.partition("=")
-    if not sep or not key:
-        raise RunSetupError(f"--mock {spec!r}: write RESOURCE=@result.json, RESOURCE='<json>' "
-                            "or RESOURCE=file.py:function")
-    if value.startswith("@"):
-        path = Path(value[1:])
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RunSetupError(f"--mock {key}: cannot read {path}: {exc.strerror}") from None
-        try:
-            return key, constant_task(json.loads(text))
-        except json.JSONDecodeError as exc:
-            raise RunSetupError(f"--mock {key}: {path}:{exc.lineno}:{exc.colno}: invalid "
-                                f"JSON: {exc.msg}") from None
-    try:
-        return key, constant_task(json.loads(value))
-    except json.JSONDecodeError:
-        pass
-    if re.fullmatch(r"[\w./\\-]+:\w+", value):
-        fn = load_callable(value)
-        return key, fn
-    raise RunSetupError(f"--mock {key}: {value!r} is neither JSON, @file.json nor "
-                        "file.py:function")
 
 
 @dataclass
