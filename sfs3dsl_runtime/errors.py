@@ -11,8 +11,10 @@ The tree::
     +-- S3DataMissingError       no process document for the transaction id
     +-- S3DataCorruptError       the document or an output is not a JSON object / JSON
     +-- SideCarReferenceError    the state input is not a side-car reference
-    +-- SideCarStepError         the user's function (or predicate) raised, or returned
-                                 something that is not JSON
+    +-- SideCarStepError         the user's predicate raised, or the function returned
+    |                            something that is not JSON or lacks an exposed key
+    |   +-- <the user's class>   the user's function raised it: same name, so a Catch on
+    |                            ``PaymentDeclined`` matches (see :func:`user_error`)
     +-- SideCarConfigError       the function's environment lacks the bucket or prefix
 """
 
@@ -65,4 +67,27 @@ def not_ready_error(name: str) -> type[S3DataPreconditionError]:
             raise ValueError(f"{name!r} is not a valid error class name")
         cls = type(name, (S3DataPreconditionError,), {"__module__": __name__})
         _not_ready[name] = cls
+    return cls
+
+
+_user_errors: dict[str, type[SideCarStepError]] = {}
+
+
+def user_error(exc: BaseException) -> type[SideCarStepError]:
+    """A :class:`SideCarStepError` class named like ``exc``'s class.
+
+    Lambda reports the class name of the exception that leaves the handler as the error
+    (``errorType``), and Step Functions matches Retry and Catch on it; raising this class
+    keeps the user's name while the message gains the transaction and the step.
+
+    Example:
+        >>> class PaymentDeclined(Exception): ...
+        >>> user_error(PaymentDeclined()).__name__
+        'PaymentDeclined'
+    """
+    name = type(exc).__name__
+    cls = _user_errors.get(name)
+    if cls is None:
+        cls = type(name, (SideCarStepError,), {"__module__": __name__, "__qualname__": name})
+        _user_errors[name] = cls
     return cls
