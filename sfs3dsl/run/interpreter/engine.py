@@ -38,7 +38,20 @@ def run_machine(frame: Frame, machine: dict[str, Any], value: Any) -> Any:
     return value
 
 
+#: The clock resolution of ``$$.State.EnteredTime``.
+_MILLISECOND = timedelta(milliseconds=1)
+
+
 def _enter(frame: Frame, name: str, state: dict[str, Any], value: Any) -> Env:
+    if state["Type"] == "Task" and frame.timeline.virtual:
+        # On AWS two entries of one Task state are never in the same millisecond (the task
+        # itself takes longer; the docs give no figure), and side-car steps take the
+        # entered time as the identity of a visit. On the virtual clock a loop without a
+        # Wait would enter the Task again at the same instant, so it enters 1 ms later.
+        last = frame.entered.get(name)
+        if last is not None and frame.timeline.now() - last < _MILLISECOND:
+            frame.timeline.advance_to(last + _MILLISECOND)
+        frame.entered[name] = frame.timeline.now()
     entered = frame.event(f"{state['Type']}StateEntered", {"name": name, "input": value})
     return Env(frame, name, state, value, entered)
 

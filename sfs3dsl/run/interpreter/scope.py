@@ -99,6 +99,8 @@ class Frame:
         self.map_item = map_item
         self.cancel = (run.stop, *cancel)
         self.last_event = 0
+        #: When each Task state was last entered on this path (virtual clock only).
+        self.entered: dict[str, datetime] = {}
 
     def child(self, *, language: str | None = None, map_item: dict[str, Any] | None = None,
               cancel: threading.Event | None = None) -> Frame:
