@@ -208,7 +208,7 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
             except LoadError as exc:
                 reports.append((str(path), [_load_problem(exc)]))
                 continue
-            reports.extend((f"{path}::{wf.name}", wf.validate()) for wf in workflows)
+            reports.extend((f"{path}::{wf.name}", _workflow_problems(wf)) for wf in workflows)
         else:
             try:
                 asl = load_asl(path)
@@ -367,6 +367,17 @@ def import_command(path: str, name: str | None, variable: str | None) -> None:
     except Sfs3dslError as exc:
         raise _Failure(f"{path}: {exc}", EXIT_USAGE) from None
     click.echo(text, nl=False)
+
+
+def _workflow_problems(workflow: Workflow) -> list[Problem]:
+    """Every problem of a workflow module's workflow, its side-car's included."""
+    from sfs3dsl.compile.compiler import compile_workflow
+    from sfs3dsl.deploy.sidecar.plan import sidecar_problems
+
+    problems = workflow.validate()
+    if any(p.severity == "error" for p in problems):
+        return problems
+    return [*problems, *sidecar_problems(workflow, compile_workflow(workflow))]
 
 
 def _load_problem(exc: LoadError) -> Problem:

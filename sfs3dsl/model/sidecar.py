@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from sfs3dsl.core.errors import BuildError
+from sfs3dsl.model.expressions import _Unset
 from sfs3dsl.model.integrations import function_ref
-from sfs3dsl.model.retry import Retry
+from sfs3dsl.model.retry import Catch, Retry
 from sfs3dsl.model.serverless import ServerlessOptions
 from sfs3dsl.model.source import caller_location
 from sfs3dsl.model.task import Task
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
     from sfs3dsl.model.workflow import Workflow
 
 NOT_READY = "S3DataPreconditionError"
+#: Where a Catch on a side-car step puts the error unless told otherwise.
+CAUGHT_PATH = "$.error"
+#: Keys of the state input a step may not expose: the reference's own.
+RESERVED_KEYS = frozenset({"processData", "iteration", "subtopic", "error"})
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 StepFunction = Callable[[dict[str, Any]], Any]
 Predicate = Callable[[dict[str, Any]], bool]
@@ -65,6 +70,24 @@ def _importable(obj: Any, what: str, where: str) -> None:
                          "Lambda handler cannot import it", where=where,
                          hint="define it with `def` at the top level of a module beside the "
                               "workflow (e.g. workflows/process_a_steps.py)")
+
+
+def _exposed(expose: Sequence[str], where: str) -> tuple[str, ...]:
+    if isinstance(expose, str):
+        raise BuildError(f"expose={expose!r} is a string, so it would expose each letter",
+                         where=where, hint=f"pass a tuple: expose=({expose!r},)")
+    for key in expose:
+        if not isinstance(key, str) or not key.isidentifier():
+            raise BuildError(f"expose names {key!r}, which is not a top-level key a JSONPath "
+                             "can read as $.<key>", where=where,
+                             hint='expose identifiers such as "outcome"')
+        if key in RESERVED_KEYS:
+            raise BuildError(f"expose names {key!r}, a key of the side-car reference itself",
+                             where=where, hint="give the value another name")
+    if len(set(expose)) != len(expose):
+        raise BuildError(f"expose={tuple(expose)!r} names a key twice", where=where,
+                         hint="name each key once")
+    return tuple(expose)
 
 
 class SideCar:
@@ -118,20 +141,21 @@ class SideCar:
              predicate: Predicate | None = ..., retry: NotReadyRetry | None = ...,
              timeout_seconds: int | None = ..., environment: Mapping[str, Any] | None = ...,
              permissions: Sequence[Mapping[str, Any]] = ..., starts: Sequence[Workflow] = ...,
-             comment: str | None = ...) -> SideCarStep: ...
+             expose: Sequence[str] = ..., comment: str | None = ...) -> SideCarStep: ...
 
     @overload
     def step(self, function: None = ..., /, *, name: str | None = ...,
              predicate: Predicate | None = ..., retry: NotReadyRetry | None = ...,
              timeout_seconds: int | None = ..., environment: Mapping[str, Any] | None = ...,
              permissions: Sequence[Mapping[str, Any]] = ..., starts: Sequence[Workflow] = ...,
-             comment: str | None = ...) -> Callable[[StepFunction], SideCarStep]: ...
+             expose: Sequence[str] = ..., comment: str | None = ...
+             ) -> Callable[[StepFunction], SideCarStep]: ...
 
     def step(self, function: StepFunction | None = None, /, *, name: str | None = None,
              predicate: Predicate | None = None, retry: NotReadyRetry | None = None,
              timeout_seconds: int | None = None, environment: Mapping[str, Any] | None = None,
              permissions: Sequence[Mapping[str, Any]] = (), starts: Sequence[Workflow] = (),
-             comment: str | None = None
+             expose: Sequence[str] = (), comment: str | None = None
              ) -> SideCarStep | Callable[[StepFunction], SideCarStep]:
         """Turn ``function`` (``doc -> result``) into a side-car Task state.
 
@@ -146,11 +170,15 @@ class SideCar:
             permissions: extra IAM statements for this step's role.
             starts: side-car workflows this step starts with ``start_workflow``; the fragment
                 grants StartExecution on them and passes their settings in.
+            expose: top-level keys of the function's result that also travel in the state
+                output beside ``processData``, for a Choice to branch on
+                (``JsonPath("$.outcome") == "declined"``); small values only.
         """
         def build(fn: StepFunction) -> SideCarStep:
             return SideCarStep(self, fn, name=name, predicate=predicate, retry=retry,
                                timeout_seconds=timeout_seconds, environment=environment,
-                               permissions=permissions, starts=starts, comment=comment)
+                               permissions=permissions, starts=starts, expose=expose,
+                               comment=comment)
 
         return build if function is None else build(function)
 
@@ -170,14 +198,16 @@ class SideCar:
 class SideCarStep(Task):
     """A Task state that runs a user function through a generated side-car handler."""
 
-    __slots__ = ("environment", "function", "permissions", "predicate", "sidecar", "starts")
+    __slots__ = ("environment", "expose", "function", "permissions", "predicate", "sidecar",
+                 "starts")
 
     def __init__(self, sidecar: SideCar, function: StepFunction, *, name: str | None = None,
                  predicate: Predicate | None = None, retry: NotReadyRetry | None = None,
                  timeout_seconds: int | None = None,
                  environment: Mapping[str, Any] | None = None,
                  permissions: Sequence[Mapping[str, Any]] = (),
-                 starts: Sequence[Workflow] = (), comment: str | None = None) -> None:
+                 starts: Sequence[Workflow] = (), expose: Sequence[str] = (),
+                 comment: str | None = None) -> None:
         where = caller_location()
         _importable(function, "the step function", where)
         if predicate is not None:
@@ -192,9 +222,11 @@ class SideCarStep(Task):
             raise BuildError(f"timeout_seconds must be an int of at least 2 (the Lambda gets "
                              f"one second less), got {timeout!r}", where=where,
                              hint="e.g. timeout_seconds=11")
+        exposed = _exposed(expose, where)
         super().__init__(step_name, resource=LAMBDA_INVOKE,
                          parameters={"FunctionName": function_ref(step_name),
-                                     "Payload": JsonPath("$")},
+                                     "Payload": {"input": JsonPath("$"),
+                                                 "visit": Context.state_entered_time}},
                          output_path="$.Payload", timeout_seconds=timeout,
                          retry=[(retry or sidecar.retry).retrier(sidecar.not_ready_error)],
                          comment=comment)
@@ -204,6 +236,22 @@ class SideCarStep(Task):
         self.environment = dict(environment or {})
         self.permissions = [dict(p) for p in permissions]
         self.starts = list(starts)
+        self.expose = exposed
+
+    def _add_catch(self, catcher: Catch) -> None:
+        """A Catch keeps the reference: unless told otherwise the error goes to
+        ``$.error`` beside ``processData``; a ResultPath that would replace the whole
+        input is refused."""
+        if isinstance(catcher, Catch):
+            if isinstance(catcher.result_path, _Unset):
+                catcher.result_path = CAUGHT_PATH
+            elif catcher.result_path == "$":
+                raise BuildError("a Catch with result_path=\"$\" replaces the side-car "
+                                 "reference with the error, so the next step cannot find "
+                                 "the process", state=self.name, where=catcher.where,
+                                 hint=f'leave result_path out (the error goes to '
+                                      f'"{CAUGHT_PATH}") or name another field')
+        super()._add_catch(catcher)
 
     @property
     def output_key(self) -> str:

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from sfs3dsl.compile.compiler import Compiled
-from sfs3dsl.core.errors import BuildError
+from sfs3dsl.core.errors import BuildError, ValidationError
+from sfs3dsl.core.problems import Problem
+from sfs3dsl.deploy.sidecar.exposed import choice_problems
 from sfs3dsl.deploy.sidecar.predicates import Need, derive_requirements
 from sfs3dsl.model.sidecar import SideCar, SideCarStep
 from sfs3dsl.model.states import State
@@ -100,12 +102,13 @@ def import_path(obj: Any, root: Path) -> str:
     return module
 
 
-def plan_sidecar(workflow: Workflow, compiled: Compiled, root: Path) -> SideCarPlan:
-    """The side-car steps of ``workflow`` with their derived read predicates."""
-    by_name = {s.name: s for s in _walk(workflow) if isinstance(s, SideCarStep)}
+def _located(workflow: Workflow, compiled: Compiled
+             ) -> tuple[dict[str, SideCarStep], dict[str, str]]:
+    """The side-car steps by name, and ``{state path: step name}`` in document order."""
+    by_name = {str(s.name): s for s in _walk(workflow) if isinstance(s, SideCarStep)}
     if not by_name:
-        return SideCarPlan(None, ())
-    sidecars = {id(s.sidecar): s.sidecar for s in by_name.values()}
+        return by_name, {}
+    sidecars = {id(s.sidecar) for s in by_name.values()}
     if len(sidecars) > 1:
         raise BuildError(f"workflow {workflow.name!r} mixes steps of {len(sidecars)} SideCar "
                          "objects; one workflow keeps its process data in one place",
@@ -123,7 +126,33 @@ def plan_sidecar(workflow: Workflow, compiled: Compiled, root: Path) -> SideCarP
                              state=name, where=compiled.sources.get(path),
                              hint="give it result_path=None: the outputs are in S3 anyway")
     position = {path: i for i, path in enumerate(compiled.sources)}
-    ordered = {p: paths[p] for p in sorted(paths, key=position.__getitem__)}
+    return by_name, {p: paths[p] for p in sorted(paths, key=position.__getitem__)}
+
+
+def sidecar_problems(workflow: Workflow, compiled: Compiled) -> list[Problem]:
+    """What the side-car's Choices read that their input may not carry (see
+    :mod:`sfs3dsl.deploy.sidecar.exposed`); empty for a workflow without side-car steps."""
+    by_name, ordered = _located(workflow, compiled)
+    if not ordered:
+        return []
+    return choice_problems(compiled.asl, {p: frozenset(by_name[n].expose)
+                                          for p, n in ordered.items()}, compiled.sources)
+
+
+def plan_sidecar(workflow: Workflow, compiled: Compiled, root: Path) -> SideCarPlan:
+    """The side-car steps of ``workflow`` with their derived read predicates.
+
+    Also checks what the side-car's Choices read (:func:`sidecar_problems`): errors raise
+    :class:`ValidationError`, warnings join ``compiled.problems``.
+    """
+    by_name, ordered = _located(workflow, compiled)
+    if not by_name:
+        return SideCarPlan(None, ())
+    problems = sidecar_problems(workflow, compiled)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ValidationError(errors)
+    compiled.problems.extend(p for p in problems if p not in compiled.problems)
     needs = derive_requirements(compiled.asl, ordered)
     steps = []
     for path, name in ordered.items():
@@ -140,4 +169,4 @@ def plan_sidecar(workflow: Workflow, compiled: Compiled, root: Path) -> SideCarP
             predicate = step.predicate.__name__
         steps.append(PlannedStep(path, step, needs[path], in_map, module,
                                  step.function.__name__, predicate))
-    return SideCarPlan(next(iter(sidecars.values())), tuple(steps))
+    return SideCarPlan(next(iter(by_name.values())).sidecar, tuple(steps))

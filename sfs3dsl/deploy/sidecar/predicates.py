@@ -37,10 +37,13 @@ Scope = str  # "process" | "iteration" | "collection"
 
 @dataclass(frozen=True)
 class Need:
-    """One required output: the producing step's name and the scope it is needed in."""
+    """One required output: the producing step's name, the scope it is needed in, and
+    whether it must be *fresh*: produced again since the consumer's previous visit, because
+    every way from the consumer back to itself (a loop) runs the producer again."""
 
     step: str
     scope: Scope
+    fresh: bool = False
 
 
 @dataclass
@@ -85,12 +88,9 @@ def _edges(state: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     return success, caught
 
 
-def _solve(machine: _Machine, gen: Mapping[str, int], everything: int) -> None:
-    """Fill ``machine.rel_in`` and ``machine.gen_end`` (entry set = empty)."""
-    states = machine.states
-    rel_in = dict.fromkeys(states, everything)
-    if machine.start in rel_in:
-        rel_in[machine.start] = 0
+def _graph(states: Mapping[str, Any]
+           ) -> tuple[dict[str, list[tuple[str, bool]]], dict[str, set[str]]]:
+    """Predecessors ``(source, on_success)`` and successors of every state of a machine."""
     preds: dict[str, list[tuple[str, bool]]] = {name: [] for name in states}
     for name, state in states.items():
         success, caught = _edges(state)
@@ -104,25 +104,48 @@ def _solve(machine: _Machine, gen: Mapping[str, int], everything: int) -> None:
     for target, sources in preds.items():
         for source, _ in sources:
             succs[source].add(target)
+    return preds, succs
+
+
+def _flow(states: Mapping[str, Any], preds: Mapping[str, list[tuple[str, bool]]],
+          succs: Mapping[str, set[str]], gen: Mapping[str, int], everything: int,
+          origin: str, *, through: bool) -> dict[str, int]:
+    """Must-have-run sets of a machine's states, solved to the greatest fixed point.
+
+    ``through=False``: ``origin`` is the entry (its set is empty). ``through=True``:
+    ``origin``'s own edges are the entry, so the set that reaches ``origin`` again is what
+    every loop back to it runs.
+    """
+    rel_in = dict.fromkeys(states, everything)
+    if not through and origin in rel_in:
+        rel_in[origin] = 0
     work = deque(states)
     queued = set(states)
     while work:
         name = work.popleft()
         queued.discard(name)
-        if name == machine.start:
-            value = 0
-        else:
-            value = everything
-            for source, on_success in preds[name]:
-                value &= rel_in[source] | gen.get(source, 0) if on_success else rel_in[source]
-        if value != rel_in[name] or name == machine.start:
-            changed = value != rel_in[name]
+        if name == origin and not through:
+            continue
+        value = everything
+        for source, on_success in preds[name]:
+            if through and source == origin:
+                value = 0
+                break
+            value &= rel_in[source] | gen.get(source, 0) if on_success else rel_in[source]
+        if value != rel_in[name]:
             rel_in[name] = value
-            if changed:
-                for nxt in succs[name]:
-                    if nxt not in queued:
-                        work.append(nxt)
-                        queued.add(nxt)
+            for nxt in succs[name]:
+                if nxt not in queued:
+                    work.append(nxt)
+                    queued.add(nxt)
+    return rel_in
+
+
+def _solve(machine: _Machine, gen: Mapping[str, int], everything: int) -> None:
+    """Fill ``machine.rel_in`` and ``machine.gen_end`` (entry set = empty)."""
+    states = machine.states
+    preds, succs = _graph(states)
+    rel_in = _flow(states, preds, succs, gen, everything, machine.start, through=False)
     reachable = _reachable(machine.start, succs)
     end = everything
     any_end = False
@@ -174,8 +197,10 @@ def derive_requirements(asl: Mapping[str, Any], steps: Mapping[str, str]
             path = f"{machine.prefix}States.{name}"
             map_of[path] = machine.map_path
     _check_nesting(machines, steps)
+    gens: dict[str, dict[str, int]] = {}
     for machine in reversed(machines):  # children first: gen of Parallel/Map needs them
         gen: dict[str, int] = {}
+        gens[machine.prefix] = gen
         for name, state in machine.states.items():
             path = f"{machine.prefix}States.{name}"
             value = bit.get(path, 0)
@@ -192,18 +217,64 @@ def derive_requirements(asl: Mapping[str, Any], steps: Mapping[str, str]
             path = f"{machine.prefix}States.{name}"
             absolute[path] = base | machine.rel_in.get(name, 0)
             entry[path] = absolute[path]
+    loops = _Loops(machines, gens, everything)
     out: dict[str, tuple[Need, ...]] = {}
     for path in order:
         needs: list[Need] = []
         have = absolute.get(path, 0) & ~bit[path]
+        fresh = loops.fresh(path) or 0
         while have:  # visit the set bits only, lowest (earliest producer) first
             low = have & -have
             producer = order[low.bit_length() - 1]
             have ^= low
-            needs.append(Need(steps[producer], _scope(map_of.get(producer),
-                                                      map_of.get(path))))
+            scope = _scope(map_of.get(producer), map_of.get(path))
+            needs.append(Need(steps[producer], scope,
+                              bool(fresh & low) and scope != "collection"))
         out[path] = tuple(needs)
     return out
+
+
+class _Loops:
+    """Which outputs every loop back to a state runs again (its *fresh* set).
+
+    Within its own machine that is what must have run on every way from the state back to
+    itself. A state inside a branch or processor whose owner is itself in a loop is run
+    again with its owner, so it also needs fresh what comes before it in its machine and
+    what the owner needs fresh.
+    """
+
+    def __init__(self, machines: list[_Machine], gens: Mapping[str, Mapping[str, int]],
+                 everything: int) -> None:
+        self._where = {f"{m.prefix}States.{name}": (m, name)
+                       for m in machines for name in m.states}
+        self._gens = gens
+        self._everything = everything
+        self._graphs: dict[str, tuple[dict[str, list[tuple[str, bool]]],
+                                      dict[str, set[str]]]] = {}
+        self._memo: dict[str, int | None] = {}
+
+    def _in_machine(self, machine: _Machine, name: str) -> int | None:
+        if machine.prefix not in self._graphs:
+            self._graphs[machine.prefix] = _graph(machine.states)
+        preds, succs = self._graphs[machine.prefix]
+        again = set().union(*(_reachable(n, succs) for n in succs[name]))
+        if name not in again:
+            return None  # no loop leads back to it
+        return _flow(machine.states, preds, succs, self._gens[machine.prefix],
+                     self._everything, name, through=True)[name]
+
+    def fresh(self, path: str) -> int | None:
+        """The fresh set of the state at ``path`` (None when no loop runs it again)."""
+        if path in self._memo:
+            return self._memo[path]
+        machine, name = self._where[path]
+        value = self._in_machine(machine, name)
+        if machine.owner is not None:
+            outer = self.fresh(machine.owner)
+            if outer is not None:
+                value = (value or 0) | machine.rel_in.get(name, 0) | outer
+        self._memo[path] = value
+        return value
 
 
 def _scope(producer_map: str | None, consumer_map: str | None) -> Scope:

@@ -49,7 +49,7 @@ def render_step(workflow: Workflow, plan: SideCarPlan, step: PlannedStep) -> str
         output=step.step.output_key, module=step.module, function=step.function,
         imports=names,
         predicate=step.predicate, needs=step.needs, in_map=step.in_map,
-        not_ready=plan.sidecar.not_ready_error)
+        not_ready=plan.sidecar.not_ready_error, expose=step.step.expose)
 
 
 def render_facade(workflow: Workflow) -> str:
