@@ -134,7 +134,7 @@ def test_the_api_is_private_behind_a_usage_plan(packaged: dict[str, Any]) -> Non
     methods = [v["Properties"] for v in resources.values()
                if v["Type"] == "AWS::ApiGateway::Method" and v["Properties"]["HttpMethod"]
                != "OPTIONS"]
-    assert len(methods) == 3 * 2 + 3 * 7  # facades of 2 side-car workflows, 7 plugin APIs
+    assert len(methods) == 3 * 4 + 3 * 7  # facades of 4 side-car workflows, 7 plugin APIs
     assert all(m["ApiKeyRequired"] is True for m in methods)
     (plan,) = [v["Properties"] for v in resources.values()
                if v["Type"] == "AWS::ApiGateway::UsagePlan"]
@@ -146,7 +146,8 @@ def test_the_buckets_are_encrypted(packaged: dict[str, Any]) -> None:
     resources = packaged["template"]["Resources"]
     buckets = {k: v["Properties"] for k, v in resources.items() if v["Type"] == "AWS::S3::Bucket"
                and k.endswith("ProcessData")}
-    assert set(buckets) == {"ProcessAProcessData", "DownstreamProcessData"}
+    assert set(buckets) == {"ProcessAProcessData", "DownstreamProcessData",
+                            "OrderProcessData", "PollJobProcessData"}
     for props in buckets.values():
         rule = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
         assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -114,8 +115,11 @@ def test_objects_are_encrypted_and_under_the_prefix(aws: None,
     assert execution.status == "SUCCEEDED"
     s3 = boto3.client("s3", region_name=REGION)
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
-    assert sorted(keys) == sorted([f"process-a/{txn}/document.json"] +
-                                  [f"process-a/{txn}/outputs/{s}.json" for s in PROCESS_A])
+    # the document, then one object per step visit: outputs/<step>/<entered time>.json
+    assert sorted(k.rsplit("/", 1)[0] if "/outputs/" in k else k for k in keys) == sorted(
+        [f"process-a/{txn}/document.json"] + [f"process-a/{txn}/outputs/{s}" for s in PROCESS_A])
+    assert all(re.fullmatch(r".*/outputs/[a-z-]+/\d{8}T\d{9}Z\.json", k)
+               for k in keys if "/outputs/" in k), keys
     for key in keys:
         assert s3.head_object(Bucket=bucket, Key=key)["ServerSideEncryption"] == "AES256"
 

@@ -90,7 +90,8 @@ def test_step_names_retry_and_predicate() -> None:
     assert sidecar.prefix == "p/"
     assert asl["States"]["two"] == {
         "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-        "Parameters": {"FunctionName": "${TwoFunctionArn}", "Payload.$": "$"},
+        "Parameters": {"FunctionName": "${TwoFunctionArn}",
+                       "Payload": {"input.$": "$", "visit.$": "$$.State.EnteredTime"}},
         "OutputPath": "$.Payload", "TimeoutSeconds": 11,
         "Retry": [{"ErrorEquals": ["S3DataPreconditionError"], "IntervalSeconds": 1,
                    "MaxAttempts": 3, "BackoffRate": 1}], "End": True}
@@ -144,7 +145,7 @@ def test_two_sidecars_in_one_workflow_are_refused() -> None:
 
 def test_choice_branches_are_optional() -> None:
     sidecar = SideCar(prefix="x/")
-    pick = (Choice("pick").when(JsonPath("$.n") == 1, sidecar.step(one))
+    pick = (Choice("pick").when(JsonPath("$.subtopic") == "a", sidecar.step(one))
             .otherwise(Pass("skip")))
     wf = Workflow("w", pick.afterwards() >> sidecar.step(two))
     plan = plan_sidecar(wf, wf.compile(), REPO)

@@ -65,8 +65,9 @@ def plan_handlers(plan: SideCarPlan, workflow: str) -> dict[str, Handler]:
     out: dict[str, Handler] = {}
     for step in plan.steps:
         spec = StepSpec(workflow, step.name,
-                        tuple(Requirement(n.step, n.scope) for n in step.needs),  # type: ignore[arg-type]
-                        step.in_map, plan.sidecar.not_ready_error)
+                        tuple(Requirement(n.step, n.scope, n.fresh)  # type: ignore[arg-type]
+                              for n in step.needs),
+                        step.in_map, plan.sidecar.not_ready_error, step.step.expose)
         out[step.name] = make_handler(spec, step.step.function,
                                       predicate=step.step.predicate)
     return out
