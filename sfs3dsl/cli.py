@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sfs3dsl.core.errors import LoadError, MissingDependencyError, ParseError, Sfs3dslError
+from sfs3dsl.core.errors import (
+    BuildError,
+    LoadError,
+    MissingDependencyError,
+    ParseError,
+    Sfs3dslError,
+)
 
 if TYPE_CHECKING:
     from sfs3dsl.core.problems import Problem
@@ -208,7 +214,14 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
             except LoadError as exc:
                 reports.append((str(path), [_load_problem(exc)]))
                 continue
-            reports.extend((f"{path}::{wf.name}", _workflow_problems(wf)) for wf in workflows)
+            except BuildError as exc:  # a mistake made where a state was built
+                reports.append((str(path), [_build_problem(exc)]))
+                continue
+            for wf in workflows:
+                try:
+                    reports.append((f"{path}::{wf.name}", _workflow_problems(wf)))
+                except BuildError as exc:
+                    reports.append((f"{path}::{wf.name}", [_build_problem(exc)]))
         else:
             try:
                 asl = load_asl(path)
@@ -378,6 +391,15 @@ def _workflow_problems(workflow: Workflow) -> list[Problem]:
     if any(p.severity == "error" for p in problems):
         return problems
     return [*problems, *sidecar_problems(workflow, compile_workflow(workflow))]
+
+
+def _build_problem(exc: BuildError) -> Problem:
+    """A workflow built wrongly, as a problem of the validate report."""
+    from sfs3dsl.core.problems import Problem
+
+    path = f"States.{exc.state}" if exc.state is not None else "(workflow)"
+    return Problem("build-error", path, exc.message, exc.hint or "see the message",
+                   state=exc.state, where=exc.where)
 
 
 def _load_problem(exc: LoadError) -> Problem:

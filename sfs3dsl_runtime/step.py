@@ -81,7 +81,12 @@ class Requirement:
         """True when the output is there (and, if ``fresh``, newer than ``since``: this
         step's previous visit)."""
         if self.scope == "collection":
-            return bool(snapshot.iterations.get(self.step))
+            # After a Map, its iterations' outputs are there without looking: Step Functions
+            # leaves a Map only once every iteration succeeded, every iteration recorded its
+            # output before it succeeded, and S3 lists what was written (strong
+            # read-after-write consistency). Looking could not tell a Map over no items
+            # from a missing output anyway, so the requirement is kept as documentation.
+            return True
         if self.scope == "iteration" and iteration is None:
             return False
         latest = snapshot.latest_visit(self.step,
@@ -176,6 +181,9 @@ def run_step(spec: StepSpec, function: StepFunction, event: Any, *,
         raise not_ready_error(spec.not_ready_error)(
             f"{where}: not ready, waiting for {', '.join(missing)}")
     document = snapshot.view()
+    if spec.in_map and isinstance(reference, Mapping):
+        # a Map iteration's own keys (its ItemSelector's: iteration, and e.g. the item)
+        document.update((k, v) for k, v in reference.items() if k != REFERENCE_KEY)
     if isinstance(reference, Mapping) and isinstance(reference.get(CAUGHT_KEY), Mapping):
         document[CAUGHT_KEY] = caught_error(reference[CAUGHT_KEY])
     if predicate is not None:
@@ -186,7 +194,9 @@ def run_step(spec: StepSpec, function: StepFunction, event: Any, *,
         raise
     except Exception as exc:
         name = getattr(function, "__name__", "the step function")
-        raise user_error(exc)(f"{where}: {name} raised {type(exc).__name__}: {exc}") from exc
+        error = user_error(exc)(f"{where}: {name} raised {type(exc).__name__}: {exc}")
+        # Lambda's stackTrace is the raised exception's: keep the frames of the user's code
+        raise error.with_traceback(exc.__traceback__) from exc
     try:
         json.dumps(result, allow_nan=False)
     except (TypeError, ValueError) as exc:

@@ -231,6 +231,13 @@ ROWS = [
         "state 'Work': nothing runs resource", files={"t.json": TASK}),
     Row("run-mock-unknown-target", ["run", "t.json", "--mock", "Wrok={}"], 2,
         "--mock Wrok", files={"t.json": TASK}),
+    Row("run-compiled-sidecar-asl", ["run", str(ROOT / "generated" / "order" /
+                                               "statemachine.asl.json"),
+                                     "--generated", str(ROOT / "generated")], 2,
+        "'order' is a compiled side-car workflow: its steps keep the process in S3 and need "
+        "the workflow module to set it up; fix: run the module: sfs3dsl run workflows/order.py"),
+    Row("validate-build-error-as-json", ["validate", "w/b.py", "--format", "json"], 1,
+        '"code": "build-error"', files={"w/b.py": BUILD}, one_line=False),
     Row("run-no-moto", ["run", "m.json"], 2,
         "pip install 'sfs3dsl[local]'", files={"m.json": MAP_ITEMS}, patch=_no_moto),
 ]

@@ -300,6 +300,8 @@ def test_a_mocked_side_car_step_needs_no_handler(tmp_path: Path,
     result = run("workflows/tiny.py", "--input", '{"n": 4}', "--mock",
                  'tiny-b={"processData": "mocked"}', "--no-trace")
     assert result.exit_code == 0, result.output
+    assert "mock: side-car step 'tiny-b' uses --mock instead of its handler, so nothing " \
+           "records tiny-b-output in S3; a step that needs it waits for it" in result.output
     assert output_json(result.output) == {"processData": "mocked"}
     assert printed_document(result.output) == {"n": 4, "tiny-a-output": {"n": 5}}
 

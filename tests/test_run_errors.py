@@ -273,3 +273,21 @@ def test_run_errors_are_one_line_with_the_documented_exit_code(
     assert result.exit_code == code, result.output
     assert fragment in result.output
     no_traceback(result)
+
+
+def test_the_history_is_written_even_when_printing_the_report_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sfs3dsl.run.command
+
+    def closed(*args: object) -> None:  # `sfs3dsl run ... | head -2`: the reader has left
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sfs3dsl.run.command, "_report", closed)
+    machine = tmp_path / "m.json"
+    machine.write_text('{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}')
+    history = tmp_path / "h.json"
+    result = CliRunner().invoke(cli, ["run", str(machine), "--history", str(history)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    events = json.loads(history.read_text())["events"]
+    assert [e["type"] for e in events][-1] == "ExecutionSucceeded"

@@ -9,6 +9,7 @@ warning when only some do, nothing when the Choice tests ``is_present()`` first.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -139,7 +140,7 @@ def test_the_execution_input_a_catch_and_a_map_iteration_carry_keys() -> None:
         Succeed("rest"))
     each = Map("each", processor=item, items_path="$.items", result_path=None,
                item_selector=sidecar.iteration_reference())
-    assert _codes(Workflow("m", sidecar.step(decide) >> each)) == []
+    assert _codes(Workflow("m", sidecar.step(decide, expose=("items",)) >> each)) == []
 
 
 def test_a_state_that_reshapes_the_input_stops_the_check() -> None:
@@ -183,12 +184,23 @@ def test_a_catch_on_a_side_car_step_keeps_the_reference() -> None:
         (["PaymentDeclined"], "$.error"), (["States.ALL"], "$.failure")]
 
 
-def test_a_catch_that_would_drop_the_reference_is_refused() -> None:
+@pytest.mark.parametrize("path", ["$", "$.processData", "$.iteration.x"])
+def test_a_catch_that_would_drop_the_reference_is_refused(path: str) -> None:
     step = SideCar(prefix="k/").step(decide)
-    with pytest.raises(BuildError, match=r"state 'decide': a Catch with result_path=\"\$\" "
-                                         r"replaces the side-car reference.*; fix: leave "
-                                         r"result_path out"):
-        step.catch(["States.ALL"], Succeed("x"), result_path="$")
+    with pytest.raises(BuildError, match=rf"state 'decide': a Catch with result_path="
+                                         rf"'{re.escape(path)}' replaces the side-car "
+                                         r"reference.*; fix: leave result_path out"):
+        step.catch(["States.ALL"], Succeed("x"), result_path=path)
+
+
+def test_a_map_of_side_car_steps_needs_the_iteration_reference() -> None:
+    sidecar = SideCar(prefix="m/")
+    each = Map("each", processor=sidecar.step(other), items_path="$.items", result_path=None)
+    wf = Workflow("m", sidecar.step(decide) >> each)
+    with pytest.raises(BuildError, match=r"state 'each': the Map runs side-car steps, but its "
+                                         r"iterations do not get the side-car reference.*fix: "
+                                         r"give it item_selector=sidecar.iteration_reference"):
+        plan_sidecar(wf, wf.compile(), REPO)
 
 
 @pytest.mark.parametrize(("expose", "message"), [
@@ -239,3 +251,12 @@ def test_jsonata_workflows_read_the_same(tmp_path: Path) -> None:
     choice = Choice("route", query_language="JSONata").when(
         Jsonata("$states.input.outcome = 'ok'"), Succeed("y")).otherwise(Succeed("n"))
     assert _codes(Workflow("j", sidecar.step(decide, expose=("outcome",)) >> choice)) == []
+
+
+def test_a_map_over_an_unexposed_key_is_an_error() -> None:
+    sidecar = SideCar(prefix="i/")
+    each = Map("each", processor=sidecar.step(other), items_path="$.pages", result_path=None,
+               item_selector=sidecar.iteration_reference())
+    assert _codes(Workflow("i", sidecar.step(decide) >> each)) == [
+        ("choice-reads-unexposed", "error", "States.each.ItemsPath")]
+    assert _codes(Workflow("i2", sidecar.step(decide, expose=("pages",)) >> each)) == []

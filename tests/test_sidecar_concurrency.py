@@ -63,12 +63,18 @@ def _parallel_workflow() -> Workflow:
     return Workflow("fan", fan >> sidecar.step(joined))
 
 
+def list_items(doc: dict[str, Any]) -> dict[str, Any]:
+    """The items a Map goes over travel in the reference: expose them from the document."""
+    return {"items": doc["items"]}
+
+
 def _map_workflow() -> Workflow:
     sidecar = SideCar(prefix="each/")
     each = Map("each", processor=sidecar.step(item), items_path="$.items",
                item_selector=sidecar.iteration_reference(), max_concurrency=40,
                result_path=None)
-    return Workflow("each", each >> sidecar.step(after_map))
+    return Workflow("each", sidecar.step(list_items, expose=("items",)) >> each
+                    >> sidecar.step(after_map))
 
 
 def test_the_join_after_a_parallel_needs_every_branch() -> None:
@@ -104,10 +110,11 @@ def test_two_hundred_map_iterations_all_survive(aws: None, monkeypatch: pytest.M
     plan = plan_sidecar(wf, wf.compile(), REPO)
     bucket = make_bucket("each")
     use_location(monkeypatch, bucket, "each/")
-    ProcessStore(Location(bucket, "each/")).create("t1", {"run": run})
+    ProcessStore(Location(bucket, "each/")).create("t1", {"run": run,
+                                                          "items": list(range(ITEMS))})
     runner = Runner()
     register(runner, plan_handlers(plan, "each"))
-    execution = runner.run(wf.to_asl(), {"processData": "t1", "items": list(range(ITEMS))})
+    execution = runner.run(wf.to_asl(), {"processData": "t1"})
     assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
     s3 = boto3.client("s3", region_name=REGION)
     listed = s3.list_objects_v2(Bucket=bucket, Prefix="each/t1/iterations/item/")
@@ -117,7 +124,9 @@ def test_two_hundred_map_iterations_all_survive(aws: None, monkeypatch: pytest.M
     # the step after the Map saw every iteration; each iteration saw the document and its
     # own outputs only, never a sibling's
     after = ProcessStore(Location(bucket, "each/")).visits("t1", "after-map")[-1][1]
-    assert after == {"iterations": [str(i) for i in range(ITEMS)], "seen": [1]}
+    # each saw run, items, list-items-output and its own iteration key: no item-output of
+    # a sibling (nor its own, on its only visit)
+    assert after == {"iterations": [str(i) for i in range(ITEMS)], "seen": [4]}
 
 
 # --- loops inside branches and iterations -------------------------------------------------
@@ -177,18 +186,19 @@ def _looping_map() -> Workflow:
     each = Map("each", processor=_looping(sidecar, lap_item, "lap-item"), items_path="$.items",
                item_selector=sidecar.iteration_reference(), max_concurrency=40,
                result_path=None)
-    return Workflow("lap-each", each >> sidecar.step(laps_after_map))
+    return Workflow("lap-each", sidecar.step(list_items, expose=("items",)) >> each
+                    >> sidecar.step(laps_after_map))
 
 
-def _run(wf: Workflow, prefix: str, run: int, value: dict[str, Any],
+def _run(wf: Workflow, prefix: str, run: int, document: dict[str, Any],
          monkeypatch: pytest.MonkeyPatch) -> tuple[str, Any]:
     plan = plan_sidecar(wf, wf.compile(), REPO)
     bucket = make_bucket(wf.name)
     use_location(monkeypatch, bucket, prefix)
-    ProcessStore(Location(bucket, prefix)).create("t1", {"run": run})
+    ProcessStore(Location(bucket, prefix)).create("t1", {"run": run, **document})
     runner = Runner()
     register(runner, plan_handlers(plan, wf.name))
-    execution = runner.run(wf.to_asl(), {"processData": "t1", **value})
+    execution = runner.run(wf.to_asl(), {"processData": "t1"})
     assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
     return bucket, execution
 

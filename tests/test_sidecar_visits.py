@@ -229,3 +229,25 @@ def test_a_retry_on_the_functions_own_error_class_matches(
     assert failed == ["TemporaryFailure"]
     assert ProcessStore(Location(bucket, "r/")).read("t1").view() == {
         "flaky-once-output": {"attempts": 2}}
+
+
+def test_a_step_in_a_map_sees_its_iteration_and_item(store: ProcessStore) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def render(doc: dict[str, Any]) -> dict[str, Any]:
+        seen.append(doc)
+        return {"rendered": doc["item"]}
+
+    handler = make_handler(StepSpec("wf", "page", in_map=True), render)
+    out = handler(payload(T1, iteration=3, item={"page": 4}), None)
+    assert out == {"processData": "t1", "iteration": 3, "item": {"page": 4}}
+    assert seen[0] == {"job": "report", "iteration": 3, "item": {"page": 4}}
+    assert store.read("t1", iteration="3").view()["page-output"] == {"3": {"rendered":
+                                                                           {"page": 4}}}
+
+
+def test_after_a_map_over_no_items_the_next_step_runs(store: ProcessStore) -> None:
+    after = make_handler(StepSpec("wf", "assemble", (Requirement("page", "collection"),)),
+                         lambda doc: {"pages": len(doc.get("page-output", {}))})
+    assert after(payload(T1), None) == {"processData": "t1"}
+    assert store.read("t1").view()["assemble-output"] == {"pages": 0}

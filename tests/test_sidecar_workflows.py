@@ -22,8 +22,7 @@ ITEMS = [{"sku": "A", "qty": 2, "price": 5}, {"sku": "B", "qty": 1, "price": 2.5
 
 
 def _order(run: WorkflowRunner, **extra: Any) -> Result:
-    return run.run(ORDER, {"items": ITEMS, "card": "4242", **extra},
-                   also=(), mocks=None)
+    return run.run(ORDER, {"items": ITEMS, "card": "4242", **extra})
 
 
 def _steps(result: Result) -> list[str]:
@@ -67,6 +66,9 @@ def test_a_typed_catch_sends_a_declined_card_to_its_compensation(
     assert cause["errorMessage"] == (f"transaction {result.execution.name}: step 'charge': "
                                      "charge raised PaymentDeclined: the card was declined "
                                      "for 12.5")
+    # the stack trace Lambda reports reaches into the user's function
+    assert any("_order_steps.py" in frame and "in charge" in frame
+               for frame in cause["stackTrace"]), cause["stackTrace"]
     assert doc["decline-output"] == {"declined": True, "reason": cause["errorMessage"]}
     assert doc["cancel-output"] == {"cancelled": True, "released": True}
     assert "charge-output" not in doc

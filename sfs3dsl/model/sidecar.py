@@ -69,7 +69,8 @@ def _importable(obj: Any, what: str, where: str) -> None:
         raise BuildError(f"{what} {obj!r} is not a module-level function, so the generated "
                          "Lambda handler cannot import it", where=where,
                          hint="define it with `def` at the top level of a module beside the "
-                              "workflow (e.g. workflows/process_a_steps.py)")
+                              "workflow whose name starts with '_' (e.g. "
+                              "workflows/_process_a_steps.py)")
 
 
 def _exposed(expose: Sequence[str], where: str) -> tuple[str, ...]:
@@ -245,10 +246,14 @@ class SideCarStep(Task):
         if isinstance(catcher, Catch):
             if isinstance(catcher.result_path, _Unset):
                 catcher.result_path = CAUGHT_PATH
-            elif catcher.result_path == "$":
-                raise BuildError("a Catch with result_path=\"$\" replaces the side-car "
-                                 "reference with the error, so the next step cannot find "
-                                 "the process", state=self.name, where=catcher.where,
+            elif catcher.result_path == "$" or (
+                    isinstance(catcher.result_path, str)
+                    and catcher.result_path.split(".")[:2] in (["$", "processData"],
+                                                                ["$", "iteration"])):
+                raise BuildError(f"a Catch with result_path={catcher.result_path!r} "
+                                 "replaces the side-car reference with the error, so the "
+                                 "next step cannot find the process", state=self.name,
+                                 where=catcher.where,
                                  hint=f'leave result_path out (the error goes to '
                                       f'"{CAUGHT_PATH}") or name another field')
         super()._add_catch(catcher)

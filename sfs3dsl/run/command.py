@@ -173,12 +173,20 @@ def _run(options: RunOptions, echo: Echo, progress: _Progress) -> int:
             with contextlib.suppress(KeyboardInterrupt, Exception):
                 local.started(0.0)
             raise
+    # The history first: printing may fail (a closed pipe, a full disk) and must not lose
+    # it; a history that cannot be written is reported after the run's report.
+    unwritten: RunSetupError | None = None
+    if options.history is not None:
+        try:
+            write_history(options.history, execution.history)
+        except RunSetupError as exc:
+            unwritten = exc
     _report(execution, document, sidecar.location if sidecar else None, echo)
     for child in started:
         echo(f"started {child.arn}: {child.status}"
              + (f" ({child.error})" if child.error else ""))
-    if options.history is not None:  # after the report: a late failure still shows it
-        write_history(options.history, execution.history)
+    if unwritten is not None:
+        raise unwritten
     return EXIT_SUCCEEDED if execution.status == "SUCCEEDED" else EXIT_FAILED
 
 
@@ -210,6 +218,9 @@ def _say_mocked_s3(local: LocalRun, echo: Echo) -> None:
     for machine, state, resource in local.mocked_s3():
         where = f"{machine}: " if several else ""
         echo(f"mock: {where}state {state!r} ({resource}) uses --mock instead of {s3}")
+    for state in local.mocked_sidecar_steps():
+        echo(f"mock: side-car step {state!r} uses --mock instead of its handler, so nothing "
+             f"records {state}-output in S3; a step that needs it waits for it")
 
 
 def _execute(local: LocalRun, value: Any, name: str | None, echo: Echo | None,

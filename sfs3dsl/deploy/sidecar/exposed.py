@@ -190,8 +190,13 @@ def choice_problems(asl: Mapping[str, Any], exposes: Mapping[str, frozenset[str]
         for name, state in machine.get("States", {}).items():
             path = f"{prefix}States.{name}"
             if state.get("Type") == "Choice":
-                problems.extend(_check(path, name, state, must.get(name), may.get(name),
-                                       sources.get(path)))
+                reads, guarded = _reads(state)
+                problems.extend(_check(f"{path}.Choices", name, "the Choice", reads, guarded,
+                                       must.get(name), may.get(name), sources.get(path)))
+            items = _top_key(state.get("ItemsPath")) if state.get("Type") == "Map" else None
+            if items is not None:
+                problems.extend(_check(f"{path}.ItemsPath", name, "the Map", [items], set(),
+                                       must.get(name), may.get(name), sources.get(path)))
             reshaped = any(f in state for f in ("InputPath", "Parameters", "Arguments"))
             for b, branch in enumerate(state.get("Branches", ())):
                 pending.append((f"{path}.Branches[{b}].", branch,
@@ -204,25 +209,24 @@ def choice_problems(asl: Mapping[str, Any], exposes: Mapping[str, frozenset[str]
     return problems
 
 
-def _check(path: str, name: str, choice: Mapping[str, Any], must: Keys, may: Keys,
-           where: str | None) -> Iterator[Problem]:
+def _check(path: str, name: str, what: str, reads: list[str], guarded: set[str], must: Keys,
+           may: Keys, where: str | None) -> Iterator[Problem]:
     if must is _UNKNOWN or may is _UNKNOWN:
         return
-    reads, guarded = _reads(choice)
     for key in reads:
         if key in guarded or key in must:
             continue
         fix = (f"expose it from the side-car step that computes it: "
                f"sidecar.step(fn, expose=({key!r},))")
         if key not in may:
-            yield Problem("choice-reads-unexposed", f"{path}.Choices",
-                          f"the Choice reads $.{key}, but in a side-car workflow only a "
+            yield Problem("choice-reads-unexposed", path,
+                          f"{what} reads $.{key}, but in a side-car workflow only a "
                           f"reference flows between states and no step before it exposes "
                           f"{key!r}, nor does the execution input carry it", fix,
                           state=name, where=where)
         else:
-            yield Problem("choice-reads-partly-exposed", f"{path}.Choices",
-                          f"the Choice reads $.{key}, which only some ways into it carry; "
+            yield Problem("choice-reads-partly-exposed", path,
+                          f"{what} reads $.{key}, which only some ways into it carry; "
                           "the others fail at run time with States.Runtime",
                           f"{fix} on every way in, or test "
                           f"JsonPath('$.{key}').is_present() first", severity="warning",

@@ -125,8 +125,28 @@ def _located(workflow: Workflow, compiled: Compiled
                              "after it expect the reference {\"processData\": ...}",
                              state=name, where=compiled.sources.get(path),
                              hint="give it result_path=None: the outputs are in S3 anyway")
+    _check_iteration_references(compiled, paths)
     position = {path: i for i, path in enumerate(compiled.sources)}
     return by_name, {p: paths[p] for p in sorted(paths, key=position.__getitem__)}
+
+
+def _check_iteration_references(compiled: Compiled, paths: Mapping[str, str]) -> None:
+    """A Map whose iterations run side-car steps must hand each the reference and its
+    iteration key (``item_selector=sidecar.iteration_reference()``)."""
+    maps = {path.rsplit(".ItemProcessor.", 1)[0] for path in paths if ".ItemProcessor." in path}
+    states = dict(_state_paths(compiled.asl))
+    for path in sorted(maps):
+        selector = states[path].get("ItemSelector", states[path].get("Parameters"))
+        keys = {str(k).removesuffix(".$") for k in selector} if isinstance(selector, Mapping) \
+            else set()
+        if not {"processData", "iteration"} <= keys:
+            name = path.rsplit(".States.", 1)[-1].removeprefix("States.")
+            raise BuildError("the Map runs side-car steps, but its iterations do not get the "
+                             "side-car reference and their iteration key", state=name,
+                             where=compiled.sources.get(path),
+                             hint="give it item_selector=sidecar.iteration_reference() (add "
+                                  "keys with {**sidecar.iteration_reference(), \"item\": "
+                                  "Context.map_item_value})")
 
 
 def sidecar_problems(workflow: Workflow, compiled: Compiled) -> list[Problem]:
@@ -148,12 +168,12 @@ def plan_sidecar(workflow: Workflow, compiled: Compiled, root: Path) -> SideCarP
     by_name, ordered = _located(workflow, compiled)
     if not by_name:
         return SideCarPlan(None, ())
+    needs = derive_requirements(compiled.asl, ordered)  # refuses what it cannot carry first
     problems = sidecar_problems(workflow, compiled)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationError(errors)
     compiled.problems.extend(p for p in problems if p not in compiled.problems)
-    needs = derive_requirements(compiled.asl, ordered)
     steps = []
     for path, name in ordered.items():
         step = by_name[name]
