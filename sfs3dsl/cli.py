@@ -251,9 +251,18 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
               show_default=True, help="Where generated Lambda handlers are looked for.")
 @click.option("--trace/--no-trace", default=True, show_default=True,
               help="Show each state as it enters and leaves.")
+@click.option("--mock-config", type=click.Path(), metavar="FILE",
+              help="AWS's MockConfigFile.json (Step Functions Local's mocked service "
+                   "integrations); pick the test case with --test-case.")
+@click.option("--test-case", metavar="NAME",
+              help="The test case of --mock-config to run (NAME, or MACHINE#NAME).")
+@click.option("--s3-object", "s3_objects", multiple=True, metavar="s3://BUCKET/KEY=@FILE",
+              help="Put FILE (or the text after '=') into the local S3 before the run, "
+                   "e.g. a Distributed Map's CSV. Repeatable.")
 def run_command(path: str, input_text: str | None, workflow: str | None,
                 mocks: tuple[str, ...], s3_endpoint: str | None, history: str | None,
-                clock: str, generated: str, trace: bool) -> None:
+                clock: str, generated: str, trace: bool, mock_config: str | None,
+                test_case: str | None, s3_objects: tuple[str, ...]) -> None:
     """Run a workflow module or an ASL file locally: no AWS, S3 embedded.
 
     Exit code 0 when the execution succeeds, 1 when it fails or times out, 2 when it
@@ -263,7 +272,8 @@ def run_command(path: str, input_text: str | None, workflow: str | None,
     from sfs3dsl.run.command import RunOptions, run
 
     options = RunOptions(Path(path), input_text, workflow, mocks, s3_endpoint,
-                         Path(history) if history else None, clock, Path(generated), trace)
+                         Path(history) if history else None, clock, Path(generated), trace,
+                         Path(mock_config) if mock_config else None, test_case, s3_objects)
     sys.exit(run(options, click.echo))
 
 
