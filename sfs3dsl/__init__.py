@@ -67,6 +67,8 @@ _EXPORTS: dict[str, str] = {
     "Jsonata": "sfs3dsl.model.expressions",
     "UNSET": "sfs3dsl.model.expressions",
     "Workflow": "sfs3dsl.model.workflow",
+    "Result": "sfs3dsl.run.api",
+    "run_local": "sfs3dsl.run.api",
 }
 
 __all__ = [
@@ -97,6 +99,7 @@ __all__ = [
     "Parallel",
     "Pass",
     "Problem",
+    "Result",
     "ResultWriter",
     "Retry",
     "ServerlessOptions",
@@ -116,6 +119,7 @@ __all__ = [
     "function_ref",
     "lambda_function",
     "lambda_invoke",
+    "run_local",
     "sns_publish",
     "sqs_send_message",
     "start_execution",
@@ -186,3 +190,5 @@ if TYPE_CHECKING:
     from sfs3dsl.model.values import Context as Context
     from sfs3dsl.model.values import JsonPath as JsonPath
     from sfs3dsl.model.workflow import Workflow as Workflow
+    from sfs3dsl.run.api import Result as Result
+    from sfs3dsl.run.api import run_local as run_local
