@@ -69,6 +69,8 @@ _EXPORTS: dict[str, str] = {
     "Workflow": "sfs3dsl.model.workflow",
     "Result": "sfs3dsl.run.api",
     "run_local": "sfs3dsl.run.api",
+    "TestStateResult": "sfs3dsl.run.test_state",
+    "test_state": "sfs3dsl.run.test_state",
 }
 
 __all__ = [
@@ -110,6 +112,7 @@ __all__ = [
     "States",
     "Succeed",
     "Task",
+    "TestStateResult",
     "ValidationError",
     "Wait",
     "Workflow",
@@ -123,6 +126,7 @@ __all__ = [
     "sns_publish",
     "sqs_send_message",
     "start_execution",
+    "test_state",
 ]
 
 
@@ -192,3 +196,5 @@ if TYPE_CHECKING:
     from sfs3dsl.model.workflow import Workflow as Workflow
     from sfs3dsl.run.api import Result as Result
     from sfs3dsl.run.api import run_local as run_local
+    from sfs3dsl.run.test_state import TestStateResult as TestStateResult
+    from sfs3dsl.run.test_state import test_state as test_state

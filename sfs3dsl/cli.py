@@ -277,6 +277,42 @@ def run_command(path: str, input_text: str | None, workflow: str | None,
     sys.exit(run(options, click.echo))
 
 
+@cli.command("test-state")
+@click.argument("path", type=click.Path())
+@click.option("--state", "state", required=True, metavar="NAME", help="The state to test.")
+@click.option("--workflow", help="Which workflow of the module (default: the first).")
+@click.option("--input", "input_text", metavar="JSON|@FILE", help="The state input (default {}).")
+@click.option("--mock", "mock", metavar="JSON", help="A Task's result (no service is called).")
+@click.option("--mock-error", metavar="ERROR:CAUSE", help="A Task's error instead.")
+@click.option("--context", metavar="JSON", help="Merged into the context object ($$).")
+@click.option("--variables", metavar="JSON", help="The variables the state sees.")
+@click.option("--inspection-level", type=click.Choice(["INFO", "DEBUG", "TRACE"],
+                                                      case_sensitive=False),
+              default="INFO", show_default=True, help="DEBUG adds inspectionData.")
+def test_state_command(path: str, state: str, workflow: str | None, input_text: str | None,
+                       mock: str | None, mock_error: str | None, context: str | None,
+                       variables: str | None, inspection_level: str) -> None:
+    """Test one state as AWS's TestState API does; prints its response as JSON.
+
+    Exit code 0 when the status is SUCCEEDED, CAUGHT_ERROR or RETRIABLE, 1 when FAILED,
+    2 when the state cannot be tested.
+    """
+    from sfs3dsl.run.command import parse_input
+    from sfs3dsl.run.definitions import RunSetupError
+    from sfs3dsl.run.test_state import test_state
+
+    if mock is not None and mock_error is not None:
+        raise RunSetupError("--mock and --mock-error: give one of them; fix: drop one")
+    value = parse_input(input_text)
+    text = input_text if input_text is not None and not input_text.startswith("@") else None
+    mocked = None if mock is None else parse_input(mock)
+    result = test_state(Path(path), state, text if text is not None else value, mock=mocked,
+                        mock_error=mock_error, context=context, variables=variables,
+                        inspection_level=inspection_level, workflow=workflow)
+    click.echo(json.dumps(result.to_dict(), indent=4, ensure_ascii=False))
+    sys.exit(EXIT_PROBLEMS if result.status == "FAILED" else 0)
+
+
 @cli.command("diff")
 @click.argument("old", required=False)
 @click.argument("new", required=False)

@@ -19,7 +19,7 @@ def readme_example() -> str:
                         flags=re.DOTALL)
     found = [b for b in blocks if b.startswith(MARK)]
     assert len(found) == 1, f"README.md has {len(found)} blocks starting with {MARK!r}"
-    return found[0]
+    return str(found[0])
 
 
 def test_the_readme_example_passes_from_the_project_root(tmp_path: Path) -> None:
