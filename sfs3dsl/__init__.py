@@ -67,6 +67,10 @@ _EXPORTS: dict[str, str] = {
     "Jsonata": "sfs3dsl.model.expressions",
     "UNSET": "sfs3dsl.model.expressions",
     "Workflow": "sfs3dsl.model.workflow",
+    "Result": "sfs3dsl.run.api",
+    "run_local": "sfs3dsl.run.api",
+    "TestStateResult": "sfs3dsl.run.test_state",
+    "test_state": "sfs3dsl.run.test_state",
 }
 
 __all__ = [
@@ -97,6 +101,7 @@ __all__ = [
     "Parallel",
     "Pass",
     "Problem",
+    "Result",
     "ResultWriter",
     "Retry",
     "ServerlessOptions",
@@ -107,6 +112,7 @@ __all__ = [
     "States",
     "Succeed",
     "Task",
+    "TestStateResult",
     "ValidationError",
     "Wait",
     "Workflow",
@@ -116,9 +122,11 @@ __all__ = [
     "function_ref",
     "lambda_function",
     "lambda_invoke",
+    "run_local",
     "sns_publish",
     "sqs_send_message",
     "start_execution",
+    "test_state",
 ]
 
 
@@ -186,3 +194,7 @@ if TYPE_CHECKING:
     from sfs3dsl.model.values import Context as Context
     from sfs3dsl.model.values import JsonPath as JsonPath
     from sfs3dsl.model.workflow import Workflow as Workflow
+    from sfs3dsl.run.api import Result as Result
+    from sfs3dsl.run.api import run_local as run_local
+    from sfs3dsl.run.test_state import TestStateResult as TestStateResult
+    from sfs3dsl.run.test_state import test_state as test_state

@@ -264,9 +264,18 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
               show_default=True, help="Where generated Lambda handlers are looked for.")
 @click.option("--trace/--no-trace", default=True, show_default=True,
               help="Show each state as it enters and leaves.")
+@click.option("--mock-config", type=click.Path(), metavar="FILE",
+              help="AWS's MockConfigFile.json (Step Functions Local's mocked service "
+                   "integrations); pick the test case with --test-case.")
+@click.option("--test-case", metavar="NAME",
+              help="The test case of --mock-config to run (NAME, or MACHINE#NAME).")
+@click.option("--s3-object", "s3_objects", multiple=True, metavar="s3://BUCKET/KEY=@FILE",
+              help="Put FILE (or the text after '=') into the local S3 before the run, "
+                   "e.g. a Distributed Map's CSV. Repeatable.")
 def run_command(path: str, input_text: str | None, workflow: str | None,
                 mocks: tuple[str, ...], s3_endpoint: str | None, history: str | None,
-                clock: str, generated: str, trace: bool) -> None:
+                clock: str, generated: str, trace: bool, mock_config: str | None,
+                test_case: str | None, s3_objects: tuple[str, ...]) -> None:
     """Run a workflow module or an ASL file locally: no AWS, S3 embedded.
 
     Exit code 0 when the execution succeeds, 1 when it fails or times out, 2 when it
@@ -276,8 +285,45 @@ def run_command(path: str, input_text: str | None, workflow: str | None,
     from sfs3dsl.run.command import RunOptions, run
 
     options = RunOptions(Path(path), input_text, workflow, mocks, s3_endpoint,
-                         Path(history) if history else None, clock, Path(generated), trace)
+                         Path(history) if history else None, clock, Path(generated), trace,
+                         Path(mock_config) if mock_config else None, test_case, s3_objects)
     sys.exit(run(options, click.echo))
+
+
+@cli.command("test-state")
+@click.argument("path", type=click.Path())
+@click.option("--state", "state", required=True, metavar="NAME", help="The state to test.")
+@click.option("--workflow", help="Which workflow of the module (default: the first).")
+@click.option("--input", "input_text", metavar="JSON|@FILE", help="The state input (default {}).")
+@click.option("--mock", "mock", metavar="JSON", help="A Task's result (no service is called).")
+@click.option("--mock-error", metavar="ERROR:CAUSE", help="A Task's error instead.")
+@click.option("--context", metavar="JSON", help="Merged into the context object ($$).")
+@click.option("--variables", metavar="JSON", help="The variables the state sees.")
+@click.option("--inspection-level", type=click.Choice(["INFO", "DEBUG", "TRACE"],
+                                                      case_sensitive=False),
+              default="INFO", show_default=True, help="DEBUG adds inspectionData.")
+def test_state_command(path: str, state: str, workflow: str | None, input_text: str | None,
+                       mock: str | None, mock_error: str | None, context: str | None,
+                       variables: str | None, inspection_level: str) -> None:
+    """Test one state as AWS's TestState API does; prints its response as JSON.
+
+    Exit code 0 when the status is SUCCEEDED, CAUGHT_ERROR or RETRIABLE, 1 when FAILED,
+    2 when the state cannot be tested.
+    """
+    from sfs3dsl.run.command import parse_input
+    from sfs3dsl.run.definitions import RunSetupError
+    from sfs3dsl.run.test_state import test_state
+
+    if mock is not None and mock_error is not None:
+        raise RunSetupError("--mock and --mock-error: give one of them; fix: drop one")
+    value = parse_input(input_text)
+    text = input_text if input_text is not None and not input_text.startswith("@") else None
+    mocked = None if mock is None else parse_input(mock)
+    result = test_state(Path(path), state, text if text is not None else value, mock=mocked,
+                        mock_error=mock_error, context=context, variables=variables,
+                        inspection_level=inspection_level, workflow=workflow)
+    click.echo(json.dumps(result.to_dict(), indent=4, ensure_ascii=False))
+    sys.exit(EXIT_PROBLEMS if result.status == "FAILED" else 0)
 
 
 @cli.command("diff")

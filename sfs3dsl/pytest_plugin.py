@@ -2,8 +2,12 @@
 
 Registered by the package (entry point ``pytest11``), it gives two fixtures:
 
-* ``sfn_runner`` - a :class:`WorkflowRunner`: ``run``, ``start``, ``mock``;
+* ``sfn_runner`` - a :class:`WorkflowRunner`: ``run``, ``start``, ``mock``,
+  ``use_mock_config``, ``put_object`` and the ``send_task_*`` callbacks;
 * ``run_workflow`` - its ``run`` method, for the one-liner.
+
+Both are built on :func:`sfs3dsl.run_local`'s pieces (:mod:`sfs3dsl.run.api`), and a run
+returns the same :class:`~sfs3dsl.run.api.Result`.
 
 Example:
     >>> def test_big_numbers(run_workflow):
@@ -17,104 +21,35 @@ Example:
     ...     sfn_runner.mock("send_reminder", lambda payload, ctx: {"MessageId": "m-1"})
     ...     assert sfn_runner.run("workflows/reminder.py").succeeded
 
+    >>> def test_retry(run_workflow):   # AWS's MockConfigFile, as Step Functions Local reads it
+    ...     result = run_workflow("LambdaSQSIntegration.asl.json", {},
+    ...                           mock_config="MockConfigFile.json", test_case="RetryPath")
+    ...     assert len(result.events("TaskFailed")) == 3
+
 Importing this module imports neither moto nor boto3 (pytest loads it in every session); the
 embedded S3 starts only for a run that needs it and stops when the test ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from sfs3dsl.run.api import Result, as_task, definitions_of
+
 if TYPE_CHECKING:
-    from sfs3dsl.run.definitions import Definitions
-    from sfs3dsl.run.interpreter import Execution, ExecutionHandle, TaskContext
+    from sfs3dsl.run.api import S3Objects
+    from sfs3dsl.run.interpreter import ExecutionHandle, TaskContext
     from sfs3dsl.run.local import LocalRun
+    from sfs3dsl.run.s3_objects import S3Object
     from sfs3dsl.run.sidecar import SideCarRun
 
 TaskFn = Callable[[Any, "TaskContext"], Any]
-
-
-class Result:
-    """How a run ended.
-
-    Attributes:
-        status: ``SUCCEEDED``, ``FAILED``, ``TIMED_OUT`` or ``ABORTED``.
-        output: the execution's output (``None`` unless it succeeded).
-        error, cause: why it failed.
-        document: a side-car workflow's process document after the run, as the runtime
-            assembles it (``document.json`` with each ``<step>-output``); ``None`` otherwise.
-        started: the executions its side-car steps started (``start_workflow``), ended.
-        history: the events, in GetExecutionHistory's format.
-        execution: the runner's :class:`~sfs3dsl.run.interpreter.Execution`.
-    """
-
-    def __init__(self, execution: Execution, document: Any = None,
-                 started: list[Execution] | None = None) -> None:
-        self.execution = execution
-        self.status = execution.status
-        self.output = execution.output
-        self.error = execution.error
-        self.cause = execution.cause
-        self.document = document
-        self.started = started or []
-
-    @property
-    def succeeded(self) -> bool:
-        return self.status == "SUCCEEDED"
-
-    @property
-    def history(self) -> list[dict[str, Any]]:
-        return self.execution.history
-
-    def events(self, event_type: str) -> list[dict[str, Any]]:
-        """The events of one type (``TaskFailed``, ``MapIterationStarted``...)."""
-        return [e for e in self.history if e["type"] == event_type]
-
-    def entered(self) -> list[str]:
-        """The names of the states entered, in order (branches and iterations included)."""
-        return [e["stateEnteredEventDetails"]["name"] for e in self.history
-                if e["type"].endswith("StateEntered")]
-
-    def __repr__(self) -> str:
-        return f"Result(status={self.status!r}, output={self.output!r}, error={self.error!r})"
-
-
-def _definitions(target: Any, workflow: str | None, also: tuple[Any, ...]) -> Definitions:
-    from sfs3dsl.model.workflow import Workflow
-    from sfs3dsl.run.definitions import Definitions, load_definitions, with_started
-
-    if isinstance(target, (str, Path)):
-        defs = load_definitions(Path(target), workflow)
-    elif isinstance(target, Workflow):
-        flows = {w.name: w for w in with_started([target])}
-        defs = Definitions(target.name, {n: w.compile().asl for n, w in flows.items()},
-                           Path(target.where.rsplit(":", 1)[0]), flows)
-    elif isinstance(target, dict):
-        defs = Definitions(workflow or "LocalStateMachine", {workflow or "LocalStateMachine":
-                                                             target}, Path("."))
-    else:
-        raise TypeError(f"run a workflow module path, an ASL file path, a Workflow or an ASL "
-                        f"dict, not {type(target).__name__}")
-    for extra in also:
-        more = _definitions(extra, None, ())
-        defs.machines.update({k: v for k, v in more.machines.items() if k not in defs.machines})
-        defs.workflows.update({k: v for k, v in more.workflows.items()
-                               if k not in defs.workflows})
-    return defs
-
-
-def _as_task(value: Any) -> TaskFn:
-    if callable(value):
-        fn: TaskFn = value
-        return fn
-    from sfs3dsl.run.handlers import constant_task
-
-    return constant_task(value)
+__all__ = ["Result", "WorkflowRunner", "run_workflow", "sfn_runner"]
 
 
 class WorkflowRunner:
@@ -129,23 +64,47 @@ class WorkflowRunner:
         self.clock = clock
         self.generated = generated
         self._mocks: dict[str, TaskFn] = {}
+        self._mock_config: tuple[str | Path | Mapping[str, Any], str] | None = None
+        self._objects: list[S3Object] = []
         self._stack = ExitStack()
         self.last: LocalRun | None = None
 
     def mock(self, target: str, value: Any) -> None:
         """What Task ``target`` runs (a state name, a resource, a Lambda function name):
         a callable ``fn(payload, ctx)``, or a value to return."""
-        self._mocks[target] = _as_task(value)
+        self._mocks[target] = as_task(value)
+
+    def use_mock_config(self, mock_config: str | Path | Mapping[str, Any],
+                        test_case: str) -> None:
+        """Mock this runner's runs with ``test_case`` of AWS's MockConfigFile (a path or the
+        parsed dict), as Step Functions Local does; ``test_case`` is ``NAME`` (of the state
+        machine named like the workflow) or ``MACHINE#NAME``."""
+        self._mock_config = (mock_config, test_case)
+
+    def put_object(self, uri: str, body: Any) -> None:
+        """Put ``body`` (bytes, text, a Path to read, or a JSON value) at ``s3://bucket/key``
+        in the local S3 of this runner's runs, before they start."""
+        from sfs3dsl.run.s3_objects import as_objects
+
+        self._objects.extend(as_objects({uri: body}))
 
     def prepare(self, target: Any, *, workflow: str | None = None, also: tuple[Any, ...] = (),
                 mocks: dict[str, Any] | None = None, clock: str | None = None,
-                s3_endpoint: str | None = None) -> LocalRun:
+                s3_endpoint: str | None = None,
+                mock_config: str | Path | Mapping[str, Any] | None = None,
+                test_case: str | None = None, s3_objects: S3Objects | None = None) -> LocalRun:
         """Set up (but do not start) a run; its S3, if any, is open until the test ends."""
+        from sfs3dsl.run.api import objects_of, tasks_of
         from sfs3dsl.run.local import LocalRun
 
-        tasks = {**self._mocks, **{k: _as_task(v) for k, v in (mocks or {}).items()}}
-        local = LocalRun(_definitions(target, workflow, also), clock=clock or self.clock,
-                         tasks=tasks, generated=self.generated, s3_endpoint=s3_endpoint)
+        definitions = definitions_of(target, workflow, also)
+        if mock_config is None and test_case is None and self._mock_config is not None:
+            mock_config, test_case = self._mock_config
+        tasks = tasks_of(definitions, {**self._mocks, **(mocks or {})}, mock_config,
+                         test_case)
+        local = LocalRun(definitions, clock=clock or self.clock, tasks=tasks,
+                         generated=self.generated, s3_endpoint=s3_endpoint,
+                         s3_objects=[*self._objects, *objects_of(s3_objects)])
         local.check()
         self.last = self._stack.enter_context(local)
         return local
@@ -153,21 +112,24 @@ class WorkflowRunner:
     def run(self, target: Any, input: Any = None, *, workflow: str | None = None,
             also: tuple[Any, ...] = (), mocks: dict[str, Any] | None = None,
             clock: str | None = None, name: str | None = None,
-            s3_endpoint: str | None = None) -> Result:
+            s3_endpoint: str | None = None,
+            mock_config: str | Path | Mapping[str, Any] | None = None,
+            test_case: str | None = None, s3_objects: S3Objects | None = None) -> Result:
         """Run ``target`` (a module path, ASL file path, Workflow or ASL dict) to its end.
 
         ``also``: more workflows a ``states:startExecution`` may start. For a side-car
         workflow ``input`` is the process document, written under a new transaction id
         (the execution's name) as the API facade does; ``result.document`` is the final
         one, and ``result.started`` the executions its steps started, once they ended.
+        ``mock_config`` / ``test_case``: a MockConfigFile test case for this run;
+        ``s3_objects``: ``{"s3://bucket/key": body}`` put into the local S3 first.
         """
+        from sfs3dsl.run.api import finish
+
         local = self.prepare(target, workflow=workflow, also=also, mocks=mocks, clock=clock,
-                             s3_endpoint=s3_endpoint)
-        sidecar = local.sidecar_input(input)
-        if sidecar is None:
-            return Result(local.run(input, name=name))
-        execution = local.run(sidecar.reference, name=name or sidecar.name)
-        return Result(execution, local.sidecar_document(sidecar), local.started())
+                             s3_endpoint=s3_endpoint, mock_config=mock_config,
+                             test_case=test_case, s3_objects=s3_objects)
+        return finish(local, input, name)
 
     def start(self, target: Any, input: Any = None, **options: Any) -> ExecutionHandle:
         """Start ``target`` on a background thread (for callbacks: see ``send_task_*``)."""

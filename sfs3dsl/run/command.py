@@ -15,6 +15,9 @@ function does.
 
 A ``--mock`` wins over the embedded S3 for the S3 Task states it targets (see
 :mod:`sfs3dsl.run.local`); the run prints one ``mock:`` line per such state first.
+``--mock-config FILE --test-case NAME`` mocks Task states as Step Functions Local does
+(:mod:`sfs3dsl.run.mock_config`), and ``--s3-object s3://bucket/key=@file`` puts objects into
+the local S3 before the run (:mod:`sfs3dsl.run.s3_objects`).
 """
 
 from __future__ import annotations
@@ -34,8 +37,10 @@ from sfs3dsl.run.mocks import parse_mock
 from sfs3dsl.run.trace import Echo, Trace
 
 if TYPE_CHECKING:
+    from sfs3dsl.run.definitions import Definitions
     from sfs3dsl.run.interpreter import Execution, ExecutionHandle
     from sfs3dsl.run.local import LocalRun
+    from sfs3dsl.run.mock_config import Mocked
 
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_CANNOT_START = 0, 1, 2
 #: What shells use for a command ended by SIGINT (128 + 2).
@@ -120,6 +125,9 @@ class RunOptions:
     clock: str = "virtual"
     generated: Path | None = None
     trace: bool = True
+    mock_config: Path | None = None
+    test_case: str | None = None
+    s3_objects: Sequence[str] = ()
 
 
 @dataclass
@@ -150,18 +158,25 @@ def run(options: RunOptions, echo: Echo) -> int:
 def _run(options: RunOptions, echo: Echo, progress: _Progress) -> int:
     from sfs3dsl.run.definitions import load_definitions
     from sfs3dsl.run.local import LocalRun
+    from sfs3dsl.run.s3_objects import parse_s3_object
 
     value = parse_input(options.input_text)
+    objects = [parse_s3_object(spec) for spec in options.s3_objects]
     if options.history is not None:
         check_history(options.history)
     definitions = load_definitions(options.path, options.workflow)
     tasks = dict(parse_mock(spec) for spec in options.mocks)
-    local = LocalRun(definitions, clock=options.clock, tasks=tasks,
-                     generated=options.generated, s3_endpoint=options.s3_endpoint)
+    mocked = _test_case(options, definitions, tasks)
+    local = LocalRun(definitions, clock=options.clock, tasks={**tasks, **mocked},
+                     generated=options.generated, s3_endpoint=options.s3_endpoint,
+                     s3_objects=objects)
     _check_targets(local)
     local.check()
     with local:
         _say_mocked_s3(local, echo)
+        if options.test_case is not None and options.mock_config is not None:
+            echo(f"mock: test case {options.test_case!r} of {options.mock_config}: "
+                 + ", ".join(f"{state}={fn.response.name}" for state, fn in mocked.items()))
         sidecar = local.sidecar_input(value)
         execution = _execute(local, sidecar.reference if sidecar else value,
                              sidecar.name if sidecar else None,
@@ -188,6 +203,36 @@ def _run(options: RunOptions, echo: Echo, progress: _Progress) -> int:
     if unwritten is not None:
         raise unwritten
     return EXIT_SUCCEEDED if execution.status == "SUCCEEDED" else EXIT_FAILED
+
+
+def _test_case(options: RunOptions, definitions: Definitions,
+               tasks: dict[str, Any]) -> dict[str, Mocked]:
+    """The task callables of ``--mock-config FILE --test-case NAME`` (empty without them).
+
+    Raises:
+        RunSetupError: one option without the other, a bad file, an unknown test case or
+            state, or a state that a ``--mock`` mocks too.
+    """
+    from sfs3dsl.run.mock_config import load_mock_config, test_case_tasks
+
+    if options.mock_config is None:
+        if options.test_case is not None:
+            raise RunSetupError(f"--test-case {options.test_case}: no --mock-config to take "
+                                "it from; fix: add --mock-config MockConfigFile.json")
+        return {}
+    config = load_mock_config(options.mock_config)
+    if options.test_case is None:
+        cases = config.machines.get(definitions.main, {})
+        some = ", ".join(cases) if cases else "a test case of the file"
+        raise RunSetupError(f"{options.mock_config}: --mock-config needs --test-case; fix: "
+                            f"add --test-case NAME ({some})")
+    mocked = test_case_tasks(config, definitions, options.test_case)
+    both = [state for state in mocked if state in tasks]
+    if both:
+        raise RunSetupError(f"--mock {both[0]}: state {both[0]!r} is mocked by test case "
+                            f"{options.test_case!r} of {options.mock_config} too; fix: drop "
+                            "one of them")
+    return mocked
 
 
 def _check_targets(local: LocalRun) -> None:

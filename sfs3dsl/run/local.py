@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from sfs3dsl.run.embedded_s3 import LocalS3
     from sfs3dsl.run.interpreter import Execution, ExecutionHandle, Runner, TaskContext
     from sfs3dsl.run.interpreter.tasks import TaskFn
+    from sfs3dsl.run.s3_objects import S3Object
     from sfs3dsl.run.sidecar import LocalSideCar, SideCarRun
 
 _START_EXECUTION = "arn:aws:states:::states:startExecution"
@@ -86,6 +87,8 @@ class LocalRun:
             its parent is the project root, which side-car handlers import from.
         s3_endpoint: a real S3 endpoint instead of the embedded one.
         s3: ``True`` starts the local S3 even if nothing seems to need it.
+        s3_objects: objects to put into the local S3 when it starts (it then always
+            starts), e.g. the CSV a Distributed Map reads.
 
     Raises:
         RunSetupError: a side-car workflow's generated handlers are missing or stale.
@@ -93,7 +96,8 @@ class LocalRun:
 
     def __init__(self, definitions: Definitions, *, clock: str = "virtual",
                  tasks: dict[str, TaskFn] | None = None, generated: Path | None = None,
-                 s3_endpoint: str | None = None, s3: bool = False) -> None:
+                 s3_endpoint: str | None = None, s3: bool = False,
+                 s3_objects: Iterable[S3Object] = ()) -> None:
         from sfs3dsl.run.interpreter import Runner
 
         if clock not in ("virtual", "real"):
@@ -115,7 +119,9 @@ class LocalRun:
                 self.tasks.update(find_handlers(folder / name / "handlers"))
         self.tasks.update(self._user_tasks)
         self._s3_endpoint = s3_endpoint
-        self._want_s3 = s3 or s3_endpoint is not None or self.sidecar is not None or any(
+        self._s3_objects = list(s3_objects)
+        self._want_s3 = s3 or bool(self._s3_objects) or s3_endpoint is not None \
+            or self.sidecar is not None or any(
             (folder / n / "handlers").is_dir() or "arn:aws:states:::s3:" in json.dumps(asl)
             for n, asl in definitions.machines.items())
         self.s3: LocalS3 | None = None
@@ -239,6 +245,15 @@ class LocalRun:
         if self._want_s3:
             self.s3 = _start_s3(self._s3_endpoint)
             self.s3.register(self.runner)
+            if self._s3_objects:
+                from sfs3dsl.run.s3_objects import put_objects
+
+                try:
+                    put_objects(self.s3, self._s3_objects)
+                except BaseException:
+                    self.s3.close()
+                    self.s3 = None
+                    raise
             if self.mocked_s3():
                 for resource in _S3_RESOURCES:
                     served = self.runner.tasks.find(resource)

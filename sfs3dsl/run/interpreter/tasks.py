@@ -78,6 +78,22 @@ class TaskContext:
             raise StateFailure(callbacks.TIMEOUT, None)
 
 
+class WholeResponse:
+    """What a task callable returns to give the integration's whole response.
+
+    Normally a callable registered for ``arn:aws:states:::lambda:invoke`` returns what the
+    function returns, and the runner wraps it as the Lambda API does (``{"Payload": ...,
+    "StatusCode": 200, ...}``). A mock that stands in for the whole service call (a
+    MockConfigFile's ``Return``, which is the API response itself) returns
+    ``WholeResponse(value)``: ``value`` is then the Task's result as it is.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 class Registry:
     """Resource patterns -> callables; exact names are found first, then globs in order."""
 
@@ -165,12 +181,15 @@ def _invoke(env: Env, base: str, params: Any, ctx: TaskContext) -> Any:
         raise
     except Exception as exc:  # a mocked integration failing like a Lambda function
         raise _lambda_error(exc) from exc
+    whole = isinstance(result, WholeResponse)
+    if whole:
+        result = result.value
     why = not_json(result)
     if why is not None:  # what Lambda's Python runtime answers for such a return value
         raise StateFailure(MARSHAL_ERROR, json.dumps({
             "errorMessage": f"Unable to marshal response: {why}", "errorType": MARSHAL_ERROR,
             "requestId": "", "stackTrace": []}))
-    if base == LAMBDA_INVOKE and not ctx.token:
+    if base == LAMBDA_INVOKE and not ctx.token and not whole:
         return {"ExecutedVersion": "$LATEST", "Payload": result,
                 "SdkHttpMetadata": {"HttpStatusCode": 200},
                 "SdkResponseMetadata": {"RequestId": ""}, "StatusCode": 200}
