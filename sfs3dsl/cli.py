@@ -391,3 +391,39 @@ def _load_problem(exc: LoadError) -> Problem:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``sfs3dsl`` command and ``python -m sfs3dsl``."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="sfs3dsl")
+
+
+# --- issue 13: serve the workflows like AWS, and the clients of a deployed machine --------
+
+@cli.command("serve")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--port", default=8083, show_default=True, type=click.IntRange(0, 65535),
+              help="The port on 127.0.0.1 (0: any free port).")
+@click.option("--api-key", "api_keys", multiple=True, metavar="KEY",
+              help="An API key the facade's private routes accept (repeatable; default: a "
+                   "random one, printed).")
+@click.option("--clock", type=click.Choice(["real", "virtual"]), default="real",
+              show_default=True, help="virtual: waits and retries take no real time.")
+@click.option("--region", default="us-east-1", show_default=True, help="Region of the ARNs.")
+@click.option("--account", default="123456789012", show_default=True,
+              help="Account of the ARNs.")
+@click.option("--generated", type=click.Path(file_okay=False), default="generated",
+              show_default=True, help="Where `sfs3dsl compile` wrote the handlers.")
+@click.option("--mock", "mocks", multiple=True, metavar="TARGET=VALUE",
+              help="What a Task runs, as for `sfs3dsl run` (repeatable).")
+def serve_command(paths: tuple[str, ...], port: int, api_keys: tuple[str, ...], clock: str,
+                  region: str, account: str, generated: str, mocks: tuple[str, ...]) -> None:
+    """Serve workflows (default workflows/) on 127.0.0.1 as AWS would: the Step Functions
+    API for the AWS CLI and boto3, the side-car's S3, the API facade's routes and
+    completion notices. Runs until Ctrl-C (exit 0); 2 when it cannot start.
+    """
+    import re
+
+    from sfs3dsl.serve.app import ServeOptions
+    from sfs3dsl.serve.command import serve
+
+    if not re.fullmatch(r"\d{12}", account):
+        raise click.BadParameter("an AWS account id has 12 digits", param_hint="--account")
+    options = ServeOptions(_paths(paths, "workflows"), port, list(api_keys), clock, region,
+                           account, Path(generated), mocks)
+    sys.exit(serve(options, click.echo))
