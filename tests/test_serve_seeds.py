@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from serve_support import API_KEY, aws, aws_json, machine_arn, s3, serving, sfn, wait_until
+from serve_support import API_KEY, aws, aws_json, machine_arn, s3, serving, wait_until
 
 from sfs3dsl.serve.app import Served
 
@@ -27,7 +27,7 @@ def served() -> Iterator[Served]:
 def test_seed_002_polling_client(served: Served) -> None:
     """Write the process document, start ProcessA on its reference, poll DescribeExecution
     until it is no longer RUNNING, read the process objects with `aws s3 cp`."""
-    url, client, txn = served.url, sfn(served.url), uuid.uuid4().hex
+    url, txn = served.url, uuid.uuid4().hex
     key = f"process-a/{txn}/document.json"
     s3(url).put_object(Bucket="sfs3dsl-process-a", Key=key,
                        Body=b'{"foo":"foo val","bar":"bar val"}')

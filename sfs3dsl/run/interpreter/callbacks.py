@@ -74,6 +74,15 @@ class Tokens:
             return [t for t, w in self._waiters.items() if w.outcome is None
                     and execution in (None, w.execution)]
 
+    def wake(self, execution: str) -> None:
+        """Wake the paused tasks of ``execution`` (it is being stopped): they see the stop
+        at once instead of after their patience."""
+        with self._lock:
+            waiters = [w for w in self._waiters.values() if w.execution == execution]
+        for waiter in waiters:
+            with waiter.cond:
+                waiter.cond.notify_all()
+
     def _get(self, token: str) -> Waiter:
         with self._lock:
             waiter = self._waiters.get(token)

@@ -109,6 +109,7 @@ class ExecutionHandle:
     def abort(self) -> None:
         """Ask the execution to stop (StopExecution) without waiting for it to end."""
         self._run.stop.set()
+        self._run.runner.tokens.wake(self.arn)
 
 
 class Runner:
