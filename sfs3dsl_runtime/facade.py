@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,14 +34,14 @@ def _problem(status: int, message: str) -> dict[str, Any]:
 
 
 def _setting(name: str) -> str:
-    value = os.environ.get(name, "")
+    value = clients.environ().get(name, "")
     if not value:
         raise SideCarConfigError(f"the environment variable {name} is not set")
     return value
 
 
 def _max_body() -> int:
-    return int(os.environ.get("SFS3DSL_MAX_BODY_BYTES") or DEFAULT_MAX_BODY)
+    return int(clients.environ().get("SFS3DSL_MAX_BODY_BYTES") or DEFAULT_MAX_BODY)
 
 
 def _transaction_id(event: Mapping[str, Any]) -> str | dict[str, Any]:

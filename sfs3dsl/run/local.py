@@ -89,6 +89,10 @@ class LocalRun:
         s3: ``True`` starts the local S3 even if nothing seems to need it.
         s3_objects: objects to put into the local S3 when it starts (it then always
             starts), e.g. the CSV a Distributed Map reads.
+        region, account: of the ARNs the runner makes up.
+        fallback: runs a Task state nothing else runs (``sfs3dsl serve`` waits for the
+            token of a callback task whose integration nothing runs locally); without it
+            such a state fails the run with :class:`MissingTask`.
 
     Raises:
         RunSetupError: a side-car workflow's generated handlers are missing or stale.
@@ -97,13 +101,16 @@ class LocalRun:
     def __init__(self, definitions: Definitions, *, clock: str = "virtual",
                  tasks: dict[str, TaskFn] | None = None, generated: Path | None = None,
                  s3_endpoint: str | None = None, s3: bool = False,
-                 s3_objects: Iterable[S3Object] = ()) -> None:
+                 s3_objects: Iterable[S3Object] = (), region: str = "us-east-1",
+                 account: str = "123456789012", fallback: TaskFn | None = None) -> None:
         from sfs3dsl.run.interpreter import Runner
 
         if clock not in ("virtual", "real"):
             raise RunSetupError(f"clock must be 'virtual' or 'real', not {clock!r}")
         self.definitions = definitions
-        self.runner: Runner = Runner("virtual" if clock == "virtual" else "real")
+        self._fallback = fallback
+        self.runner: Runner = Runner("virtual" if clock == "virtual" else "real",
+                                     region=region, account=account)
         for name, asl in definitions.machines.items():
             self.runner.register_state_machine(name, asl)
             for alias in _machine_aliases(name):
@@ -218,6 +225,8 @@ class LocalRun:
         options = self._by_state.get(ctx.state, {})
         fn = options.get(str(ctx.context["StateMachine"]["Name"])) or next(
             iter(options.values()), None)
+        if fn is None and self._fallback is not None:
+            fn = self._fallback
         if fn is None:
             raise MissingTask(f"state {ctx.state!r}: nothing runs resource {ctx.resource!r}; "
                               f"mock it: --mock {ctx.state}=@result.json")

@@ -25,7 +25,15 @@ HEARTBEAT_TIMEOUT = "States.HeartbeatTimeout"
 
 
 class TaskTokenError(ExecutionError):
-    """A token that no waiting task owns (AWS: TaskDoesNotExist / InvalidToken)."""
+    """A token that no waiting task owns (AWS: TaskDoesNotExist / InvalidToken).
+
+    ``stale`` is True when the token was issued here but its task has ended (AWS answers
+    TaskTimedOut for those), False when no task ever had it.
+    """
+
+    def __init__(self, message: str, *, stale: bool = False) -> None:
+        super().__init__(message)
+        self.stale = stale
 
 
 @dataclass
@@ -45,6 +53,8 @@ class Tokens:
 
     def __init__(self) -> None:
         self._waiters: dict[str, Waiter] = {}
+        #: Tokens whose task has ended (32 bytes each: kept so a late answer is "stale").
+        self._ended: set[str] = set()
         self._lock = threading.Lock()
 
     def issue(self, state: str, execution: str) -> Waiter:
@@ -56,6 +66,7 @@ class Tokens:
     def retire(self, waiter: Waiter) -> None:
         with self._lock:
             self._waiters.pop(waiter.token, None)
+            self._ended.add(waiter.token)
 
     def pending(self, execution: str | None = None) -> list[str]:
         """Tokens nobody has answered yet (of one execution, when given its ARN)."""
@@ -63,11 +74,21 @@ class Tokens:
             return [t for t, w in self._waiters.items() if w.outcome is None
                     and execution in (None, w.execution)]
 
+    def wake(self, execution: str) -> None:
+        """Wake the paused tasks of ``execution`` (it is being stopped): they see the stop
+        at once instead of after their patience."""
+        with self._lock:
+            waiters = [w for w in self._waiters.values() if w.execution == execution]
+        for waiter in waiters:
+            with waiter.cond:
+                waiter.cond.notify_all()
+
     def _get(self, token: str) -> Waiter:
         with self._lock:
             waiter = self._waiters.get(token)
+            stale = token in self._ended
         if waiter is None:
-            raise TaskTokenError(f"no task is waiting for token {token[:16]}...")
+            raise TaskTokenError(f"no task is waiting for token {token[:16]}...", stale=stale)
         return waiter
 
     def succeed(self, token: str, output: Any) -> None:

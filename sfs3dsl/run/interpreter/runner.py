@@ -10,10 +10,12 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -66,6 +68,11 @@ class ExecutionHandle:
     def done(self) -> bool:
         return self._done.is_set()
 
+    @property
+    def error(self) -> BaseException | None:
+        """What stopped the runner itself (not the execution's own failure), once done."""
+        return self._error
+
     def wait(self, timeout: float | None = None) -> Execution:
         """Wait for the end and return the execution (harness errors are re-raised)."""
         if not self._done.wait(timeout):
@@ -96,8 +103,13 @@ class ExecutionHandle:
         Raises:
             TimeoutError: it had not ended after ``timeout`` seconds.
         """
-        self._run.stop.set()
+        self.abort()
         return self.wait(timeout)
+
+    def abort(self) -> None:
+        """Ask the execution to stop (StopExecution) without waiting for it to end."""
+        self._run.stop.set()
+        self._run.runner.tokens.wake(self.arn)
 
 
 class Runner:
@@ -168,9 +180,14 @@ class Runner:
         return self.execute(definition, {} if input is None else input, name=name)
 
     def start(self, definition: dict[str, Any], input: Any = None, *,
-              name: str | None = None, state_machine_arn: str | None = None
+              name: str | None = None, state_machine_arn: str | None = None,
+              on_end: Callable[[ExecutionHandle], None] | None = None
               ) -> ExecutionHandle:
-        """Start ``definition`` on a background thread; returns a handle."""
+        """Start ``definition`` on a background thread; returns a handle.
+
+        ``on_end(handle)`` is called on that thread when the execution has ended, before
+        anyone waiting on the handle wakes up (its exceptions are ignored: it observes).
+        """
         run, execution = self._prepare(definition, {} if input is None else input, name,
                                        state_machine_arn, None)
         handle = ExecutionHandle(run, execution)
@@ -181,6 +198,9 @@ class Runner:
             except BaseException as exc:  # handed to whoever waits on the handle
                 handle._error = exc
             finally:
+                if on_end is not None:
+                    with contextlib.suppress(Exception):
+                        on_end(handle)
                 handle._done.set()
 
         threading.Thread(target=main, name=f"sfs3dsl-{execution.name}", daemon=True).start()

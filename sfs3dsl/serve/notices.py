@@ -1,0 +1,82 @@
+"""Completion notices per transaction: ``{transactionId, status, executionArn}`` on the topic
+``<workflow>/<subtopic>/<transaction id>`` (``<workflow>/<transaction id>`` without a
+subtopic), once each execution has ended.
+
+Deployed, the generated serverless.yml publishes the same message through an EventBridge
+rule to SNS (see docs/serve.md). Here, subscribers long-poll ``GET /notices?topic=PREFIX&
+after=SEQ&wait=SECONDS``: the answer lists the notices after ``SEQ`` whose topic is
+``PREFIX`` or lies under it, as soon as there is one (or none after ``wait`` seconds), with
+the ``next`` sequence number to ask from, so a subscriber sees each notice exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sfs3dsl.serve.executions import Record
+
+#: Notices kept for late subscribers (the oldest are dropped beyond this).
+KEEP = 100_000
+#: The longest a long poll may wait, in seconds.
+MAX_WAIT = 30.0
+
+
+def topic_of(machine: str, reference: Any, name: str) -> tuple[str, str]:
+    """``(topic, transaction id)`` of an execution of ``machine`` started on
+    ``reference``; the transaction is the ``processData`` of a side-car reference, else
+    the execution's name."""
+    txn, subtopic = name, None
+    if isinstance(reference, dict):
+        if isinstance(reference.get("processData"), str):
+            txn = reference["processData"]
+        if isinstance(reference.get("subtopic"), str) and reference["subtopic"]:
+            subtopic = reference["subtopic"].strip("/")
+    return "/".join(p for p in (machine, subtopic, txn) if p), txn
+
+
+class Notices:
+    """The notices published so far, for subscribers to read."""
+
+    def __init__(self) -> None:
+        self._items: deque[dict[str, Any]] = deque(maxlen=KEEP)
+        self._seq = 0
+        self._cond = threading.Condition()
+
+    def publish(self, topic: str, message: dict[str, Any]) -> None:
+        with self._cond:
+            self._seq += 1
+            self._items.append({"seq": self._seq, "topic": topic, "message": message})
+            self._cond.notify_all()
+
+    def publish_record(self, record: Record) -> None:
+        """The notice of an ended execution."""
+        execution = record.execution
+        machine = execution.state_machine_arn.rsplit(":", 1)[-1]
+        topic, txn = topic_of(machine, execution.input, execution.name)
+        self.publish(topic, {"transactionId": txn, "status": execution.status,
+                             "executionArn": execution.arn})
+
+    def read(self, prefix: str, after: int, wait: float) -> dict[str, Any]:
+        """The notices after ``after`` under ``prefix``, waiting up to ``wait`` seconds for
+        one."""
+        prefix = prefix.strip("/")
+
+        def matching() -> list[dict[str, Any]]:
+            return [n for n in self._items if n["seq"] > after and (
+                not prefix or n["topic"] == prefix or n["topic"].startswith(prefix + "/"))]
+
+        with self._cond:
+            found = matching()
+            if not found and wait > 0:
+                self._cond.wait_for(lambda: bool(matching()), min(wait, MAX_WAIT))
+                found = matching()
+            last = self._seq
+        return {"notices": found, "next": found[-1]["seq"] if found else last}
+
+    @staticmethod
+    def dumps(value: Any) -> bytes:
+        return json.dumps(value, separators=(",", ":")).encode()
