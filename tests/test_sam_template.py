@@ -169,7 +169,8 @@ def test_state_machine_role_invokes_only_its_functions(project: Path) -> None:
     assert statement["Action"] == ["lambda:InvokeFunction"]
     arns = [{"Fn::GetAtt": [f"Step{x}LambdaFunction", "Arn"]} for x in "ABCDEF"]
     assert statement["Resource"] == [*arns, *({"Fn::Join": ["", [a, ":*"]]} for a in arns)]
-    reminder = _of_type(_template(project, "reminder"), "AWS::IAM::Role")["ReminderStateMachineRole"]
+    roles = _of_type(_template(project, "reminder"), "AWS::IAM::Role")
+    reminder = roles["ReminderStateMachineRole"]
     assert [(s["Action"], s["Resource"]) for s in _statements(reminder)] == [
         (["lambda:InvokeFunction"], [{"Fn::GetAtt": ["ConvdateLambdaFunction", "Arn"]},
                                      {"Fn::Join": ["", [{"Fn::GetAtt": [

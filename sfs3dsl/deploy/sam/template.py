@@ -96,9 +96,10 @@ def _found(compiled: Compiled, known_machines: set[str]) -> Found:
     """The placeholders of ``compiled``; a ``${XStateMachineArn}`` of a state machine that is
     not in this template becomes a parameter, like a foreign placeholder."""
     _, found = resolve(compiled.asl)
-    for logical in [m for m in found.machines if m not in known_machines]:
-        found.machines.remove(logical)
-        found.foreign.append(f"{logical.removesuffix('StateMachine')}StateMachineArn")
+    for name, value in list(found.ours.items()):
+        if "Ref" in value and value["Ref"] in found.machines and \
+                value["Ref"] not in known_machines:
+            found.make_foreign(name)
     return found
 
 

@@ -41,21 +41,21 @@ class Found:
     topics: list[str] = field(default_factory=list)
     machines: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
+    #: each of our placeholders as written (``getQuickFailFunctionArn``) and its value
+    ours: dict[str, Any] = field(default_factory=dict)
 
     def substitutions(self) -> dict[str, Any]:
         """``{placeholder name: CloudFormation value}`` for every placeholder: the
         ``DefinitionSubstitutions`` of a SAM or CloudFormation state machine."""
-        out: dict[str, Any] = {}
-        for key in self.functions:
-            out[f"{key[:1].upper()}{key[1:]}FunctionArn"] = {
-                "Fn::GetAtt": [function_logical_id(key), "Arn"]}
-        for logical in self.topics:
-            out[f"{logical.removesuffix('Topic')}TopicArn"] = {"Ref": logical}
-        for logical in self.machines:
-            out[f"{logical.removesuffix('StateMachine')}StateMachineArn"] = {"Ref": logical}
-        for name in self.foreign:
-            out[name] = {"Ref": parameter_name(name)}
-        return out
+        return {**self.ours, **{name: {"Ref": parameter_name(name)} for name in self.foreign}}
+
+    def make_foreign(self, name: str) -> None:
+        """Treat our placeholder ``name`` as foreign (what it names is not deployed here)."""
+        value = self.ours.pop(name)
+        if value.get("Ref") in self.machines:
+            self.machines.remove(value["Ref"])
+        if name not in self.foreign:
+            self.foreign.append(name)
 
 
 def parameter_name(placeholder: str) -> str:
@@ -72,20 +72,24 @@ def _ours(text: str, found: Found) -> Any:
     if match is None:
         return None
     stem, kind = match.groups()
+    value: dict[str, Any]
     if kind == "FunctionArn":
         key = stem[:1].lower() + stem[1:]
         if key not in found.functions:
             found.functions.append(key)
-        return {"Fn::GetAtt": [function_logical_id(key), "Arn"]}
-    if kind == "TopicArn":
+        value = {"Fn::GetAtt": [function_logical_id(key), "Arn"]}
+    elif kind == "TopicArn":
         logical = f"{stem}Topic"
         if logical not in found.topics:
             found.topics.append(logical)
-        return {"Ref": logical}
-    logical = f"{stem}StateMachine"
-    if logical not in found.machines:
-        found.machines.append(logical)
-    return {"Ref": logical}
+        value = {"Ref": logical}
+    else:
+        logical = f"{stem}StateMachine"
+        if logical not in found.machines:
+            found.machines.append(logical)
+        value = {"Ref": logical}
+    found.ours[text[2:-1]] = value
+    return value
 
 
 def _foreign(text: str, found: Found) -> Any:
@@ -115,6 +119,12 @@ def resolve(asl: dict[str, Any]) -> tuple[dict[str, Any], Found]:
         source, target = stack.popleft()
         items = source.items() if isinstance(source, dict) else enumerate(source)
         for key, value in items:
+            if isinstance(key, str) and "${" in key:
+                # a field name cannot be a CloudFormation function: it stays as written,
+                # and its placeholders get their parameters (Fn::Sub fills them in)
+                for name in _ANY.findall(key):
+                    if name not in found.foreign:
+                        found.foreign.append(name)
             if isinstance(value, dict | list):
                 copy: Any = {} if isinstance(value, dict) else [None] * len(value)
                 stack.append((value, copy))
