@@ -113,9 +113,9 @@ def cli() -> None:
 @click.option("--check", is_flag=True,
               help="Write nothing; fail if the files under --out are missing or stale.")
 @click.option("--target", "targets", multiple=True,
-              type=click.Choice(["serverless", "sam", "cdk"]),
+              type=click.Choice(["serverless", "sam"]),
               help="Deployment target (repeat for several): serverless.yml (the default), "
-                   "a SAM template.yaml, or the files the sfs3dsl.cdk construct reads.")
+                   "or a SAM template.yaml.")
 def compile_command(paths: tuple[str, ...], out_dir: str, check: bool,
                     targets: tuple[str, ...]) -> None:
     """Compile workflow modules (default: workflows/) into OUT/<workflow>/."""

@@ -4,8 +4,6 @@ Pure: nothing here touches disk; the CLI writes (or, with ``--check``, compares)
 Every workflow gets its ASL and, per deployment target, ``serverless.yml`` (a fragment for
 the Serverless Framework, the default) and/or ``template.yaml`` (a SAM template); a side-car
 workflow also gets its Lambda handlers (``handlers/<step>.py`` and ``handlers/facade.py``).
-The ``cdk`` target writes no file: :mod:`sfs3dsl.cdk` builds the resources in the user's
-CDK app from the handlers and ASL the other targets write.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from sfs3dsl.model.workflow import Workflow
 ASL_FILE = "statemachine.asl.json"
 SERVERLESS_FILE = "serverless.yml"
 SAM_FILE = "template.yaml"
-TARGETS = ("serverless", "sam", "cdk")
+TARGETS = ("serverless", "sam")
 
 
 def deployment_parts(workflow: Workflow, root: Path
