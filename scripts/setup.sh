@@ -20,6 +20,7 @@ fi
 if [ "${1:-}" = "--test" ]; then
     bash scripts/install-oracles.sh
     bash scripts/install-serverless.sh
+    bash scripts/install-sam.sh
     if [ -f scripts/install-graph-tools.sh ]; then
         bash scripts/install-graph-tools.sh
     fi

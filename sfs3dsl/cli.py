@@ -118,7 +118,12 @@ def cli() -> None:
               help="Folder that receives one folder per workflow.")
 @click.option("--check", is_flag=True,
               help="Write nothing; fail if the files under --out are missing or stale.")
-def compile_command(paths: tuple[str, ...], out_dir: str, check: bool) -> None:
+@click.option("--target", "targets", multiple=True,
+              type=click.Choice(["serverless", "sam"]),
+              help="Deployment target (repeat for several): serverless.yml (the default), "
+                   "or a SAM template.yaml.")
+def compile_command(paths: tuple[str, ...], out_dir: str, check: bool,
+                    targets: tuple[str, ...]) -> None:
     """Compile workflow modules (default: workflows/) into OUT/<workflow>/."""
     from sfs3dsl.deploy.artifacts import workflow_artifacts
 
@@ -126,7 +131,7 @@ def compile_command(paths: tuple[str, ...], out_dir: str, check: bool) -> None:
     stale: list[str] = []
     workflows = _workflows_to_compile(_paths(paths, "workflows"))
     for workflow in workflows:
-        files, compiled = workflow_artifacts(workflow)
+        files, compiled = workflow_artifacts(workflow, targets=targets or ("serverless",))
         for problem in compiled.warnings:
             click.echo(problem.render(), err=True)
         for rel, text in files.items():

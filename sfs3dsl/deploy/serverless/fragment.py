@@ -13,7 +13,7 @@ from sfs3dsl.compile.compiler import Compiled
 from sfs3dsl.core.errors import BuildError
 from sfs3dsl.deploy.serverless import iam, resources
 from sfs3dsl.deploy.serverless.names import Ids, camel, env_stem, function_logical_id, snake
-from sfs3dsl.deploy.serverless.placeholders import resolve
+from sfs3dsl.deploy.serverless.placeholders import parameter_name, resolve
 from sfs3dsl.deploy.sidecar.plan import PlannedStep, SideCarPlan, _walk
 from sfs3dsl.model.serverless import ServerlessOptions
 from sfs3dsl.model.sidecar import SideCar, SideCarStep
@@ -212,8 +212,13 @@ class _Builder:
             out["functions"] = self.functions
         out["stepFunctions"] = {"validate": True,
                                 "stateMachines": {self.ids.machine_key: machine}}
+        parameters = foreign_parameters(found.foreign, self.workflow.name)
+        if parameters or self.resources:
+            out["resources"] = {}
+        if parameters:
+            out["resources"]["Parameters"] = parameters
         if self.resources:
-            out["resources"] = {"Resources": self.resources}
+            out["resources"]["Resources"] = self.resources
         return out
 
 
@@ -235,6 +240,15 @@ def _function_timeouts(asl: Json) -> dict[str, Any]:
                 if key in state:
                     machines.append(state[key])
     return out
+
+
+def foreign_parameters(names: list[str], workflow: str) -> Json:
+    """A ``String`` template parameter for each foreign placeholder (see ``placeholders``)."""
+    return {parameter_name(name): {
+        "Type": "String",
+        "Description": f"the value of placeholder {name} in the definition of workflow "
+                       f"{workflow}"}
+        for name in names}
 
 
 def serverless_fragment(workflow: Workflow, compiled: Compiled, plan: SideCarPlan,

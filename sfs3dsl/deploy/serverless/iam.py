@@ -78,3 +78,72 @@ def executions_arn(state_machine: str) -> Json:
     """Every execution of ``state_machine`` (a logical id), for DescribeExecution."""
     return join(*arn_prefix("states"), "execution:",
                 {"Fn::GetAtt": [state_machine, "Name"]}, ":*")
+
+
+def _sync_targets(asl: Json) -> bool:
+    """Whether any Task of ``asl`` runs a state machine with ``.sync`` (which needs the
+    managed EventBridge rule and DescribeExecution/StopExecution)."""
+    machines = [asl]
+    while machines:
+        machine = machines.pop()
+        for state in machine.get("States", {}).values():
+            resource = state.get("Resource")
+            if isinstance(resource, str) and resource.startswith(
+                    "arn:aws:states:::states:startExecution.sync"):
+                return True
+            machines.extend(state.get("Branches", ()))
+            machines.extend(state[k] for k in ("ItemProcessor", "Iterator") if k in state)
+    return False
+
+
+def state_machine_statements(asl: Json, functions: Sequence[str], topics: Sequence[str],
+                             machines: Sequence[str], *, logging: bool,
+                             tracing: bool) -> list[Json]:
+    """What a state machine's role may do: invoke the functions, publish to the topics and
+    start the state machines its definition names by placeholder (logical ids), and deliver
+    logs and traces when those are on. A foreign ``${...}`` grants nothing: what it names
+    is unknown here (SAM users add ``Policies`` to the state machine)."""
+    from sfs3dsl.deploy.serverless.names import function_logical_id
+
+    out: list[Json] = []
+    if functions:
+        arns = [{"Fn::GetAtt": [function_logical_id(k), "Arn"]} for k in functions]
+        out.append({"Effect": "Allow", "Action": ["lambda:InvokeFunction"],
+                    "Resource": [*arns, *(join(a, ":*") for a in arns)]})
+    if topics:
+        out.append({"Effect": "Allow", "Action": ["sns:Publish"],
+                    "Resource": [{"Ref": t} for t in topics]})
+    if machines:
+        out.append({"Effect": "Allow", "Action": ["states:StartExecution"],
+                    "Resource": [{"Ref": m} for m in machines]})
+        if _sync_targets(asl):
+            out.append({"Effect": "Allow",
+                        "Action": ["states:DescribeExecution", "states:StopExecution"],
+                        "Resource": [executions_arn(m) for m in machines]})
+            out.append({"Effect": "Allow",
+                        "Action": ["events:PutTargets", "events:PutRule",
+                                   "events:DescribeRule"],
+                        "Resource": join(*arn_prefix("events"), "rule/"
+                                         "StepFunctionsGetEventsForStepFunctionsExecutionRule")})
+    if logging:
+        # CloudWatch Logs delivery has no resource-level permissions (Step Functions
+        # developer guide, "IAM policies for logging to CloudWatch Logs").
+        out.append({"Effect": "Allow", "Action": [
+            "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
+            "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
+            "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"], "Resource": "*"})
+    if tracing:
+        out.append({"Effect": "Allow", "Action": [
+            "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
+            "xray:GetSamplingTargets"], "Resource": "*"})  # X-Ray: no resource-level
+    return out
+
+
+def service_role(service: str, statements: Sequence[Json]) -> Json:
+    """An ``AWS::IAM::Role`` that ``service`` (``states.amazonaws.com``) assumes."""
+    props: Json = {"AssumeRolePolicyDocument": {"Version": POLICY_VERSION, "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]}}
+    if statements:
+        props["Policies"] = [{"PolicyName": "least-privilege", "PolicyDocument": {
+            "Version": POLICY_VERSION, "Statement": list(statements)}}]
+    return {"Type": "AWS::IAM::Role", "Properties": props}

@@ -1,0 +1,193 @@
+"""``sfs3dsl compile --target sam``: every workflow's SAM template passes cfn-lint 1.58.0 and
+``sam validate --lint`` (aws-sam-cli 1.170.0, offline; ``scripts/install-sam.sh`` puts it in
+``$SFS3DSL_TOOLS/sam/venv``), and holds the state machine, functions, bucket, private API and
+least-privilege IAM the serverless.yml fragment holds.
+
+These tests FAIL, never skip, when a tool is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.oracle
+
+REPO = Path(__file__).resolve().parents[1]
+TOOLS = Path(os.environ.get("SFS3DSL_TOOLS") or Path.home() / ".cache" / "sfs3dsl-tools")
+SAM = TOOLS / "sam" / "venv" / "bin" / "sam"
+CFN_LINT = Path(sys.executable).parent / "cfn-lint"
+NAMES = sorted(p.parent.name for p in (REPO / "generated").glob("*/statemachine.asl.json"))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project compiled with ``--target serverless --target sam``."""
+    root = tmp_path_factory.mktemp("sam-project")
+    for folder in ("workflows", "sfs3dsl_runtime"):
+        shutil.copytree(REPO / folder, root / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    done = subprocess.run([sys.executable, "-m", "sfs3dsl", "compile", "--target", "serverless",
+                           "--target", "sam"], cwd=root, capture_output=True, text=True,
+                          check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def _template(project: Path, name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        (project / "generated" / name / "template.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def test_every_workflow_gets_a_template(project: Path) -> None:
+    assert NAMES, "no generated/*/statemachine.asl.json: run `sfs3dsl compile`"
+    assert sorted(p.parent.name for p in (project / "generated").glob("*/template.yaml")) == NAMES
+
+
+def test_cfn_lint_finds_no_error(project: Path) -> None:
+    binary = str(CFN_LINT) if CFN_LINT.exists() else shutil.which("cfn-lint")
+    if binary is None:
+        pytest.fail("cfn-lint is not installed: run `bash scripts/setup.sh --test`")
+    paths = [str(project / "generated" / n / "template.yaml") for n in NAMES]
+    done = subprocess.run([binary, "--format", "parseable", "--", *paths], capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert [line for line in done.stdout.splitlines() if ":E" in line] == [], done.stdout
+    assert done.returncode in (0, 4, 8), done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sam_validate_lint_accepts(project: Path, name: str) -> None:
+    if not SAM.exists():
+        pytest.fail(f"sam is not installed at {SAM}: run `bash scripts/install-sam.sh`")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(SAM_CLI_TELEMETRY="0", HOME=str(project))  # no credentials, no profile
+    done = subprocess.run([str(SAM), "validate", "--lint", "--template", "template.yaml",
+                           "--region", "us-east-1"], cwd=project / "generated" / name,
+                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "is a valid SAM Template" in done.stdout + done.stderr
+
+
+def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {k: v["Properties"] for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def test_process_a_state_machine_and_functions(project: Path) -> None:
+    t = _template(project, "process-a")
+    assert t["Transform"] == "AWS::Serverless-2016-10-31"
+    machines = _of_type(t, "AWS::Serverless::StateMachine")
+    assert set(machines) == {"ProcessAStateMachine", "DownstreamStateMachine"}
+    pa = machines["ProcessAStateMachine"]
+    assert pa["DefinitionUri"] == "statemachine.asl.json"
+    assert machines["DownstreamStateMachine"]["DefinitionUri"] == \
+        "../downstream/statemachine.asl.json"
+    assert pa["DefinitionSubstitutions"] == {
+        f"Step{x}FunctionArn": {"Fn::GetAtt": [f"Step{x}LambdaFunction", "Arn"]}
+        for x in "ABCDEF"}
+    assert pa["Name"] == {"Fn::Sub": "process-a-${Stage}"}
+    functions = _of_type(t, "AWS::Serverless::Function")
+    assert sorted(functions) == sorted(
+        [f"Step{x}LambdaFunction" for x in "ABCDEF"]
+        + [f"Downstream{x}LambdaFunction" for x in "ABC"]
+        + [f"{w}{p}LambdaFunction" for w in ("ProcessA", "Downstream")
+           for p in ("StartProcess", "ProcessState", "ProcessData")])
+    step_a = functions["StepALambdaFunction"]
+    assert step_a["Handler"] == "generated/process-a/handlers/step_a.handler"
+    assert step_a["CodeUri"] == "../.."
+    assert step_a["Timeout"] == 10
+    assert step_a["Role"] == {"Fn::GetAtt": ["ProcessAStepARole", "Arn"]}
+    assert step_a["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": {"Ref": "StepALogGroup"}}
+    # the ASL beside the template is the compiled one, unchanged
+    asl = (project / "generated" / "process-a" / "statemachine.asl.json").read_text()
+    assert json.loads(asl) == json.loads(
+        (REPO / "generated" / "process-a" / "statemachine.asl.json").read_text())
+
+
+def test_process_a_bucket_is_encrypted_and_private(project: Path) -> None:
+    t = _template(project, "process-a")
+    bucket = _of_type(t, "AWS::S3::Bucket")["ProcessAProcessData"]
+    rule = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert rule["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True}
+    policy = _of_type(t, "AWS::S3::BucketPolicy")["ProcessAProcessDataPolicy"]
+    assert [s["Sid"] for s in policy["PolicyDocument"]["Statement"]] == [
+        "TlsOnly", "EncryptedWritesOnly"]
+
+
+def test_process_a_api_is_private_with_keys_and_a_usage_plan(project: Path) -> None:
+    t = _template(project, "process-a")
+    api = _of_type(t, "AWS::Serverless::Api")["ProcessAApi"]
+    assert api["Auth"] == {"ApiKeyRequired": True, "UsagePlan": {
+        "CreateUsagePlan": "PER_API", "UsagePlanName": {"Fn::Sub": "process-a-${Stage}"},
+        "Quota": {"Limit": 5000, "Period": "MONTH"},
+        "Throttle": {"BurstLimit": 200, "RateLimit": 100}}}
+    start = _of_type(t, "AWS::Serverless::Function")["ProcessAStartProcessLambdaFunction"]
+    assert start["Events"] == {"ProcessAStartProcessPost": {"Type": "Api", "Properties": {
+        "RestApiId": {"Ref": "ProcessAApi"}, "Path": "/process-a/start-process",
+        "Method": "post", "Auth": {"ApiKeyRequired": True}}}}
+    state = _of_type(t, "AWS::Serverless::Function")["ProcessAProcessStateLambdaFunction"]
+    (event,) = state["Events"].values()
+    assert event["Properties"]["Path"] == "/process-a/process-state/{transactionId}"
+    assert event["Properties"]["RequestParameters"] == [
+        {"method.request.path.transactionId": {"Required": True}}]
+
+
+def _statements(role: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for p in role.get("Policies", ()) for s in p["PolicyDocument"]["Statement"]]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_role_grants_s3_states_or_lambda_on_everything(project: Path, name: str) -> None:
+    roles = _of_type(_template(project, name), "AWS::IAM::Role")
+    assert roles
+    for logical, role in roles.items():
+        for statement in _statements(role):
+            actions = statement["Action"] if isinstance(statement["Action"], list) \
+                else [statement["Action"]]
+            if any(a.split(":")[0] in ("s3", "states", "lambda", "sns") for a in actions):
+                assert statement["Resource"] != "*", (logical, statement)
+                assert "*" not in actions, (logical, statement)
+
+
+def test_state_machine_role_invokes_only_its_functions(project: Path) -> None:
+    roles = _of_type(_template(project, "process-a"), "AWS::IAM::Role")
+    role = roles["ProcessAStateMachineRole"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "states.amazonaws.com"}
+    (statement,) = _statements(role)
+    assert statement["Action"] == ["lambda:InvokeFunction"]
+    arns = [{"Fn::GetAtt": [f"Step{x}LambdaFunction", "Arn"]} for x in "ABCDEF"]
+    assert statement["Resource"] == [*arns, *({"Fn::Join": ["", [a, ":*"]]} for a in arns)]
+    roles = _of_type(_template(project, "reminder"), "AWS::IAM::Role")
+    reminder = roles["ReminderStateMachineRole"]
+    assert [(s["Action"], s["Resource"]) for s in _statements(reminder)] == [
+        (["lambda:InvokeFunction"], [{"Fn::GetAtt": ["ConvdateLambdaFunction", "Arn"]},
+                                     {"Fn::Join": ["", [{"Fn::GetAtt": [
+                                         "ConvdateLambdaFunction", "Arn"]}, ":*"]]}]),
+        (["sns:Publish"], [{"Ref": "ReminderTopic"}])]
+
+
+def test_notifications_become_an_eventbridge_rule(project: Path) -> None:
+    t = _template(project, "process-a")
+    rule = _of_type(t, "AWS::Events::Rule")["ProcessANotify1Rule"]
+    assert rule["EventPattern"] == {
+        "source": ["aws.states"], "detail-type": ["Step Functions Execution Status Change"],
+        "detail": {"status": ["ABORTED", "FAILED", "TIMED_OUT"],
+                   "stateMachineArn": [{"Ref": "ProcessAStateMachine"}]}}
+    assert rule["Targets"] == [{"Id": "sns1", "Arn": {"Ref": "ProcessANotifications"}}]
+    policy = _of_type(t, "AWS::SNS::TopicPolicy")["ProcessANotify1TopicPolicy"]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": {
+        "Fn::GetAtt": ["ProcessANotify1Rule", "Arn"]}}}
