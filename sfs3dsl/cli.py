@@ -251,9 +251,12 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
               show_default=True, help="Where generated Lambda handlers are looked for.")
 @click.option("--trace/--no-trace", default=True, show_default=True,
               help="Show each state as it enters and leaves.")
+@click.option("--no-limits", "no_limits", is_flag=True,
+              help="Do not enforce AWS's quotas (25,000 history events, 256 KiB payloads, "
+                   "a year for Standard and five minutes for Express executions).")
 def run_command(path: str, input_text: str | None, workflow: str | None,
                 mocks: tuple[str, ...], s3_endpoint: str | None, history: str | None,
-                clock: str, generated: str, trace: bool) -> None:
+                clock: str, generated: str, trace: bool, no_limits: bool) -> None:
     """Run a workflow module or an ASL file locally: no AWS, S3 embedded.
 
     Exit code 0 when the execution succeeds, 1 when it fails or times out, 2 when it
@@ -263,7 +266,8 @@ def run_command(path: str, input_text: str | None, workflow: str | None,
     from sfs3dsl.run.command import RunOptions, run
 
     options = RunOptions(Path(path), input_text, workflow, mocks, s3_endpoint,
-                         Path(history) if history else None, clock, Path(generated), trace)
+                         Path(history) if history else None, clock, Path(generated), trace,
+                         limits=not no_limits)
     sys.exit(run(options, click.echo))
 
 

@@ -120,6 +120,8 @@ class RunOptions:
     clock: str = "virtual"
     generated: Path | None = None
     trace: bool = True
+    #: False: ``--no-limits``, AWS's quotas are not enforced.
+    limits: bool = True
 
 
 @dataclass
@@ -157,7 +159,8 @@ def _run(options: RunOptions, echo: Echo, progress: _Progress) -> int:
     definitions = load_definitions(options.path, options.workflow)
     tasks = dict(parse_mock(spec) for spec in options.mocks)
     local = LocalRun(definitions, clock=options.clock, tasks=tasks,
-                     generated=options.generated, s3_endpoint=options.s3_endpoint)
+                     generated=options.generated, s3_endpoint=options.s3_endpoint,
+                     limits=options.limits)
     _check_targets(local)
     local.check()
     with local:
@@ -216,7 +219,10 @@ def _execute(local: LocalRun, value: Any, name: str | None, echo: Echo | None,
              progress: _Progress) -> Execution:
     from sfs3dsl.core.errors import ExecutionError
 
-    handle = progress.handle = local.start(value, name=name)
+    try:
+        handle = progress.handle = local.start(value, name=name)
+    except ExecutionError as exc:  # e.g. an input over AWS's limit: it cannot start
+        raise RunSetupError(str(exc)) from None
     trace = Trace(echo) if echo is not None else None
     seen = 0
 

@@ -72,6 +72,9 @@ class LocalRun:
             its parent is the project root, which side-car handlers import from.
         s3_endpoint: a real S3 endpoint instead of the embedded one.
         s3: ``True`` starts the local S3 even if nothing seems to need it.
+        limits: ``False`` lets executions go past AWS's quotas (``--no-limits``).
+            Executions run as Standard ones (a year at most); ``Runner(execution_type=
+            "EXPRESS")`` gives Express's five minutes.
 
     Raises:
         RunSetupError: a side-car workflow's generated handlers are missing or stale.
@@ -79,13 +82,15 @@ class LocalRun:
 
     def __init__(self, definitions: Definitions, *, clock: str = "virtual",
                  tasks: dict[str, TaskFn] | None = None, generated: Path | None = None,
-                 s3_endpoint: str | None = None, s3: bool = False) -> None:
+                 s3_endpoint: str | None = None, s3: bool = False,
+                 limits: bool = True) -> None:
         from sfs3dsl.run.interpreter import Runner
 
         if clock not in ("virtual", "real"):
             raise RunSetupError(f"clock must be 'virtual' or 'real', not {clock!r}")
         self.definitions = definitions
-        self.runner: Runner = Runner("virtual" if clock == "virtual" else "real")
+        self.runner: Runner = Runner("virtual" if clock == "virtual" else "real",
+                                     limits=limits)
         for name, asl in definitions.machines.items():
             self.runner.register_state_machine(name, asl)
             for alias in _machine_aliases(name):

@@ -14,6 +14,7 @@ from typing import Any
 from sfs3dsl.run.interpreter import dataflow, jsonata_fields, retry, roots
 from sfs3dsl.run.interpreter.choice import jsonata_rule, jsonpath_rule, parse_timestamp
 from sfs3dsl.run.interpreter.failure import StateFailure
+from sfs3dsl.run.interpreter.limits import DATA_LIMIT, PayloadTooLarge, input_cause, result_cause
 from sfs3dsl.run.interpreter.scope import Env, Frame
 
 Handler = Callable[[Frame, str, dict[str, Any], Any], tuple[str | None, Any]]
@@ -32,7 +33,12 @@ def run_machine(frame: Frame, machine: dict[str, Any], value: Any) -> Any:
     while name is not None:
         frame.check()
         state = states[name]
-        name, value = HANDLERS[state["Type"]](frame, name, state, value)
+        try:
+            name, value = HANDLERS[state["Type"]](frame, name, state, value)
+        except PayloadTooLarge as exc:  # an input or output over 256 KiB: no Catch sees it
+            here = str(name)
+            cause = result_cause(here) if exc.field == "output" else input_cause(here)
+            raise StateFailure(DATA_LIMIT, cause) from None
         if deadline is not None and frame.timeline.now() >= deadline:
             raise ExecutionTimedOut()
     return value
@@ -189,14 +195,17 @@ def wait_state(frame: Frame, name: str, state: dict[str, Any], value: Any) -> tu
                                                     "InputPath")
     until = _wait_until(env, doc)
     deadline = frame.run.deadline
-    if deadline is not None:
-        until = min(until, deadline)
+    timed_out = deadline is not None and until >= deadline
+    if timed_out:  # the execution ends during the wait: the state never exits
+        until = deadline  # type: ignore[assignment]
     timeline = frame.timeline
     if timeline.virtual:
         timeline.advance_to(until)
     else:
         timeline.sleep((until - timeline.now()).total_seconds(), frame.run.stop)
     frame.check()
+    if timed_out:
+        raise ExecutionTimedOut()
     if env.jsonata:
         out, assigned = jsonata_fields.output(env, state, value)
     else:
