@@ -14,7 +14,13 @@ from typing import Any
 from sfs3dsl.run.interpreter import dataflow, jsonata_fields, retry, roots
 from sfs3dsl.run.interpreter.choice import jsonata_rule, jsonpath_rule, parse_timestamp
 from sfs3dsl.run.interpreter.failure import StateFailure
-from sfs3dsl.run.interpreter.limits import DATA_LIMIT, PayloadTooLarge, input_cause, result_cause
+from sfs3dsl.run.interpreter.limits import (
+    DATA_LIMIT,
+    MAX_WAIT_SECONDS,
+    PayloadTooLarge,
+    input_cause,
+    result_cause,
+)
 from sfs3dsl.run.interpreter.scope import Env, Frame
 
 Handler = Callable[[Frame, str, dict[str, Any], Any], tuple[str | None, Any]]
@@ -156,35 +162,32 @@ def choice_state(frame: Frame, name: str, state: dict[str, Any],
 
 
 def _wait_until(env: Env, doc: Any) -> datetime:
+    from sfs3dsl.run.interpreter import numbers
+
     state, now = env.state, env.frame.timeline.now()
+    seconds = numbers.read(env, "Seconds", doc)
+    if seconds is not None:
+        if isinstance(seconds.value, int) and not isinstance(seconds.value, bool) \
+                and 0 <= seconds.value <= MAX_WAIT_SECONDS:  # the common case, checked once
+            return now + timedelta(seconds=seconds.value)
+        return now + timedelta(seconds=numbers.integer(env, seconds, 0, MAX_WAIT_SECONDS))
     if env.jsonata:
-        binds = jsonata_fields.bindings(env)
-        if "Seconds" in state:
-            seconds = jsonata_fields.value(env, state["Seconds"], binds, "Seconds")
-            return now + timedelta(seconds=_seconds(env, seconds, "Seconds"))
-        stamp = jsonata_fields.value(env, state.get("Timestamp"), binds, "Timestamp")
-        return _timestamp(env, stamp, jsonata_fields.query_error)
-    if "Seconds" in state or "SecondsPath" in state:
-        seconds = state["Seconds"] if "Seconds" in state else dataflow.lookup(
-            env, state["SecondsPath"], doc, "SecondsPath")
-        return now + timedelta(seconds=_seconds(env, seconds, "SecondsPath"))
-    stamp = state["Timestamp"] if "Timestamp" in state else dataflow.lookup(
-        env, str(state.get("TimestampPath")), doc, "TimestampPath")
-    return _timestamp(env, stamp, roots.runtime_error)
+        stamp = jsonata_fields.value(env, state.get("Timestamp"), jsonata_fields.bindings(env),
+                                     "Timestamp")
+        return _timestamp(env, stamp, "Timestamp", jsonata_fields.query_error)
+    if "Timestamp" in state:
+        return _timestamp(env, state["Timestamp"], "Timestamp", roots.runtime_error)
+    stamp = dataflow.lookup(env, str(state.get("TimestampPath")), doc, "TimestampPath")
+    return _timestamp(env, stamp, "TimestampPath", roots.runtime_error)
 
 
-def _seconds(env: Env, seconds: Any, field: str) -> int:
-    if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
-        fail = jsonata_fields.query_error if env.jsonata else roots.runtime_error
-        raise fail(env, f"The {field} field must be a non-negative integer, not "
-                        f"{seconds!r}")
-    return int(seconds)
-
-
-def _timestamp(env: Env, stamp: Any, fail: Callable[[Env, str], StateFailure]) -> datetime:
+def _timestamp(env: Env, stamp: Any, field: str,
+               fail: Callable[[Env, str], StateFailure]) -> datetime:
     when = parse_timestamp(stamp)
     if when is None:
-        raise fail(env, "The Timestamp field cannot be parsed as an ISO-8601 extended offset "
+        # AWS's text, recorded for a JSONata Timestamp; for TimestampPath the docs give no
+        # text, so it names that field in the same words
+        raise fail(env, f"The {field} field cannot be parsed as an ISO-8601 extended offset "
                         f"date-time format string: {stamp}")
     return when
 

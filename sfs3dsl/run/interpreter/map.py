@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sfs3dsl.core.errors import Sfs3dslError
-from sfs3dsl.run.interpreter import dataflow, jsonata_fields, roots
+from sfs3dsl.run.interpreter import dataflow, jsonata_fields, numbers, roots
 from sfs3dsl.run.interpreter.concurrency import INLINE_LIMIT, Job, run_jobs
 from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
 from sfs3dsl.run.interpreter.history import dumps
@@ -29,19 +29,6 @@ def _item_env(env: Env, index: int, item: Any) -> Env:
     context["Map"] = {"Item": {"Index": index, "Value": item}}
     inner._context = context
     return inner
-
-
-def _number(env: Env, key: str, doc: Any, default: Any = None,
-            spec: dict[str, Any] | None = None) -> Any:
-    """A field that may be a literal, a ``...Path`` or a JSONata expression."""
-    state = env.state if spec is None else spec
-    if f"{key}Path" in state and not env.jsonata:
-        return dataflow.lookup(env, state[f"{key}Path"], doc, f"{key}Path")
-    if key not in state:
-        return default
-    if env.jsonata:
-        return jsonata_fields.value(env, state[key], jsonata_fields.bindings(env), key)
-    return state[key]
 
 
 def _items(env: Env, doc: Any) -> Any:
@@ -72,8 +59,7 @@ def _select(env: Env, doc: Any, index: int, item: Any) -> Any:
 
 def _batches(env: Env, doc: Any, items: list[Any]) -> list[Any]:
     batcher = env.state["ItemBatcher"]
-    size = _int(env, _number(env, "MaxItemsPerBatch", doc, 0, batcher),
-                "MaxItemsPerBatch") or len(items)
+    size = _count(env, "MaxItemsPerBatch", doc, batcher) or len(items)
     extra: dict[str, Any] = {}
     if "BatchInput" in batcher:
         spec = batcher["BatchInput"]
@@ -88,15 +74,11 @@ def _batches(env: Env, doc: Any, items: list[Any]) -> list[Any]:
     return out
 
 
-def _int(env: Env, value: Any, field: str) -> int:
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise roots.runtime_error(env, f"The {field} field refers to value "
-                                          f"\"{value}\" which is not a valid integer")
-    return int(value)
+def _count(env: Env, key: str, doc: Any, spec: dict[str, Any] | None = None) -> int | None:
+    """An integer field of at least 0 (MaxConcurrency, ToleratedFailureCount,
+    MaxItemsPerBatch), None when absent."""
+    field = numbers.read(env, key, doc, spec)
+    return None if field is None else numbers.integer(env, field, 0)
 
 
 def _iteration_job(processor: dict[str, Any], inputs: list[Any], name: str,
@@ -133,9 +115,10 @@ def run_map(env: Env, run_machine: RunMachine) -> Any:
     inputs = [_select(env, doc, i, item) for i, item in enumerate(items)]
     if "ItemBatcher" in state:
         inputs = _batches(env, doc, inputs)
-    limit = _int(env, _number(env, "MaxConcurrency", doc, 0), "MaxConcurrency") or INLINE_LIMIT
-    tolerated_count = _number(env, "ToleratedFailureCount", doc)
-    tolerated_pct = _number(env, "ToleratedFailurePercentage", doc)
+    limit = _count(env, "MaxConcurrency", doc) or INLINE_LIMIT
+    tolerated_count = _count(env, "ToleratedFailureCount", doc)
+    pct = numbers.read(env, "ToleratedFailurePercentage", doc)
+    tolerated_pct = None if pct is None else numbers.number(env, pct, 0, 100)
     processor = state.get("ItemProcessor") or state.get("Iterator") or {}
     language = language_of(processor, state.get("QueryLanguage", frame.language))
     frame.event("MapStateStarted", {"length": len(inputs)})

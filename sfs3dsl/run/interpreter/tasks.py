@@ -122,15 +122,22 @@ def function_names(base: str, params: Any) -> list[str]:
     return names
 
 
+#: The most seconds TimeoutSeconds and HeartbeatSeconds may give (the ASL's bound).
+_MAX_SECONDS = 99_999_999
+
+
 def _seconds(env: Env, key: str) -> float | None:
-    state = env.state
-    if env.jsonata and key in state:
-        value = jsonata_fields.value(env, state[key], jsonata_fields.bindings(env), key)
-    elif f"{key}Path" in state:
-        value = dataflow.lookup(env, state[f"{key}Path"], env.input, f"{key}Path")
-    else:
-        value = state.get(key)
-    return float(value) if isinstance(value, (int, float)) else None
+    """TimeoutSeconds / HeartbeatSeconds: a literal (checked by the validator), a path or a
+    JSONata value (a positive integer, checked here as AWS checks it)."""
+    from sfs3dsl.run.interpreter import numbers
+
+    field = numbers.read(env, key, env.input)
+    if field is None:
+        return None
+    value = field.value
+    if field.name == key and not env.jsonata:
+        return float(value) if isinstance(value, (int, float)) else None
+    return float(numbers.integer(env, field, 1, _MAX_SECONDS))
 
 
 def _lambda_error(exc: Exception) -> StateFailure:
