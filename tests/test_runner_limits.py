@@ -129,7 +129,7 @@ def test_an_iteration_input_over_256_kib_fails_the_state_that_would_receive_it()
 
 
 def test_a_task_result_over_256_kib_is_not_caught_by_states_all() -> None:
-    definition = {"StartAt": "T", "States": {
+    definition: dict[str, Any] = {"StartAt": "T", "States": {
         "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:big",
               "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "End": True},
         "Caught": {"Type": "Succeed"}}}
