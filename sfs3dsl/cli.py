@@ -277,10 +277,13 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
 @click.option("--s3-object", "s3_objects", multiple=True, metavar="s3://BUCKET/KEY=@FILE",
               help="Put FILE (or the text after '=') into the local S3 before the run, "
                    "e.g. a Distributed Map's CSV. Repeatable.")
+@click.option("--no-limits", "no_limits", is_flag=True,
+              help="Do not enforce AWS's quotas (25,000 history events, 256 KiB payloads, "
+                   "a year for Standard and five minutes for Express executions).")
 def run_command(path: str, input_text: str | None, workflow: str | None,
                 mocks: tuple[str, ...], s3_endpoint: str | None, history: str | None,
                 clock: str, generated: str, trace: bool, mock_config: str | None,
-                test_case: str | None, s3_objects: tuple[str, ...]) -> None:
+                test_case: str | None, s3_objects: tuple[str, ...], no_limits: bool) -> None:
     """Run a workflow module or an ASL file locally: no AWS, S3 embedded.
 
     Exit code 0 when the execution succeeds, 1 when it fails or times out, 2 when it
@@ -291,7 +294,8 @@ def run_command(path: str, input_text: str | None, workflow: str | None,
 
     options = RunOptions(Path(path), input_text, workflow, mocks, s3_endpoint,
                          Path(history) if history else None, clock, Path(generated), trace,
-                         Path(mock_config) if mock_config else None, test_case, s3_objects)
+                         Path(mock_config) if mock_config else None, test_case, s3_objects,
+                         limits=not no_limits)
     sys.exit(run(options, click.echo))
 
 

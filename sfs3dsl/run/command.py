@@ -128,6 +128,8 @@ class RunOptions:
     mock_config: Path | None = None
     test_case: str | None = None
     s3_objects: Sequence[str] = ()
+    #: False: ``--no-limits``, AWS's quotas are not enforced.
+    limits: bool = True
 
 
 @dataclass
@@ -169,7 +171,7 @@ def _run(options: RunOptions, echo: Echo, progress: _Progress) -> int:
     mocked = _test_case(options, definitions, tasks)
     local = LocalRun(definitions, clock=options.clock, tasks={**tasks, **mocked},
                      generated=options.generated, s3_endpoint=options.s3_endpoint,
-                     s3_objects=objects)
+                     s3_objects=objects, limits=options.limits)
     _check_targets(local)
     local.check()
     with local:
@@ -272,7 +274,10 @@ def _execute(local: LocalRun, value: Any, name: str | None, echo: Echo | None,
              progress: _Progress) -> Execution:
     from sfs3dsl.core.errors import ExecutionError
 
-    handle = progress.handle = local.start(value, name=name)
+    try:
+        handle = progress.handle = local.start(value, name=name)
+    except ExecutionError as exc:  # e.g. an input over AWS's limit: it cannot start
+        raise RunSetupError(str(exc)) from None
     trace = Trace(echo) if echo is not None else None
     seen = 0
 

@@ -93,6 +93,9 @@ class LocalRun:
         fallback: runs a Task state nothing else runs (``sfs3dsl serve`` waits for the
             token of a callback task whose integration nothing runs locally); without it
             such a state fails the run with :class:`MissingTask`.
+        limits: ``False`` lets executions go past AWS's quotas (``--no-limits``).
+            Executions run as Standard ones (a year at most); ``Runner(execution_type=
+            "EXPRESS")`` gives Express's five minutes.
 
     Raises:
         RunSetupError: a side-car workflow's generated handlers are missing or stale.
@@ -102,7 +105,8 @@ class LocalRun:
                  tasks: dict[str, TaskFn] | None = None, generated: Path | None = None,
                  s3_endpoint: str | None = None, s3: bool = False,
                  s3_objects: Iterable[S3Object] = (), region: str = "us-east-1",
-                 account: str = "123456789012", fallback: TaskFn | None = None) -> None:
+                 account: str = "123456789012", fallback: TaskFn | None = None,
+                 limits: bool = True) -> None:
         from sfs3dsl.run.interpreter import Runner
 
         if clock not in ("virtual", "real"):
@@ -110,7 +114,7 @@ class LocalRun:
         self.definitions = definitions
         self._fallback = fallback
         self.runner: Runner = Runner("virtual" if clock == "virtual" else "real",
-                                     region=region, account=account)
+                                     region=region, account=account, limits=limits)
         for name, asl in definitions.machines.items():
             self.runner.register_state_machine(name, asl)
             for alias in _machine_aliases(name):

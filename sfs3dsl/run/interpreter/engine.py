@@ -14,6 +14,13 @@ from typing import Any
 from sfs3dsl.run.interpreter import dataflow, jsonata_fields, retry, roots
 from sfs3dsl.run.interpreter.choice import jsonata_rule, jsonpath_rule, parse_timestamp
 from sfs3dsl.run.interpreter.failure import StateFailure
+from sfs3dsl.run.interpreter.limits import (
+    DATA_LIMIT,
+    MAX_WAIT_SECONDS,
+    PayloadTooLarge,
+    input_cause,
+    result_cause,
+)
 from sfs3dsl.run.interpreter.scope import Env, Frame
 
 Handler = Callable[[Frame, str, dict[str, Any], Any], tuple[str | None, Any]]
@@ -32,7 +39,12 @@ def run_machine(frame: Frame, machine: dict[str, Any], value: Any) -> Any:
     while name is not None:
         frame.check()
         state = states[name]
-        name, value = HANDLERS[state["Type"]](frame, name, state, value)
+        try:
+            name, value = HANDLERS[state["Type"]](frame, name, state, value)
+        except PayloadTooLarge as exc:  # an input or output over 256 KiB: no Catch sees it
+            here = str(name)
+            cause = result_cause(here) if exc.field == "output" else input_cause(here)
+            raise StateFailure(DATA_LIMIT, cause) from None
         if deadline is not None and frame.timeline.now() >= deadline:
             raise ExecutionTimedOut()
     return value
@@ -150,35 +162,32 @@ def choice_state(frame: Frame, name: str, state: dict[str, Any],
 
 
 def _wait_until(env: Env, doc: Any) -> datetime:
+    from sfs3dsl.run.interpreter import numbers
+
     state, now = env.state, env.frame.timeline.now()
+    seconds = numbers.read(env, "Seconds", doc)
+    if seconds is not None:
+        if isinstance(seconds.value, int) and not isinstance(seconds.value, bool) \
+                and 0 <= seconds.value <= MAX_WAIT_SECONDS:  # the common case, checked once
+            return now + timedelta(seconds=seconds.value)
+        return now + timedelta(seconds=numbers.integer(env, seconds, 0, MAX_WAIT_SECONDS))
     if env.jsonata:
-        binds = jsonata_fields.bindings(env)
-        if "Seconds" in state:
-            seconds = jsonata_fields.value(env, state["Seconds"], binds, "Seconds")
-            return now + timedelta(seconds=_seconds(env, seconds, "Seconds"))
-        stamp = jsonata_fields.value(env, state.get("Timestamp"), binds, "Timestamp")
-        return _timestamp(env, stamp, jsonata_fields.query_error)
-    if "Seconds" in state or "SecondsPath" in state:
-        seconds = state["Seconds"] if "Seconds" in state else dataflow.lookup(
-            env, state["SecondsPath"], doc, "SecondsPath")
-        return now + timedelta(seconds=_seconds(env, seconds, "SecondsPath"))
-    stamp = state["Timestamp"] if "Timestamp" in state else dataflow.lookup(
-        env, str(state.get("TimestampPath")), doc, "TimestampPath")
-    return _timestamp(env, stamp, roots.runtime_error)
+        stamp = jsonata_fields.value(env, state.get("Timestamp"), jsonata_fields.bindings(env),
+                                     "Timestamp")
+        return _timestamp(env, stamp, "Timestamp", jsonata_fields.query_error)
+    if "Timestamp" in state:
+        return _timestamp(env, state["Timestamp"], "Timestamp", roots.runtime_error)
+    stamp = dataflow.lookup(env, str(state.get("TimestampPath")), doc, "TimestampPath")
+    return _timestamp(env, stamp, "TimestampPath", roots.runtime_error)
 
 
-def _seconds(env: Env, seconds: Any, field: str) -> int:
-    if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
-        fail = jsonata_fields.query_error if env.jsonata else roots.runtime_error
-        raise fail(env, f"The {field} field must be a non-negative integer, not "
-                        f"{seconds!r}")
-    return int(seconds)
-
-
-def _timestamp(env: Env, stamp: Any, fail: Callable[[Env, str], StateFailure]) -> datetime:
+def _timestamp(env: Env, stamp: Any, field: str,
+               fail: Callable[[Env, str], StateFailure]) -> datetime:
     when = parse_timestamp(stamp)
     if when is None:
-        raise fail(env, "The Timestamp field cannot be parsed as an ISO-8601 extended offset "
+        # AWS's text, recorded for a JSONata Timestamp; for TimestampPath the docs give no
+        # text, so it names that field in the same words
+        raise fail(env, f"The {field} field cannot be parsed as an ISO-8601 extended offset "
                         f"date-time format string: {stamp}")
     return when
 
@@ -189,14 +198,17 @@ def wait_state(frame: Frame, name: str, state: dict[str, Any], value: Any) -> tu
                                                     "InputPath")
     until = _wait_until(env, doc)
     deadline = frame.run.deadline
-    if deadline is not None:
-        until = min(until, deadline)
+    timed_out = deadline is not None and until >= deadline
+    if timed_out:  # the execution ends during the wait: the state never exits
+        until = deadline  # type: ignore[assignment]
     timeline = frame.timeline
     if timeline.virtual:
         timeline.advance_to(until)
     else:
         timeline.sleep((until - timeline.now()).total_seconds(), frame.run.stop)
     frame.check()
+    if timed_out:
+        raise ExecutionTimedOut()
     if env.jsonata:
         out, assigned = jsonata_fields.output(env, state, value)
     else:

@@ -14,6 +14,8 @@ import threading
 from datetime import datetime
 from typing import Any
 
+from sfs3dsl.run.interpreter.limits import HistoryFull, PayloadTooLarge, too_large
+
 #: Detail fields that carry a JSON payload, and the ``...Details`` key AWS puts beside them.
 _PAYLOADS = {"input": "inputDetails", "output": "outputDetails", "parameters": None}
 
@@ -50,11 +52,16 @@ def _details_key(event_type: str) -> str:
 Frozen = tuple[tuple[str, Any], ...]
 
 
-def _freeze(details: dict[str, Any]) -> Frozen:
+def _freeze(details: dict[str, Any], payload_limit: int | None) -> Frozen:
     pairs: list[tuple[str, Any]] = []
     for key, value in details.items():
         if key in _PAYLOADS:
-            pairs.append((key, dumps(value)))
+            text = dumps(value)
+            if payload_limit is not None:
+                size = too_large(text, payload_limit)
+                if size is not None:
+                    raise PayloadTooLarge(key, size)
+            pairs.append((key, text))
         elif key == "assignedVariables":
             pairs.append((key, tuple((name, dumps(v)) for name, v in value.items())))
         else:
@@ -63,17 +70,40 @@ def _freeze(details: dict[str, Any]) -> Frozen:
 
 
 class History:
-    """A thread-safe, append-only list of events; ids start at 1."""
+    """A thread-safe, append-only list of events; ids start at 1.
 
-    def __init__(self) -> None:
+    Args:
+        max_events: how many events it may hold (None: no bound). The last place is kept
+            for the event that ends the execution (``ExecutionFailed``), so a full history
+            holds exactly ``max_events`` events, as AWS's does; whether AWS counts that
+            last event in its quota is not documented.
+        payload_limit: the most bytes a payload may take (None: no bound).
+    """
+
+    def __init__(self, max_events: int | None = None,
+                 payload_limit: int | None = None) -> None:
         self._raw: list[tuple[str, datetime, int, Frozen | None]] = []
         self._lock = threading.Lock()
+        self.payload_limit = payload_limit
+        #: The count at which an event other than the execution's end is refused.
+        self._room = (max_events - 1) if max_events is not None else None
 
     def add(self, event_type: str, when: datetime, previous: int,
             details: dict[str, Any] | None = None) -> int:
-        """Record an event and return its id."""
-        frozen = None if details is None else _freeze(details)
+        """Record an event and return its id.
+
+        Raises:
+            HistoryFull: the history has no room left for this event.
+            PayloadTooLarge: a payload of ``details`` is over the payload limit (the event
+                is not recorded).
+        """
+        room = self._room
+        if room is not None and len(self._raw) >= room and not _ends(event_type):
+            raise HistoryFull()
+        frozen = None if details is None else _freeze(details, self.payload_limit)
         with self._lock:
+            if room is not None and len(self._raw) >= room and not _ends(event_type):
+                raise HistoryFull()
             self._raw.append((event_type, when, previous, frozen))
             return len(self._raw)
 
@@ -86,6 +116,11 @@ class History:
         with self._lock:
             raw = list(self._raw)
         return [_render(i + 1, *item) for i, item in enumerate(raw)]
+
+
+def _ends(event_type: str) -> bool:
+    """Whether the event ends the execution (it always gets its place)."""
+    return event_type.startswith("Execution") and event_type != "ExecutionStarted"
 
 
 def _render(event_id: int, event_type: str, when: datetime, previous: int,

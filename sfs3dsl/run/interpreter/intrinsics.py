@@ -56,6 +56,21 @@ def _text(v: Any) -> str:
     return json.dumps(v)
 
 
+def _format_text(v: Any) -> str:
+    """An argument of States.Format as AWS renders it: a string as it is, an object as
+    ``{key=value, key=value}`` and an array as ``[a, b]`` (the way Java prints a map and a
+    list: strings inside them unquoted), anything else as JSON. AWS's docs show only
+    strings; the object and array forms are what LocalStack recorded against AWS.
+    """
+    if isinstance(v, str):
+        return v
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}={_format_text(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_format_text(x) for x in v) + "]"
+    return json.dumps(v)
+
+
 def _format(template: Any, *args: Any) -> str:
     _need(isinstance(template, str), "the first argument must be a string")
     pieces = format_template_parts(template)
@@ -63,7 +78,7 @@ def _format(template: Any, *args: Any) -> str:
           f"the template has {len(pieces) - 1} placeholder(s) but {len(args)} argument(s)")
     out = [pieces[0]]
     for arg, piece in zip(args, pieces[1:], strict=True):
-        out.append(_text(arg))
+        out.append(_format_text(arg))
         out.append(piece)
     return "".join(out)
 

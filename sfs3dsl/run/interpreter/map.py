@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sfs3dsl.core.errors import Sfs3dslError
-from sfs3dsl.run.interpreter import dataflow, jsonata_fields, roots
+from sfs3dsl.run.interpreter import dataflow, jsonata_fields, numbers, roots
 from sfs3dsl.run.interpreter.concurrency import INLINE_LIMIT, Job, run_jobs
-from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
+from sfs3dsl.run.interpreter.failure import StateFailure
 from sfs3dsl.run.interpreter.history import dumps
+from sfs3dsl.run.interpreter.map_run import MapRun, failed_cause, is_distributed, new_map_run
 from sfs3dsl.run.interpreter.scope import Env, Frame, RunMachine, language_of
 
 THRESHOLD = "States.ExceedToleratedFailureThreshold"
-#: AWS's error when a Distributed Map cannot write its results (error names in the docs).
-WRITER_FAILED = "States.ResultWriterFailed"
 
 
 def _item_env(env: Env, index: int, item: Any) -> Env:
@@ -29,19 +27,6 @@ def _item_env(env: Env, index: int, item: Any) -> Env:
     context["Map"] = {"Item": {"Index": index, "Value": item}}
     inner._context = context
     return inner
-
-
-def _number(env: Env, key: str, doc: Any, default: Any = None,
-            spec: dict[str, Any] | None = None) -> Any:
-    """A field that may be a literal, a ``...Path`` or a JSONata expression."""
-    state = env.state if spec is None else spec
-    if f"{key}Path" in state and not env.jsonata:
-        return dataflow.lookup(env, state[f"{key}Path"], doc, f"{key}Path")
-    if key not in state:
-        return default
-    if env.jsonata:
-        return jsonata_fields.value(env, state[key], jsonata_fields.bindings(env), key)
-    return state[key]
 
 
 def _items(env: Env, doc: Any) -> Any:
@@ -72,8 +57,7 @@ def _select(env: Env, doc: Any, index: int, item: Any) -> Any:
 
 def _batches(env: Env, doc: Any, items: list[Any]) -> list[Any]:
     batcher = env.state["ItemBatcher"]
-    size = _int(env, _number(env, "MaxItemsPerBatch", doc, 0, batcher),
-                "MaxItemsPerBatch") or len(items)
+    size = _count(env, "MaxItemsPerBatch", doc, batcher) or len(items)
     extra: dict[str, Any] = {}
     if "BatchInput" in batcher:
         spec = batcher["BatchInput"]
@@ -88,26 +72,27 @@ def _batches(env: Env, doc: Any, items: list[Any]) -> list[Any]:
     return out
 
 
-def _int(env: Env, value: Any, field: str) -> int:
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise roots.runtime_error(env, f"The {field} field refers to value "
-                                          f"\"{value}\" which is not a valid integer")
-    return int(value)
+def _count(env: Env, key: str, doc: Any, spec: dict[str, Any] | None = None) -> int | None:
+    """An integer field of at least 0 (MaxConcurrency, ToleratedFailureCount,
+    MaxItemsPerBatch), None when absent."""
+    field = numbers.read(env, key, doc, spec)
+    return None if field is None else numbers.integer(env, field, 0)
 
 
 def _iteration_job(processor: dict[str, Any], inputs: list[Any], name: str,
-                   run_machine: RunMachine) -> Job:
+                   run_machine: RunMachine, map_run: MapRun | None) -> Job:
     def job(index: int, frame: Frame) -> Any:
+        if map_run is not None:
+            map_run.started[index] = frame.timeline.now()
         frame.event("MapIterationStarted", {"name": name, "index": index})
         try:
             out = run_machine(frame, processor, inputs[index])
         except StateFailure:
             frame.event("MapIterationFailed", {"name": name, "index": index})
             raise
+        finally:
+            if map_run is not None:
+                map_run.stopped[index] = frame.timeline.now()
         frame.event("MapIterationSucceeded", {"name": name, "index": index})
         return out
 
@@ -133,12 +118,16 @@ def run_map(env: Env, run_machine: RunMachine) -> Any:
     inputs = [_select(env, doc, i, item) for i, item in enumerate(items)]
     if "ItemBatcher" in state:
         inputs = _batches(env, doc, inputs)
-    limit = _int(env, _number(env, "MaxConcurrency", doc, 0), "MaxConcurrency") or INLINE_LIMIT
-    tolerated_count = _number(env, "ToleratedFailureCount", doc)
-    tolerated_pct = _number(env, "ToleratedFailurePercentage", doc)
+    limit = _count(env, "MaxConcurrency", doc) or INLINE_LIMIT
+    tolerated_count = _count(env, "ToleratedFailureCount", doc)
+    pct = numbers.read(env, "ToleratedFailurePercentage", doc)
+    tolerated_pct = None if pct is None else numbers.number(env, pct, 0, 100)
     processor = state.get("ItemProcessor") or state.get("Iterator") or {}
     language = language_of(processor, state.get("QueryLanguage", frame.language))
     frame.event("MapStateStarted", {"length": len(inputs)})
+    map_run = new_map_run(env) if is_distributed(state) else None
+    if map_run is not None:
+        frame.event("MapRunStarted", {"mapRunArn": map_run.arn})
     total = len(inputs)
 
     def too_many(failures: int) -> bool:
@@ -148,61 +137,28 @@ def run_map(env: Env, run_machine: RunMachine) -> Any:
         over_pct = tolerated_pct is not None and total and failures * 100 / total > tolerated_pct
         return bool(over_count or over_pct)
 
-    outcomes = run_jobs(frame, total, _iteration_job(processor, inputs, env.name, run_machine),
+    outcomes = run_jobs(frame, total,
+                        _iteration_job(processor, inputs, env.name, run_machine, map_run),
                         lambda _: frame.child(language=language), limit, too_many)
     first = outcomes.first_failure()
     if first is not None and too_many(len(outcomes.failures)):
-        frame.event("MapStateFailed")
-        if tolerated_count is None and tolerated_pct is None:
+        if tolerated_count is None and tolerated_pct is None and map_run is None:
+            frame.event("MapStateFailed")
             raise StateFailure(first.error, first.cause)
-        raise StateFailure(THRESHOLD, "The specified tolerated failure threshold was exceeded")
+        failure = StateFailure(THRESHOLD, failed_cause(map_run, min(outcomes.failures), first))
+        if map_run is not None:
+            frame.event("MapRunFailed", {"error": failure.error, "cause": failure.cause})
+        frame.event("MapStateFailed")
+        raise failure
+    if map_run is not None:
+        frame.event("MapRunSucceeded")
     frame.event("MapStateSucceeded")
     results = outcomes.outputs
+    if "ResultWriter" in state:
+        from sfs3dsl.run.interpreter.result_writer import write_results
+
+        return write_results(env, state["ResultWriter"], doc, inputs, outcomes,
+                             map_run or new_map_run(env))
     for i, failure in outcomes.failures.items():
         results[i] = failure.output()
-    if "ResultWriter" in state:
-        return _write_results(env, state["ResultWriter"], doc, results)
     return results
-
-
-def _write_results(env: Env, writer: dict[str, Any], doc: Any, results: list[Any]) -> Any:
-    """Hand the results to the ResultWriter's resource (``s3:putObject``); return the
-    map run's ARN and where the manifest went, as a Distributed Map does."""
-    import uuid
-
-    from sfs3dsl.run.interpreter.item_reader import read_failed_cause
-    from sfs3dsl.run.interpreter.tasks import MissingTask, TaskContext
-
-    run = env.frame.run
-    runner = run.runner
-    if env.jsonata:
-        params = jsonata_fields.value(env, writer.get("Arguments", {}),
-                                      jsonata_fields.bindings(env), "Arguments")
-    else:
-        params = dataflow.template(env, writer.get("Parameters", {}), doc)
-    resource = str(writer.get("Resource", ""))
-    fn = runner.tasks.find(resource)
-    if fn is None:
-        raise MissingTask(f"state {env.name!r}: no task is registered for the ResultWriter "
-                          f"resource {resource!r}")
-    run_id = str(uuid.uuid4())
-    label = env.state.get("Label", env.name)
-    prefix = f"{params['Prefix']}/" if params.get("Prefix") else ""
-    ctx = TaskContext(env, resource, runner)
-    key = f"{prefix}{run_id}/SUCCEEDED_0.json"
-    manifest = f"{prefix}{run_id}/manifest.json"
-    for write in ({"Bucket": params.get("Bucket"), "Key": key, "Body": dumps(results)},
-                  {"Bucket": params.get("Bucket"), "Key": manifest,
-                   "Body": dumps({"DestinationBucket": params.get("Bucket"),
-                                  "MapRunArn": run_id,
-                                  "ResultFiles": {"SUCCEEDED": [{"Key": key, "Size": 0}]}})}):
-        try:
-            fn(write, ctx)
-        except (StateFailure, Aborted, Sfs3dslError):
-            raise
-        except Exception as exc:  # S3 refused the write: the state fails, as on AWS
-            raise StateFailure(WRITER_FAILED, read_failed_cause(write, exc, "put")) from None
-    arn = (f"arn:aws:states:{runner.region}:{runner.account}:mapRun:"
-           f"{run.machine_name}/{label}:{run_id}")
-    return {"MapRunArn": arn,
-            "ResultWriterDetails": {"Bucket": params.get("Bucket"), "Key": manifest}}

@@ -26,7 +26,14 @@ from sfs3dsl.run.interpreter.checks import check_definition
 from sfs3dsl.run.interpreter.clock import ClockKind, new_timeline
 from sfs3dsl.run.interpreter.engine import ExecutionTimedOut, run_machine
 from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
-from sfs3dsl.run.interpreter.history import History, not_json
+from sfs3dsl.run.interpreter.history import History, dumps, not_json
+from sfs3dsl.run.interpreter.limits import (
+    HISTORY_LIMIT_CAUSE,
+    ExecutionType,
+    HistoryFull,
+    Limits,
+    too_large,
+)
 from sfs3dsl.run.interpreter.scope import Frame, Run, Variables, language_of
 from sfs3dsl.run.interpreter.tasks import LAMBDA_INVOKE, Registry, TaskContext, TaskFn
 
@@ -125,13 +132,23 @@ class Runner:
         unmocked_lambda: ``"fail"`` (default): a Lambda resource without a registered
             callable stops the run with :class:`ExecutionError`; ``"echo"``: it returns its
             payload, as moto does without Docker.
+        limits: ``True`` (default) enforces AWS's quotas on each execution (25,000
+            history events, 256 KiB payloads, the longest run of ``execution_type``; see
+            :mod:`sfs3dsl.run.interpreter.limits`); ``False`` lets a test go past them.
+        execution_type: ``"STANDARD"`` (default: runs end after a year) or ``"EXPRESS"``
+            (after five minutes).
     """
 
     def __init__(self, clock: ClockKind = "virtual", *, region: str = "us-east-1",
                  account: str = "123456789012", seed: int | None = None,
                  callback_patience: float = 1.0,
-                 unmocked_lambda: Literal["fail", "echo"] = "fail") -> None:
+                 unmocked_lambda: Literal["fail", "echo"] = "fail",
+                 limits: bool = True, execution_type: ExecutionType = "STANDARD") -> None:
         new_timeline(clock)  # validates the name
+        if execution_type not in ("STANDARD", "EXPRESS"):
+            raise ValueError(f"execution_type must be 'STANDARD' or 'EXPRESS', not "
+                             f"{execution_type!r}")
+        self.limits = Limits(limits, execution_type)
         self.clock: ClockKind = clock
         self.region = region
         self.account = account
@@ -239,6 +256,15 @@ class Runner:
         if why is not None:
             raise ExecutionError(f"the execution input is not JSON ({why}); pass dicts, lists, "
                                  "strings, numbers, booleans and None")
+        limits = self.limits
+        payload_limit = limits.payload_bytes
+        if payload_limit is not None:
+            size = too_large(dumps(value), payload_limit)
+            if size is not None:  # StartExecution refuses it: the execution never starts
+                raise ExecutionError(
+                    f"the execution input is {size} bytes of JSON, over AWS's limit of "
+                    f"{payload_limit} (StartExecution refuses it); keep large data in S3 "
+                    "and pass a reference, or run with --no-limits")
         machine_arn = machine_arn or self._machine_arn("LocalStateMachine")
         machine_name = machine_arn.rsplit(":", 1)[-1]
         name = name or str(uuid.uuid4())
@@ -246,10 +272,14 @@ class Runner:
         timeline = new_timeline(self.clock, start)
         run = Run(self, definition, name, arn, machine_name, machine_arn,
                   f"arn:aws:iam::{self.account}:role/StepFunctionsLocal", value,
-                  timeline.now())
+                  timeline.now(), History(limits.history_events, payload_limit))
         seconds = definition.get("TimeoutSeconds")
         if isinstance(seconds, int) and not isinstance(seconds, bool):
             run.deadline = run.start + timedelta(seconds=seconds)
+        longest = limits.duration
+        if longest is not None and (run.deadline is None
+                                    or run.deadline > run.start + longest):
+            run.deadline = run.start + longest
         execution = Execution(arn, name, machine_arn, value, start_date=run.start,
                               _history=run.history)
         run.timeline = timeline
@@ -271,6 +301,10 @@ def _finish(run: Run, execution: Execution) -> None:
                                                               failure.cause)
         details = {"error": failure.error, "cause": failure.cause}
         frame.event("ExecutionFailed", {k: v for k, v in details.items() if v is not None})
+    except HistoryFull:
+        execution.status, execution.error = "FAILED", "States.Runtime"
+        execution.cause = HISTORY_LIMIT_CAUSE
+        frame.event("ExecutionFailed", {"error": execution.error, "cause": execution.cause})
     except ExecutionTimedOut:
         execution.status, execution.error = "TIMED_OUT", "States.Timeout"
         frame.event("ExecutionTimedOut", {"error": "States.Timeout"})

@@ -21,6 +21,7 @@ from sfs3dsl.core.errors import ExecutionError, Sfs3dslError
 from sfs3dsl.run.interpreter import callbacks, dataflow, jsonata_fields
 from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
 from sfs3dsl.run.interpreter.history import not_json
+from sfs3dsl.run.interpreter.limits import DATA_LIMIT, PayloadTooLarge, result_cause
 from sfs3dsl.run.interpreter.scope import Env
 
 if TYPE_CHECKING:
@@ -137,15 +138,22 @@ def function_names(base: str, params: Any) -> list[str]:
     return names
 
 
+#: The most seconds TimeoutSeconds and HeartbeatSeconds may give (the ASL's bound).
+_MAX_SECONDS = 99_999_999
+
+
 def _seconds(env: Env, key: str) -> float | None:
-    state = env.state
-    if env.jsonata and key in state:
-        value = jsonata_fields.value(env, state[key], jsonata_fields.bindings(env), key)
-    elif f"{key}Path" in state:
-        value = dataflow.lookup(env, state[f"{key}Path"], env.input, f"{key}Path")
-    else:
-        value = state.get(key)
-    return float(value) if isinstance(value, (int, float)) else None
+    """TimeoutSeconds / HeartbeatSeconds: a literal (checked by the validator), a path or a
+    JSONata value (a positive integer, checked here as AWS checks it)."""
+    from sfs3dsl.run.interpreter import numbers
+
+    field = numbers.read(env, key, env.input)
+    if field is None:
+        return None
+    value = field.value
+    if field.name == key and not env.jsonata:
+        return float(value) if isinstance(value, (int, float)) else None
+    return float(numbers.integer(env, field, 1, _MAX_SECONDS))
 
 
 def _lambda_error(exc: Exception) -> StateFailure:
@@ -239,5 +247,24 @@ def run_task(env: Env) -> Any:
     finally:
         if waiter is not None:
             runner.tokens.retire(waiter)
-    frame.event("TaskSucceeded", {**where, "output": result})
+    try:
+        frame.event("TaskSucceeded", {**where, "output": result})
+    except PayloadTooLarge:  # the result is dropped; a Catch naming the error may see it
+        cause = result_cause(_result_owner(base, params, suffix))
+        frame.event("TaskFailed", {**where, "error": DATA_LIMIT, "cause": cause})
+        raise StateFailure(DATA_LIMIT, cause) from None
     return result
+
+
+def _result_owner(base: str, params: Any, suffix: str) -> str:
+    """Who AWS names in the cause of a task result over the limit: a Lambda function's
+    ARN, or the integration (``aws-sdk:cloudformation``), as posted AWS executions show.
+    """
+    names = function_names(base, params)
+    if len(names) > 1 and ":function:" in names[1]:
+        return names[1]
+    if base.startswith("arn:aws:lambda:"):
+        return base
+    kind, short = _resource_type(base)
+    service = short.split(":", 1)[0]
+    return f"{kind}:{service}" if kind == "aws-sdk" else f"{kind}:{short}{suffix}"
