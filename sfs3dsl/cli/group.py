@@ -1,0 +1,108 @@
+"""The ``sfs3dsl`` group: exit codes, and every error turned into one line in one place.
+
+Library errors keep their text; a missing optional package names the extra; a file that
+cannot be read or written names the file; anything else is a bug, reported in one line.
+The commands live beside this module, one module per kind of work.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from sfs3dsl.core.errors import (
+    LoadError,
+    MissingDependencyError,
+    Sfs3dslError,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+EXIT_PROBLEMS = 1
+
+EXIT_USAGE = 2
+
+#: A bug in sfs3dsl itself: reported in one line (``SFS3DSL_DEBUG=1`` shows the traceback).
+EXIT_INTERNAL = 3
+
+#: Ctrl-C, as shells report a process ended by SIGINT (128 + 2).
+EXIT_INTERRUPTED = 130
+
+#: Optional packages -> the extra of sfs3dsl that installs them.
+_EXTRAS = {"moto": "local", "werkzeug": "local", "responses": "local", "xmltodict": "local",
+           "stepfunctions": "sdk"}
+
+def _paths(values: Sequence[str], default: str) -> list[Path]:
+    return [Path(v) for v in values] if values else [Path(default)]
+
+class _Failure(click.ClickException):
+    """A library error shown as one line, with the exit code its kind calls for."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+def _os_error(exc: OSError) -> str:
+    """One line for a file the command could not read or write, with a fix."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        fix = "a file is in the way of a folder: move it, or choose another --out"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = "choose a place you may write to"
+    elif exc.errno == errno.ENOSPC:
+        fix = "free some disk space"
+    else:
+        fix = "check the path"
+    return f"{where}{exc.strerror or exc}; fix: {fix}"
+
+class _Group(click.Group):
+    """Turns every error into a one-line message in one place: never a traceback.
+
+    Library errors keep their text; a missing optional package names the extra that
+    installs it; a file that cannot be read or written names the file; anything else is a
+    bug in sfs3dsl, reported in one line (``SFS3DSL_DEBUG=1`` re-raises it).
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort):
+            raise
+        except (LoadError, MissingDependencyError) as exc:
+            raise _Failure(str(exc), EXIT_USAGE) from None
+        except Sfs3dslError as exc:
+            raise _Failure(str(exc), EXIT_PROBLEMS) from None
+        except ModuleNotFoundError as exc:
+            top = (exc.name or "").split(".")[0]
+            extra = _EXTRAS.get(top)
+            fix = (f"pip install 'sfs3dsl[{extra}]' (or run `bash scripts/setup.sh`)"
+                   if extra else f"pip install {top}")
+            raise _Failure(f"this command needs the Python package {top!r}, which is not "
+                           f"installed; fix: {fix}", EXIT_USAGE) from None
+        except BrokenPipeError:  # `sfs3dsl ... | head`: the reader left; that is no error
+            sys.stderr.close()
+            raise click.exceptions.Exit(0) from None
+        except OSError as exc:
+            raise _Failure(_os_error(exc), EXIT_USAGE) from None
+        except KeyboardInterrupt:
+            raise _Failure("interrupted", EXIT_INTERRUPTED) from None
+        except Exception as exc:
+            if os.environ.get("SFS3DSL_DEBUG"):
+                raise
+            raise _Failure(f"internal error in sfs3dsl: {type(exc).__name__}: {exc}; this is "
+                           "a bug: please report it with the command that caused it "
+                           "(SFS3DSL_DEBUG=1 shows the traceback)", EXIT_INTERNAL) from None
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sfs3dsl")
+def cli() -> None:
+    """Define AWS Step Functions workflows in Python; compile, validate, review, run."""
