@@ -10,29 +10,16 @@
 # shown only when they fail. Exits non-zero if a tool cannot be installed or has the wrong
 # version. Network: the npm registry and PyPI only, and only when something is missing.
 set -euo pipefail
+name="install-oracles"
+# shellcheck source=scripts/_tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/_tools.sh"
 
 ASL_VALIDATOR_VERSION="4.0.0"
 STATELINT_VERSION="3.1.0"
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tools="${SFS3DSL_TOOLS:-$HOME/.cache/sfs3dsl-tools}"
 venv="${SFS3DSL_VENV:-$repo/.venv}"
 python="$venv/bin/python"
-
-die() {
-    echo "install-oracles: $*" >&2
-    exit 1
-}
-
-mkdir -p "$tools"
-log="$(mktemp "${TMPDIR:-/tmp}/install-oracles.XXXXXX")"
-trap 'rm -f "$log"' EXIT
-
-# Two test runs may start at once: serialise installs into the shared tools folder.
-exec 9>"$tools/.install.lock"
-if command -v flock >/dev/null 2>&1; then
-    flock 9
-fi
 
 # --- asl-validator (npm) -------------------------------------------------------------
 command -v node >/dev/null 2>&1 || die "node is not on PATH (asl-validator needs Node >= 18)"

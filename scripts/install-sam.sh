@@ -10,27 +10,15 @@
 # Idempotent: a second run only checks the version. Network: PyPI, only when missing
 # (about 3 minutes). Exits non-zero when sam cannot be installed.
 set -euo pipefail
+name="install-sam"
+# shellcheck source=scripts/_tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/_tools.sh"
 
 SAM_CLI_VERSION="1.170.0"
 
-tools="${SFS3DSL_TOOLS:-$HOME/.cache/sfs3dsl-tools}"
 python="${PYTHON:-python3}"
 sam_venv="$tools/sam/venv"
 export SAM_CLI_TELEMETRY=0
-
-die() {
-    echo "install-sam: $*" >&2
-    exit 1
-}
-
-mkdir -p "$tools"
-log="$(mktemp "${TMPDIR:-/tmp}/install-sam.XXXXXX")"
-trap 'rm -f "$log"' EXIT
-
-exec 9>"$tools/.install.lock"
-if command -v flock >/dev/null 2>&1; then
-    flock 9
-fi
 
 installed_version() {
     "$sam_venv/bin/python" -c 'import importlib.metadata as m; print(m.version("aws-sam-cli"), end="")' \

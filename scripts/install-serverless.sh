@@ -10,30 +10,18 @@
 # Idempotent: a second run only checks the versions. Network: npm and PyPI, only when
 # something is missing. Exits non-zero when a tool cannot be installed.
 set -euo pipefail
+name="install-serverless"
+# shellcheck source=scripts/_tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/_tools.sh"
 
 SERVERLESS_VERSION="3.40.0"
 STEP_FUNCTIONS_PLUGIN_VERSION="3.28.1"
 CFN_LINT_VERSION="1.58.0"
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tools="${SFS3DSL_TOOLS:-$HOME/.cache/sfs3dsl-tools}"
 venv="${SFS3DSL_VENV:-$repo/.venv}"
 python="$venv/bin/python"
 export SLS_TELEMETRY_DISABLED=1
-
-die() {
-    echo "install-serverless: $*" >&2
-    exit 1
-}
-
-mkdir -p "$tools"
-log="$(mktemp "${TMPDIR:-/tmp}/install-serverless.XXXXXX")"
-trap 'rm -f "$log"' EXIT
-
-exec 9>"$tools/.install.lock"
-if command -v flock >/dev/null 2>&1; then
-    flock 9
-fi
 
 command -v node >/dev/null 2>&1 || die "node is not on PATH (serverless 3 needs Node >= 14)"
 command -v npm >/dev/null 2>&1 || die "npm is not on PATH"
