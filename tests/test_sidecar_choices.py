@@ -260,3 +260,20 @@ def test_a_map_over_an_unexposed_key_is_an_error() -> None:
     assert _codes(Workflow("i", sidecar.step(decide) >> each)) == [
         ("choice-reads-unexposed", "error", "States.each.ItemsPath")]
     assert _codes(Workflow("i2", sidecar.step(decide, expose=("pages",)) >> each)) == []
+
+
+def test_a_step_module_that_imports_sfs3dsl_is_warned_about() -> None:
+    # this test module imports sfs3dsl, and decide() lives here: its Lambda would need it
+    wf = Workflow("w", SideCar(prefix="w/").step(decide))
+    compiled = wf.compile()
+    plan_sidecar(wf, compiled, REPO)
+    warned = [p for p in compiled.warnings if p.code == "step-module-imports-sfs3dsl"]
+    assert len(warned) == 1 and warned[0].state == "decide"
+    assert "the step function 'decide' lives in module" in warned[0].message
+    assert warned[0].hint.startswith("move the step functions to a module of their own")
+    from sfs3dsl.project.load import load_module_workflows
+
+    order = load_module_workflows(REPO / "workflows" / "order.py")[0]
+    clean = order.compile()
+    plan_sidecar(order, clean, REPO)
+    assert [p.code for p in clean.warnings] == []

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from sfs3dsl.compile.compiler import Compiled
@@ -159,6 +161,22 @@ def sidecar_problems(workflow: Workflow, compiled: Compiled) -> list[Problem]:
                                           for p, n in ordered.items()}, compiled.sources)
 
 
+def _imports_sfs3dsl(function: Any) -> str | None:
+    """The name of ``function``'s module when that module holds anything of sfs3dsl (the
+    model, click or jinja2 come with it), else None. Reads the module's namespace as it is
+    now: a module that imports sfs3dsl inside a function is not seen."""
+    name = str(getattr(function, "__module__", ""))
+    module = sys.modules.get(name)
+    if module is None:
+        return None
+    for value in vars(module).values():
+        owner = value.__name__ if isinstance(value, ModuleType) else getattr(
+            value, "__module__", None)
+        if isinstance(owner, str) and owner.split(".")[0] == "sfs3dsl":
+            return name
+    return None
+
+
 def plan_sidecar(workflow: Workflow, compiled: Compiled, root: Path) -> SideCarPlan:
     """The side-car steps of ``workflow`` with their derived read predicates.
 
@@ -175,8 +193,20 @@ def plan_sidecar(workflow: Workflow, compiled: Compiled, root: Path) -> SideCarP
         raise ValidationError(errors)
     compiled.problems.extend(p for p in problems if p not in compiled.problems)
     steps = []
+    warned: set[str] = set()
     for path, name in ordered.items():
         step = by_name[name]
+        heavy = _imports_sfs3dsl(step.function)
+        if heavy is not None and heavy not in warned:
+            warned.add(heavy)
+            compiled.problems.append(Problem(
+                "step-module-imports-sfs3dsl", path,
+                f"the step function {step.function.__name__!r} lives in module {heavy!r}, "
+                "which imports sfs3dsl; the generated Lambda handler imports that module, "
+                "and sfs3dsl is not deployed with it", "move the step functions to a module "
+                "of their own that imports only the standard library, boto3 and "
+                "sfs3dsl_runtime (e.g. workflows/_steps.py)", severity="warning", state=name,
+                where=step.where))
         in_map = ".ItemProcessor." in path or ".Iterator." in path
         module = import_path(step.function, root)
         predicate = None
