@@ -2,7 +2,8 @@
 
 It holds one function per side-car step (plus the API facade), the state machine under
 ``stepFunctions.stateMachines`` with the compiled ASL embedded, and the resources: the S3
-bucket, its policy, least-privilege roles, the notification topic and the log group.
+bucket, its policy, least-privilege roles, the notification topic and the log group, and the
+completion notices (an EventBridge rule, a small Lambda and an SNS topic; docs/serve.md).
 """
 
 from __future__ import annotations
