@@ -99,7 +99,14 @@ def test_process_a_state_machine_and_functions(project: Path) -> None:
         [f"Step{x}LambdaFunction" for x in "ABCDEF"]
         + [f"Downstream{x}LambdaFunction" for x in "ABC"]
         + [f"{w}{p}LambdaFunction" for w in ("ProcessA", "Downstream")
-           for p in ("StartProcess", "ProcessState", "ProcessData")])
+           for p in ("StartProcess", "ProcessState", "ProcessData", "Notices")])
+    rules = {k: r for k, r in _of_type(t, "AWS::Events::Rule").items()
+             if "CompletionNotice" in k}
+    assert {k: r["EventPattern"]["detail"]["stateMachineArn"] for k, r in rules.items()} == {
+        "ProcessACompletionNoticeRule": [{"Ref": "ProcessAStateMachine"}],
+        "DownstreamCompletionNoticeRule": [{"Ref": "DownstreamStateMachine"}]}
+    assert functions["ProcessANoticesLambdaFunction"]["Handler"] == \
+        "generated/process-a/handlers/notices.publish"
     step_a = functions["StepALambdaFunction"]
     assert step_a["Handler"] == "generated/process-a/handlers/step_a.handler"
     assert step_a["CodeUri"] == "../.."

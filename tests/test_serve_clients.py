@@ -139,6 +139,30 @@ def test_one_notice_per_finished_transaction(served: Served) -> None:
     assert sorted(n["message"]["transactionId"] for n in seen) == sorted(txns)
     assert {n["topic"] for n in seen} == {f"poll-job/batch/{t}" for t in txns}
     assert {n["message"]["status"] for n in seen} == {"SUCCEEDED"}
+    assert [n["attributes"] for n in seen] == [
+        {"topic": n["topic"], "transactionId": n["message"]["transactionId"],
+         "status": "SUCCEEDED"} for n in seen]
+
+
+def test_local_notice_is_what_the_deployed_lambda_publishes(served: Served) -> None:
+    # The deployed function gets the EventBridge event, whose detail carries DescribeExecution's
+    # name, status, executionArn and input; the notice must be the same as serve's.
+    from sfs3dsl_runtime.notices import notice_of_event
+
+    assert served.notices is not None
+    api = ProcessClient(served.url, API_KEY, workflow="process-a")
+    started = api.start({"foo": "x"}, subtopic="mobile/eu")
+    txn = started["transactionId"]
+    api.wait(txn, subtopic="mobile/eu", timeout=60)
+    [local] = served.notices.read(f"process-a/mobile/eu/{txn}", 0, 0)["notices"]
+    described = sfn(served.url).describe_execution(executionArn=started["executionArn"])
+    event = {"source": "aws.states", "detail-type": "Step Functions Execution Status Change",
+             "detail": {k: described[k] for k in ("executionArn", "name", "status", "input",
+                                                  "stateMachineArn")}}
+    assert notice_of_event("process-a", event) == {
+        k: local[k] for k in ("topic", "message", "attributes")}
+    assert local["message"] == {"transactionId": txn, "status": "SUCCEEDED",
+                                "executionArn": started["executionArn"]}
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -3,7 +3,8 @@
 Pure: nothing here touches disk; the CLI writes (or, with ``--check``, compares) the files.
 Every workflow gets its ASL and, per deployment target, ``serverless.yml`` (a fragment for
 the Serverless Framework, the default) and/or ``template.yaml`` (a SAM template); a side-car
-workflow also gets its Lambda handlers (``handlers/<step>.py`` and ``handlers/facade.py``).
+workflow also gets its Lambda handlers (``handlers/<step>.py``, ``handlers/facade.py`` and
+``handlers/notices.py``).
 """
 
 from __future__ import annotations

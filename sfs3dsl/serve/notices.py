@@ -2,8 +2,11 @@
 ``<workflow>/<subtopic>/<transaction id>`` (``<workflow>/<transaction id>`` without a
 subtopic), once each execution has ended.
 
-Deployed, the generated serverless.yml publishes the same message through an EventBridge
-rule to SNS (see docs/serve.md). Here, subscribers long-poll ``GET /notices?topic=PREFIX&
+Deployed, the generated serverless.yml publishes the same message, with the same SNS message
+attributes, through an EventBridge rule, a small Lambda and SNS (see docs/serve.md); both
+shape it with :func:`sfs3dsl_runtime.notices.build_notice`. Each notice here is ``{"seq",
+"topic", "message", "attributes"}``: ``message`` is the SNS message body, ``attributes`` the
+SNS message attributes. Here, subscribers long-poll ``GET /notices?topic=PREFIX&
 after=SEQ&wait=SECONDS``: the answer lists the notices after ``SEQ`` whose topic is
 ``PREFIX`` or lies under it, as soon as there is one (or none after ``wait`` seconds), with
 the ``next`` sequence number to ask from, so a subscriber sees each notice exactly once.
@@ -16,6 +19,8 @@ import threading
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
+from sfs3dsl_runtime.notices import Notice, build_notice
+
 if TYPE_CHECKING:
     from sfs3dsl.serve.executions import Record
 
@@ -23,19 +28,6 @@ if TYPE_CHECKING:
 KEEP = 100_000
 #: The longest a long poll may wait, in seconds.
 MAX_WAIT = 30.0
-
-
-def topic_of(machine: str, reference: Any, name: str) -> tuple[str, str]:
-    """``(topic, transaction id)`` of an execution of ``machine`` started on
-    ``reference``; the transaction is the ``processData`` of a side-car reference, else
-    the execution's name."""
-    txn, subtopic = name, None
-    if isinstance(reference, dict):
-        if isinstance(reference.get("processData"), str):
-            txn = reference["processData"]
-        if isinstance(reference.get("subtopic"), str) and reference["subtopic"]:
-            subtopic = reference["subtopic"].strip("/")
-    return "/".join(p for p in (machine, subtopic, txn) if p), txn
 
 
 class Notices:
@@ -46,19 +38,18 @@ class Notices:
         self._seq = 0
         self._cond = threading.Condition()
 
-    def publish(self, topic: str, message: dict[str, Any]) -> None:
+    def publish(self, notice: Notice) -> None:
         with self._cond:
             self._seq += 1
-            self._items.append({"seq": self._seq, "topic": topic, "message": message})
+            self._items.append({"seq": self._seq, **notice})
             self._cond.notify_all()
 
     def publish_record(self, record: Record) -> None:
         """The notice of an ended execution."""
         execution = record.execution
         machine = execution.state_machine_arn.rsplit(":", 1)[-1]
-        topic, txn = topic_of(machine, execution.input, execution.name)
-        self.publish(topic, {"transactionId": txn, "status": execution.status,
-                             "executionArn": execution.arn})
+        self.publish(build_notice(machine, execution.name, execution.status, execution.arn,
+                                  execution.input))
 
     def read(self, prefix: str, after: int, wait: float) -> dict[str, Any]:
         """The notices after ``after`` under ``prefix``, waiting up to ``wait`` seconds for

@@ -2,7 +2,8 @@
 
 It holds one function per side-car step (plus the API facade), the state machine under
 ``stepFunctions.stateMachines`` with the compiled ASL embedded, and the resources: the S3
-bucket, its policy, least-privilege roles, the notification topic and the log group.
+bucket, its policy, least-privilege roles, the notification topic and the log group, and the
+completion notices (an EventBridge rule, a small Lambda and an SNS topic; docs/serve.md).
 """
 
 from __future__ import annotations
@@ -150,6 +151,26 @@ class _Builder:
             self._function(key, f"{module}.{snake(what)}", 29, role, env,
                            [_http(path, method, **extra)])
 
+    def notices(self) -> None:
+        """Completion notices (docs/serve.md): an EventBridge rule on this machine's ended
+        executions invokes a small generated Lambda, which publishes ``{transactionId,
+        status, executionArn}`` to an SNS topic with the message attribute ``topic`` =
+        ``<workflow>/<subtopic>/<txn id>``. Only Standard machines send these events."""
+        ids, base = self.ids, self.workflow.name
+        key = camel(f"{base}-notices")
+        function = function_logical_id(key)
+        role = ids.role("completion-notices")
+        self.resources[ids.notice_topic] = resources.topic()
+        self.resources[role] = iam.lambda_role(
+            key, [{"Effect": "Allow", "Action": ["sns:Publish"],
+                   "Resource": {"Ref": ids.notice_topic}}], tracing=self.options.tracing)
+        env = {"SFS3DSL_NOTICE_ROOT": base,
+               "SFS3DSL_NOTICE_TOPIC_ARN": {"Ref": ids.notice_topic}}
+        self._function(key, f"{GENERATED}/{base}/handlers/notices.publish", 10, role, env)
+        self.resources[ids.notice_rule] = resources.notice_rule(ids.state_machine, function)
+        self.resources[ids.notice_permission] = resources.notice_permission(ids.notice_rule,
+                                                                            function)
+
     def state_machine(self, definition: Json) -> Json:
         ids, opts = self.ids, self.options
         machine: Json = {"id": ids.state_machine, "name": f"{self.workflow.name}-${{sls:stage}}"}
@@ -194,6 +215,8 @@ class _Builder:
                                  "facade but has no side-car step", where=self.workflow.where,
                                  hint='use api="plugin" or api="none"')
             self.facade(sidecar)
+        if sidecar is not None and self.plan.steps and not self.options.express:
+            self.notices()
         machine = self.state_machine(definition)
         out: Json = {}
         if sidecar is not None:

@@ -45,6 +45,9 @@ class Ids:
         self.bucket_policy = f"{stem}ProcessDataPolicy"
         self.topic = f"{stem}Notifications"
         self.log_group = f"{stem}ExecutionLogs"
+        self.notice_topic = f"{stem}CompletionNotices"
+        self.notice_rule = f"{stem}CompletionNoticeRule"
+        self.notice_permission = f"{stem}CompletionNoticePermission"
 
     def role(self, what: str) -> str:
         return f"{self.stem}{pascal(what)}Role"

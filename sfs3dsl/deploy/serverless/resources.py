@@ -1,4 +1,5 @@
-"""The CloudFormation resources of a side-car workflow: bucket, bucket policy, topic, logs."""
+"""The CloudFormation resources of a side-car workflow: bucket, bucket policy, topics, logs and
+the completion notices' EventBridge rule."""
 
 from __future__ import annotations
 
@@ -58,6 +59,39 @@ def topic() -> Json:
     AWS-managed key, and notices carry only the execution's ARN and status (the process
     data stays in S3)."""
     return {"Type": "AWS::SNS::Topic", "Properties": {}}
+
+
+#: The statuses of an ended execution (sfs3dsl_runtime.notices.ENDED; not imported, as the
+#: deploy layer does not load the Lambda runtime).
+ENDED = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
+
+
+def notice_pattern(state_machine: str) -> Json:
+    """The EventBridge pattern of the ended executions of ``state_machine`` (a logical id;
+    its ``Ref`` is the ARN). Field names as the Step Functions developer guide documents the
+    "Step Functions Execution Status Change" event."""
+    return {"source": ["aws.states"],
+            "detail-type": ["Step Functions Execution Status Change"],
+            "detail": {"stateMachineArn": [{"Ref": state_machine}], "status": list(ENDED)}}
+
+
+def notice_rule(state_machine: str, function: str) -> Json:
+    """The rule that invokes the notices function (a logical id) with the whole event: the
+    function needs ``detail.input``, a JSON *string* holding the subtopic, which an input
+    transformer cannot parse, and EventBridge cannot set SNS message attributes itself."""
+    return {"Type": "AWS::Events::Rule", "Properties": {
+        "Description": "completion notices: ended executions of this state machine",
+        "State": "ENABLED", "EventPattern": notice_pattern(state_machine),
+        "Targets": [{"Id": "completion-notices", "Arn": {"Fn::GetAtt": [function, "Arn"]},
+                     "RetryPolicy": {"MaximumRetryAttempts": 8,
+                                     "MaximumEventAgeInSeconds": 3600}}]}}
+
+
+def notice_permission(rule: str, function: str) -> Json:
+    """Lets EventBridge invoke the notices function for this rule only."""
+    return {"Type": "AWS::Lambda::Permission", "Properties": {
+        "Action": "lambda:InvokeFunction", "FunctionName": {"Fn::GetAtt": [function, "Arn"]},
+        "Principal": "events.amazonaws.com", "SourceArn": {"Fn::GetAtt": [rule, "Arn"]}}}
 
 
 def log_group(workflow: str) -> Json:

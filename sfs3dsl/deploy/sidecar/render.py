@@ -57,6 +57,11 @@ def render_facade(workflow: Workflow) -> str:
     return _render("facade_handler.py.j2", workflow=workflow.name, source=_source(workflow))
 
 
+def render_notices(workflow: Workflow) -> str:
+    """The completion-notices module of a side-car workflow."""
+    return _render("notices_handler.py.j2", workflow=workflow.name, source=_source(workflow))
+
+
 @functools.cache
 def _own_inputs() -> tuple[bytes, ...]:
     """What every rendering depends on besides its values: all templates (one may include
@@ -77,9 +82,11 @@ def _render(template: str, **context: Any) -> str:
 
 
 def handler_files(workflow: Workflow, plan: SideCarPlan) -> dict[str, str]:
-    """``{"handlers/<step>.py": text, "handlers/facade.py": text}`` of a side-car workflow."""
+    """``{"handlers/<step>.py": text, "handlers/facade.py": text, "handlers/notices.py":
+    text}`` of a side-car workflow."""
     files = {f"{HANDLERS}/{s.handler_module}.py": render_step(workflow, plan, s)
              for s in plan.steps}
     if plan.steps:
         files[f"{HANDLERS}/facade.py"] = render_facade(workflow)
+        files[f"{HANDLERS}/notices.py"] = render_notices(workflow)
     return dict(sorted(files.items()))
