@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from sfs3dsl import run_local
 from sfs3dsl.run.interpreter import Runner, TaskContext
 from sfs3dsl.run.interpreter.limits import MAX_HISTORY_EVENTS
 from sfs3dsl.run.trace import Trace
@@ -259,3 +260,14 @@ def test_a_task_in_a_child_sees_the_childs_execution_in_its_context() -> None:
                   "Parameters": {"who.$": "$$.Execution.Id"}, "End": True}}
     execution = runner.run(distributed(task, start="T"), {"items": [{}]})
     assert seen == [execution.map_runs[0].children[0].arn]
+
+
+def test_run_local_gives_the_children_through_map_runs() -> None:
+    result = run_local(distributed({"P": {"Type": "Pass", "End": True}}, start="P"),
+                       {"items": [{"n": 1}, {"n": 2}]})
+    assert result.succeeded
+    assert result.entered() == ["Big"]
+    [map_run] = result.map_runs
+    assert [c.output for c in map_run.children] == [{"n": 1}, {"n": 2}]
+    assert [types(c.history) for c in map_run.children] == [
+        ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]] * 2
