@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -271,3 +272,33 @@ def test_run_local_gives_the_children_through_map_runs() -> None:
     assert [c.output for c in map_run.children] == [{"n": 1}, {"n": 2}]
     assert [types(c.history) for c in map_run.children] == [
         ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]] * 2
+
+
+def test_stopping_the_parent_aborts_its_children_and_the_map_run() -> None:
+    runner = Runner()
+    runner.register_task("notify", lambda payload, ctx: None)
+    wait = {"Ask": {"Type": "Task", "Resource": "notify.waitForTaskToken",
+                    "Parameters": {"token.$": "$$.Task.Token"}, "End": True}}
+    handle = runner.start(distributed(wait, start="Ask"), {"items": [{}]})
+    handle.task_token()
+    execution = handle.stop(5)
+    assert execution.status == "ABORTED"
+    assert types(execution.history)[-3:] == ["MapRunStarted", "MapRunAborted",
+                                             "ExecutionAborted"]
+    [map_run] = execution.map_runs
+    [child] = map_run.children
+    assert (map_run.status, child.status) == ("ABORTED", "ABORTED")
+    assert types(child.history) == ["ExecutionStarted", "TaskStateEntered", "TaskScheduled",
+                                    "TaskStarted", "ExecutionAborted"]
+
+
+def test_the_parents_timeout_ends_its_children_and_times_the_parent_out() -> None:
+    definition = distributed({"W": {"Type": "Wait", "Seconds": 60, "End": True}}, start="W")
+    definition["TimeoutSeconds"] = 30
+    execution = Runner().run(definition, {"items": [{}]})
+    assert (execution.status, execution.error) == ("TIMED_OUT", "States.Timeout")
+    assert types(execution.history)[-3:] == ["MapRunStarted", "MapRunAborted",
+                                             "ExecutionTimedOut"]
+    [child] = execution.map_runs[0].children
+    assert (child.status, types(child.history)[-1]) == ("TIMED_OUT", "ExecutionTimedOut")
+    assert child.stop_date == execution.start_date + timedelta(seconds=30)

@@ -8,6 +8,7 @@ iterations the state accepts.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from sfs3dsl.run.interpreter import dataflow, jsonata_fields, numbers, roots
@@ -108,8 +109,9 @@ def _not_array(env: Env, items: Any) -> StateFailure:
     return roots.runtime_error(env, message)
 
 
-def _start_map_run(env: Env) -> MapRun:
+def _start_map_run(env: Env, started: list[MapRun]) -> MapRun:
     map_run = new_map_run(env)
+    started.append(map_run)
     env.frame.run.map_runs.append(map_run)
     env.frame.event("MapRunStarted", {"mapRunArn": map_run.arn})
     return map_run
@@ -129,23 +131,31 @@ def run_map(env: Env, run_machine: RunMachine) -> Any:
     """Run the Map state ``env.state``, each iteration with ``run_machine`` (the engine's);
     returns the outputs of its iterations in order."""
     state, frame = env.state, env.frame
-    map_run: MapRun | None = None
+    started: list[MapRun] = []  # the map run, once it started
     if is_distributed(state) and "ItemReader" in state:
         # AWS starts the map run before it reads the items: the recorded histories show
         # MapStateStarted with length 0, MapRunStarted, then MapRunFailed with
         # States.ItemReaderFailed when the reader fails.
         frame.event("MapStateStarted", {"length": 0})
-        map_run = _start_map_run(env)
+        _start_map_run(env, started)
     try:
-        return _run_items(env, run_machine, map_run)
+        return _run_items(env, run_machine, started)
     except StateFailure as failure:
-        if map_run is not None and map_run.status == "RUNNING":
-            _end_map_run(env, map_run, failure)
+        if started and started[0].status == "RUNNING":
+            _end_map_run(env, started[0], failure)
             frame.event("MapStateFailed")
+        raise
+    except BaseException:
+        # Stopped (StopExecution, the execution's own end, its history full) or a harness
+        # error: the children were aborted, and so is the map run.
+        if started and started[0].status == "RUNNING":
+            started[0].status = "ABORTED"
+            with contextlib.suppress(Exception):  # a full history has no room for it
+                frame.event("MapRunAborted")
         raise
 
 
-def _run_items(env: Env, run_machine: RunMachine, map_run: MapRun | None) -> Any:
+def _run_items(env: Env, run_machine: RunMachine, started: list[MapRun]) -> Any:
     state, frame = env.state, env.frame
     doc = env.input if env.jsonata else dataflow.select(
         env, state.get("InputPath", "$"), env.input, "InputPath")
@@ -161,10 +171,11 @@ def _run_items(env: Env, run_machine: RunMachine, map_run: MapRun | None) -> Any
     tolerated_pct = None if pct is None else numbers.number(env, pct, 0, 100)
     processor = state.get("ItemProcessor") or state.get("Iterator") or {}
     language = language_of(processor, state.get("QueryLanguage", frame.language))
-    if map_run is None:
+    if not started:
         frame.event("MapStateStarted", {"length": len(inputs)})
         if is_distributed(state):
-            map_run = _start_map_run(env)
+            _start_map_run(env, started)
+    map_run = started[0] if started else None
     total = len(inputs)
 
     def too_many(failures: int) -> bool:

@@ -40,7 +40,8 @@ class MapRun:
 
     ``executions`` maps the index of an item (or batch) to its child execution, for the
     children that started (a run that fails stops starting them); ``status`` is
-    ``RUNNING``, ``SUCCEEDED`` or ``FAILED`` (with ``error`` and ``cause``).
+    ``RUNNING``, ``SUCCEEDED``, ``FAILED`` (with ``error`` and ``cause``) or ``ABORTED``
+    (the execution was stopped or ended while the run went on).
     """
 
     arn: str
