@@ -301,4 +301,5 @@ def test_the_parents_timeout_ends_its_children_and_times_the_parent_out() -> Non
                                              "ExecutionTimedOut"]
     [child] = execution.map_runs[0].children
     assert (child.status, types(child.history)[-1]) == ("TIMED_OUT", "ExecutionTimedOut")
+    assert execution.start_date is not None
     assert child.stop_date == execution.start_date + timedelta(seconds=30)
