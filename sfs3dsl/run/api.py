@@ -25,6 +25,7 @@ from sfs3dsl.run.definitions import RunSetupError
 if TYPE_CHECKING:
     from sfs3dsl.run.definitions import Definitions
     from sfs3dsl.run.interpreter import Execution, TaskContext
+    from sfs3dsl.run.interpreter.map_run import MapRun
     from sfs3dsl.run.local import LocalRun
     from sfs3dsl.run.s3_objects import S3Object
 
@@ -43,7 +44,8 @@ class Result:
         document: a side-car workflow's process document after the run, as the runtime
             assembles it (``document.json`` with each ``<step>-output``); ``None`` otherwise.
         started: the executions its side-car steps started (``start_workflow``), ended.
-        history: the events, in GetExecutionHistory's format.
+        history: the events, in GetExecutionHistory's format (a Distributed Map's
+            children are executions of their own: their events are in ``map_runs``).
         execution: the runner's :class:`~sfs3dsl.run.interpreter.Execution`.
     """
 
@@ -65,12 +67,20 @@ class Result:
     def history(self) -> list[dict[str, Any]]:
         return self.execution.history
 
+    @property
+    def map_runs(self) -> list[MapRun]:
+        """The map runs of its Distributed Map states, in the order they started; each
+        holds its child executions (``map_runs[0].children``, each with ``status``,
+        ``output``, ``error``, ``cause`` and ``history``)."""
+        return self.execution.map_runs
+
     def events(self, event_type: str) -> list[dict[str, Any]]:
         """The events of one type (``TaskFailed``, ``MapIterationStarted``...)."""
         return [e for e in self.history if e["type"] == event_type]
 
     def entered(self) -> list[str]:
-        """The names of the states entered, in order (branches and iterations included)."""
+        """The names of the states entered, in order (branches and inline Map iterations
+        included; a Distributed Map's children are in :attr:`map_runs`)."""
         return [e["stateEnteredEventDetails"]["name"] for e in self.history
                 if e["type"].endswith("StateEntered")]
 

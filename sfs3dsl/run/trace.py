@@ -1,7 +1,10 @@
 """The trace ``sfs3dsl run`` prints: one line per state entered and left, from history events.
 
 Branches and iterations run side by side, so their events interleave; each event is placed
-on its path of execution by ``previousEventId``, and nested paths are indented.
+on its path of execution by ``previousEventId``, and nested paths are indented. A
+Distributed Map's children are executions of their own, whose events are not in this
+history: the trace shows the Map state and one line for its map run; when the run fails,
+the Map's line gives the error (the execution's cause names the first failing child).
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from typing import Any
 Echo = Callable[[str], None]
 #: Events that start the work of a state; more than one per state means retries.
 _ATTEMPTS = {"TaskScheduled", "MapStateStarted", "ParallelStateStarted"}
-#: A Map's or Parallel's own events after its children were forked.
+#: A Map's or Parallel's own events after its children were forked (a Distributed Map's
+#: map run events are its own too: its children are not in this history).
 _PARENT_AFTER_FORK = {"MapStateSucceeded", "MapStateFailed", "ParallelStateSucceeded",
-                      "ParallelStateFailed", "MapStateAborted", "ParallelStateAborted"}
+                      "ParallelStateFailed", "MapStateAborted", "ParallelStateAborted",
+                      "MapRunStarted", "MapRunSucceeded", "MapRunFailed", "MapRunAborted"}
 _FAILURES = {"TaskFailed": "taskFailedEventDetails", "TaskTimedOut": "taskTimedOutEventDetails",
              "ExecutionFailed": "executionFailedEventDetails"}
 
@@ -87,6 +92,11 @@ class Trace:
             name = event["stateEnteredEventDetails"]["name"]
             self._open[path] = _Open(name, kind[: -len("StateEntered")], when)
             self.echo(f"{indent}-> {name} ({self._open[path].kind}){label}")
+        elif kind == "MapRunStarted":
+            arn = event.get("mapRunStartedEventDetails", {}).get("mapRunArn")
+            self.echo(f"{indent}   map run {arn} (its child executions are not traced)")
+        elif kind == "MapRunFailed" and path in self._open:
+            self._open[path].error = event.get("mapRunFailedEventDetails", {}).get("error")
         elif kind in _ATTEMPTS and path in self._open:
             self._open[path].attempts += 1
         elif kind in _FAILURES and path in self._open:

@@ -8,6 +8,7 @@ iterations the state accepts.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from sfs3dsl.run.interpreter import dataflow, jsonata_fields, numbers, roots
@@ -80,19 +81,21 @@ def _count(env: Env, key: str, doc: Any, spec: dict[str, Any] | None = None) -> 
 
 
 def _iteration_job(processor: dict[str, Any], inputs: list[Any], name: str,
-                   run_machine: RunMachine, map_run: MapRun | None) -> Job:
+                   run_machine: RunMachine, map_run: MapRun | None, language: str) -> Job:
+    if map_run is not None:  # a Distributed Map: each item is a child execution
+        def child(index: int, frame: Frame) -> Any:
+            return frame.run.runner.run_child(frame, map_run, index, processor,
+                                              inputs[index], language)
+
+        return child
+
     def job(index: int, frame: Frame) -> Any:
-        if map_run is not None:
-            map_run.started[index] = frame.timeline.now()
         frame.event("MapIterationStarted", {"name": name, "index": index})
         try:
             out = run_machine(frame, processor, inputs[index])
         except StateFailure:
             frame.event("MapIterationFailed", {"name": name, "index": index})
             raise
-        finally:
-            if map_run is not None:
-                map_run.stopped[index] = frame.timeline.now()
         frame.event("MapIterationSucceeded", {"name": name, "index": index})
         return out
 
@@ -106,9 +109,53 @@ def _not_array(env: Env, items: Any) -> StateFailure:
     return roots.runtime_error(env, message)
 
 
+def _start_map_run(env: Env, started: list[MapRun]) -> MapRun:
+    map_run = new_map_run(env)
+    started.append(map_run)
+    env.frame.run.map_runs.append(map_run)
+    env.frame.event("MapRunStarted", {"mapRunArn": map_run.arn})
+    return map_run
+
+
+def _end_map_run(env: Env, map_run: MapRun, failure: StateFailure | None) -> None:
+    if failure is None:
+        map_run.status = "SUCCEEDED"
+        env.frame.event("MapRunSucceeded")
+        return
+    map_run.status, map_run.error, map_run.cause = "FAILED", failure.error, failure.cause
+    details = {"error": failure.error, "cause": failure.cause}
+    env.frame.event("MapRunFailed", {k: v for k, v in details.items() if v is not None})
+
+
 def run_map(env: Env, run_machine: RunMachine) -> Any:
     """Run the Map state ``env.state``, each iteration with ``run_machine`` (the engine's);
     returns the outputs of its iterations in order."""
+    state, frame = env.state, env.frame
+    started: list[MapRun] = []  # the map run, once it started
+    if is_distributed(state) and "ItemReader" in state:
+        # AWS starts the map run before it reads the items: the recorded histories show
+        # MapStateStarted with length 0, MapRunStarted, then MapRunFailed with
+        # States.ItemReaderFailed when the reader fails.
+        frame.event("MapStateStarted", {"length": 0})
+        _start_map_run(env, started)
+    try:
+        return _run_items(env, run_machine, started)
+    except StateFailure as failure:
+        if started and started[0].status == "RUNNING":
+            _end_map_run(env, started[0], failure)
+            frame.event("MapStateFailed")
+        raise
+    except BaseException:
+        # Stopped (StopExecution, the execution's own end, its history full) or a harness
+        # error: the children were aborted, and so is the map run.
+        if started and started[0].status == "RUNNING":
+            started[0].status = "ABORTED"
+            with contextlib.suppress(Exception):  # a full history has no room for it
+                frame.event("MapRunAborted")
+        raise
+
+
+def _run_items(env: Env, run_machine: RunMachine, started: list[MapRun]) -> Any:
     state, frame = env.state, env.frame
     doc = env.input if env.jsonata else dataflow.select(
         env, state.get("InputPath", "$"), env.input, "InputPath")
@@ -124,10 +171,11 @@ def run_map(env: Env, run_machine: RunMachine) -> Any:
     tolerated_pct = None if pct is None else numbers.number(env, pct, 0, 100)
     processor = state.get("ItemProcessor") or state.get("Iterator") or {}
     language = language_of(processor, state.get("QueryLanguage", frame.language))
-    frame.event("MapStateStarted", {"length": len(inputs)})
-    map_run = new_map_run(env) if is_distributed(state) else None
-    if map_run is not None:
-        frame.event("MapRunStarted", {"mapRunArn": map_run.arn})
+    if not started:
+        frame.event("MapStateStarted", {"length": len(inputs)})
+        if is_distributed(state):
+            _start_map_run(env, started)
+    map_run = started[0] if started else None
     total = len(inputs)
 
     def too_many(failures: int) -> bool:
@@ -137,9 +185,9 @@ def run_map(env: Env, run_machine: RunMachine) -> Any:
         over_pct = tolerated_pct is not None and total and failures * 100 / total > tolerated_pct
         return bool(over_count or over_pct)
 
-    outcomes = run_jobs(frame, total,
-                        _iteration_job(processor, inputs, env.name, run_machine, map_run),
-                        lambda _: frame.child(language=language), limit, too_many)
+    job = _iteration_job(processor, inputs, env.name, run_machine, map_run, language)
+    outcomes = run_jobs(frame, total, job, lambda _: frame.child(language=language), limit,
+                        too_many)
     first = outcomes.first_failure()
     if first is not None and too_many(len(outcomes.failures)):
         if tolerated_count is None and tolerated_pct is None and map_run is None:
@@ -147,11 +195,11 @@ def run_map(env: Env, run_machine: RunMachine) -> Any:
             raise StateFailure(first.error, first.cause)
         failure = StateFailure(THRESHOLD, failed_cause(map_run, min(outcomes.failures), first))
         if map_run is not None:
-            frame.event("MapRunFailed", {"error": failure.error, "cause": failure.cause})
+            _end_map_run(env, map_run, failure)
         frame.event("MapStateFailed")
         raise failure
     if map_run is not None:
-        frame.event("MapRunSucceeded")
+        _end_map_run(env, map_run, None)
     frame.event("MapStateSucceeded")
     results = outcomes.outputs
     if "ResultWriter" in state:

@@ -13,9 +13,9 @@ file's ``Key`` and ``Size``), as the developer guide's ResultWriter page shows t
 failed child's record is kept whole whatever the transformation. ``OutputType: JSONL`` writes
 one record a line.
 
-Here the children run inside the parent (their states' events are in the parent's history,
-unlike AWS); RedriveStatus and the split of big result files into ``_1``, ``_2`` ... are not
-modelled.
+Each child runs as an execution of its own (:mod:`sfs3dsl.run.interpreter.children`): the
+parent's history holds only the Map state's and the map run's events. RedriveStatus and the
+split of big result files into ``_1``, ``_2`` ... are not modelled.
 """
 
 from __future__ import annotations
@@ -23,28 +23,46 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sfs3dsl.run.interpreter.clock import iso
 from sfs3dsl.run.interpreter.failure import StateFailure
 from sfs3dsl.run.interpreter.history import dumps
 from sfs3dsl.run.interpreter.scope import Env
 
+if TYPE_CHECKING:
+    from sfs3dsl.run.interpreter.runner import Execution
+
 
 @dataclass
 class MapRun:
-    """One run of a Distributed Map state: ARNs and each child's start and stop."""
+    """One run of a Distributed Map state: its ARN, status and child executions.
+
+    ``executions`` maps the index of an item (or batch) to its child execution, for the
+    children that started (a run that fails stops starting them); ``status`` is
+    ``RUNNING``, ``SUCCEEDED``, ``FAILED`` (with ``error`` and ``cause``) or ``ABORTED``
+    (the execution was stopped or ended while the run went on).
+    """
 
     arn: str
     run_id: str
     child_prefix: str
-    started: dict[int, datetime] = field(default_factory=dict)
-    stopped: dict[int, datetime] = field(default_factory=dict)
+    #: ``<machine>/<label>``: the name of the state machine its children run.
+    machine_name: str = ""
+    status: str = "RUNNING"
+    error: str | None = None
+    cause: str | None = None
+    executions: dict[int, Execution] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
 
     def child_arn(self, index: int) -> str:
         name = self.names.setdefault(index, str(uuid.uuid4()))
         return f"{self.child_prefix}:{name}"
+
+    @property
+    def children(self) -> list[Execution]:
+        """The child executions that started, in the order of their items."""
+        return [self.executions[i] for i in sorted(self.executions)]
 
 
 def is_distributed(state: dict[str, Any]) -> bool:
@@ -60,19 +78,25 @@ def new_map_run(env: Env) -> MapRun:
     run_id = str(uuid.uuid4())
     where = f"arn:aws:states:{runner.region}:{runner.account}"
     return MapRun(f"{where}:mapRun:{run.machine_name}/{label}:{run_id}", run_id,
-                  f"{where}:execution:{run.machine_name}/{label}")
+                  f"{where}:execution:{run.machine_name}/{label}",
+                  f"{run.machine_name}/{label}")
 
 
 def record(env: Env, map_run: MapRun, index: int, given: Any, output: Any,
            failure: StateFailure | None) -> dict[str, Any]:
     """A child execution as DescribeExecution shows it (the records of NONE)."""
     arn = map_run.child_arn(index)
-    started = map_run.started.get(index, env.entered)
+    child = map_run.executions.get(index)
+    started: datetime = env.entered
+    stopped: datetime = env.entered
+    if child is not None and child.start_date is not None:
+        started = child.start_date
+        stopped = child.stop_date or started
     out: dict[str, Any] = {
         "ExecutionArn": arn, "Input": dumps(given), "InputDetails": {"Included": True},
         "Name": arn.rsplit(":", 1)[1], "RedriveCount": 0, "StartDate": iso(started),
         "StateMachineArn": map_run.arn, "Status": "FAILED" if failure else "SUCCEEDED",
-        "StopDate": iso(map_run.stopped.get(index, started))}
+        "StopDate": iso(stopped)}
     if failure is None:
         out["Output"] = dumps(output)
         out["OutputDetails"] = {"Included": True}

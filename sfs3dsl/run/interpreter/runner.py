@@ -18,24 +18,31 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sfs3dsl.core.errors import ExecutionError
 from sfs3dsl.run.interpreter.callbacks import Tokens
 from sfs3dsl.run.interpreter.checks import check_definition
+from sfs3dsl.run.interpreter.children import child_run
 from sfs3dsl.run.interpreter.clock import ClockKind, new_timeline
 from sfs3dsl.run.interpreter.engine import ExecutionTimedOut, run_machine
 from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
 from sfs3dsl.run.interpreter.history import History, dumps, not_json
 from sfs3dsl.run.interpreter.limits import (
+    DATA_LIMIT,
     HISTORY_LIMIT_CAUSE,
     ExecutionType,
     HistoryFull,
     Limits,
+    PayloadTooLarge,
+    input_cause,
     too_large,
 )
 from sfs3dsl.run.interpreter.scope import Frame, Run, Variables, language_of
 from sfs3dsl.run.interpreter.tasks import LAMBDA_INVOKE, Registry, TaskContext, TaskFn
+
+if TYPE_CHECKING:
+    from sfs3dsl.run.interpreter.map_run import MapRun
 
 Status = Literal["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
 
@@ -55,11 +62,28 @@ class Execution:
     start_date: datetime | None = None
     stop_date: datetime | None = None
     _history: History = field(default_factory=History, repr=False)
+    #: The map runs of its Distributed Map states, in the order they started; each holds
+    #: its child executions (:attr:`MapRun.executions`), which are Executions too.
+    map_runs: list[MapRun] = field(default_factory=list, repr=False)
 
     @property
     def history(self) -> list[dict[str, Any]]:
         """The events, as GetExecutionHistory returns them."""
         return self._history.events
+
+    def child(self, arn: str) -> Execution:
+        """A child execution of one of its map runs (at any depth), by its ARN.
+
+        Raises:
+            KeyError: no map run of this execution started a child with that ARN.
+        """
+        for map_run in self.map_runs:
+            for execution in map_run.executions.values():
+                if execution.arn == arn:
+                    return execution
+                with contextlib.suppress(KeyError):
+                    return execution.child(arn)
+        raise KeyError(arn)
 
 
 class ExecutionHandle:
@@ -211,7 +235,7 @@ class Runner:
 
         def main() -> None:
             try:
-                _finish(run, execution)
+                finish(run, execution)
             except BaseException as exc:  # handed to whoever waits on the handle
                 handle._error = exc
             finally:
@@ -228,8 +252,35 @@ class Runner:
                 start: datetime | None = None) -> Execution:
         """Run to the end in this thread (``start``: the virtual clock's starting time)."""
         run, execution = self._prepare(definition, input, name, state_machine_arn, start)
-        _finish(run, execution)
+        finish(run, execution)
         return execution
+
+    def run_child(self, frame: Frame, map_run: MapRun, index: int,
+                  processor: dict[str, Any], value: Any, language: str) -> Any:
+        """Run item ``index`` of a Distributed Map's ``map_run`` as a child execution of
+        its own (:mod:`sfs3dsl.run.interpreter.children`) and return its output.
+
+        Raises:
+            StateFailure: the child failed or timed out (its error and cause).
+            Aborted: the child was stopped (its parent stopped, or the map run failed).
+            ExecutionTimedOut: the parent's own end came while the child ran.
+        """
+        run = child_run(frame, map_run, index, processor, value)
+        execution = Execution(run.arn, run.name, run.machine_arn, value, start_date=run.start,
+                              _history=run.history, map_runs=run.map_runs)
+        map_run.executions[index] = execution
+        # frame.cancel[0] is the parent's stop event, which the child's run shares
+        finish(run, execution, Frame(run, frame.timeline, frame.variables, language,
+                                     cancel=frame.cancel[1:]))
+        if execution.status == "SUCCEEDED":
+            return execution.output
+        if execution.status == "ABORTED":
+            raise Aborted()
+        parent_end = frame.run.deadline
+        if execution.status == "TIMED_OUT" and parent_end is not None \
+                and frame.timeline.now() >= parent_end:
+            raise ExecutionTimedOut()
+        raise StateFailure(execution.error, execution.cause)
 
     def send_task_success(self, token: str, output: Any) -> None:
         """Resume the task waiting on ``token`` with ``output`` (JSON text or a value)."""
@@ -281,7 +332,7 @@ class Runner:
                                     or run.deadline > run.start + longest):
             run.deadline = run.start + longest
         execution = Execution(arn, name, machine_arn, value, start_date=run.start,
-                              _history=run.history)
+                              _history=run.history, map_runs=run.map_runs)
         run.timeline = timeline
         return run, execution
 
@@ -290,10 +341,25 @@ def _echo(payload: Any, ctx: TaskContext) -> Any:
     return payload
 
 
-def _finish(run: Run, execution: Execution) -> None:
-    """Run the machine and record how it ended on ``execution``."""
-    frame = Frame(run, run.timeline, Variables(), language_of(run.definition))
-    frame.event("ExecutionStarted", {"input": run.input, "roleArn": run.role_arn})
+def finish(run: Run, execution: Execution, frame: Frame | None = None) -> None:
+    """Run the machine and record how it ended on ``execution`` (``frame``: the path to
+    run it on, made here when not given)."""
+    if frame is None:
+        frame = Frame(run, run.timeline, Variables(), language_of(run.definition))
+    try:
+        frame.event("ExecutionStarted", {"input": run.input, "roleArn": run.role_arn})
+    except PayloadTooLarge:
+        # Only a Distributed Map's child gets here (StartExecution refuses a big input
+        # before a run exists). The docs give no error for an item over the limit; the
+        # child fails as a state given such an input fails, at its first state.
+        frame.event("ExecutionStarted", {"roleArn": run.role_arn})
+        failure = StateFailure(DATA_LIMIT, input_cause(str(run.definition["StartAt"])))
+        execution.status, execution.error, execution.cause = ("FAILED", failure.error,
+                                                              failure.cause)
+        frame.event("ExecutionFailed", {"error": failure.error, "cause": failure.cause})
+        execution.stop_date = frame.timeline.now() if run.timeline.virtual \
+            else datetime.now(UTC)
+        return
     try:
         output = run_machine(frame, run.definition, run.input)
     except StateFailure as failure:

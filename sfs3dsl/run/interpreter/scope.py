@@ -21,6 +21,7 @@ from sfs3dsl.run.interpreter.history import History
 from sfs3dsl.syntax.asl import JSONATA, JSONPATH
 
 if TYPE_CHECKING:
+    from sfs3dsl.run.interpreter.map_run import MapRun
     from sfs3dsl.run.interpreter.runner import Runner
 
 
@@ -74,10 +75,23 @@ class Run:
     stop: threading.Event = field(default_factory=threading.Event)
     deadline: datetime | None = None
     timeline: Timeline = field(default_factory=lambda: _unset_timeline())
+    #: The execution that started this one (a Distributed Map's child has its parent).
+    parent: Run | None = None
+    #: The map runs of this execution's Distributed Map states, in the order they started.
+    map_runs: list[MapRun] = field(default_factory=list)
 
     @property
     def start_text(self) -> str:
         return iso(self.start)
+
+    @property
+    def top_arn(self) -> str:
+        """The ARN of the execution that was started (a child's root parent): the one a
+        caller holds a handle on, so task tokens of its children are found under it."""
+        run = self
+        while run.parent is not None:
+            run = run.parent
+        return run.arn
 
 
 def _unset_timeline() -> Timeline:

@@ -217,7 +217,8 @@ def run_task(env: Env) -> Any:
     state, frame = env.state, env.frame
     runner = frame.run.runner
     base, suffix = split_resource(str(state.get("Resource", "")))
-    waiter = runner.tokens.issue(env.name, frame.run.arn) if suffix == ".waitForTaskToken" else None
+    waiter = runner.tokens.issue(env.name, frame.run.top_arn) \
+        if suffix == ".waitForTaskToken" else None
     if waiter is not None:
         env.task_token = waiter.token
         env.reset_context()
