@@ -14,6 +14,7 @@ from typing import Any
 from sfs3dsl.run.interpreter import dataflow, jsonata_fields, retry, roots
 from sfs3dsl.run.interpreter.choice import jsonata_rule, jsonpath_rule, parse_timestamp
 from sfs3dsl.run.interpreter.failure import StateFailure
+from sfs3dsl.run.interpreter.history import dumps
 from sfs3dsl.run.interpreter.limits import (
     DATA_LIMIT,
     MAX_WAIT_SECONDS,
@@ -22,6 +23,7 @@ from sfs3dsl.run.interpreter.limits import (
     result_cause,
 )
 from sfs3dsl.run.interpreter.scope import Env, Frame
+from sfs3dsl.syntax.jsonpath import PathNotFound
 
 Handler = Callable[[Frame, str, dict[str, Any], Any], tuple[str | None, Any]]
 Work = Callable[[Env], Any]
@@ -170,23 +172,43 @@ def _wait_until(env: Env, doc: Any) -> datetime:
         if isinstance(seconds.value, int) and not isinstance(seconds.value, bool) \
                 and 0 <= seconds.value <= MAX_WAIT_SECONDS:  # the common case, checked once
             return now + timedelta(seconds=seconds.value)
-        return now + timedelta(seconds=numbers.integer(env, seconds, 0, MAX_WAIT_SECONDS))
+        return now + timedelta(seconds=numbers.seconds(env, seconds, MAX_WAIT_SECONDS))
     if env.jsonata:
         stamp = jsonata_fields.value(env, state.get("Timestamp"), jsonata_fields.bindings(env),
                                      "Timestamp")
         return _timestamp(env, stamp, "Timestamp", jsonata_fields.query_error)
     if "Timestamp" in state:
         return _timestamp(env, state["Timestamp"], "Timestamp", roots.runtime_error)
-    stamp = dataflow.lookup(env, str(state.get("TimestampPath")), doc, "TimestampPath")
-    return _timestamp(env, stamp, "TimestampPath", roots.runtime_error)
+    return _timestamp_path(env, str(state.get("TimestampPath")), doc)
+
+
+def _timestamp_path(env: Env, path: str, doc: Any) -> datetime:
+    """A Wait's ``TimestampPath``. The text for a value that is not a timestamp is AWS's,
+    recorded in LocalStack's ``scenarios/test_base_scenarios.snapshot.json``
+    (``test_wait_timestamp_path[NO_T]`` ...) and ``base/test_wait.snapshot.json``
+    (``test_wait_timestamppath[]``). For a path that finds nothing nothing is recorded: our
+    wording follows the one recorded for ``SecondsPath``."""
+    parsed = dataflow.parse(env, path, "TimestampPath")
+    try:
+        stamp = parsed.get(roots.root_value(parsed, env, doc))
+    except PathNotFound:
+        raise roots.runtime_error(env, f"The TimestampPath parameter does not reference an "
+                                       f"input value: {path}") from None
+    when = parse_timestamp(stamp)
+    if when is None:
+        shown = stamp if isinstance(stamp, str) else dumps(stamp)
+        raise roots.runtime_error(env, f"The TimestampPath parameter does not reference a "
+                                       f"valid ISO-8601 extended offset date-time format "
+                                       f"string: {path} == {shown}")
+    return when
 
 
 def _timestamp(env: Env, stamp: Any, field: str,
                fail: Callable[[Env, str], StateFailure]) -> datetime:
     when = parse_timestamp(stamp)
     if when is None:
-        # AWS's text, recorded for a JSONata Timestamp; for TimestampPath the docs give no
-        # text, so it names that field in the same words
+        # AWS's text, recorded for a JSONata Timestamp (../shared/corpus); TimestampPath has
+        # its own recorded text (_timestamp_path)
         raise fail(env, f"The {field} field cannot be parsed as an ISO-8601 extended offset "
                         f"date-time format string: {stamp}")
     return when

@@ -103,6 +103,12 @@ def _iteration_job(processor: dict[str, Any], inputs: list[Any], name: str,
 
 
 def _not_array(env: Env, items: Any) -> StateFailure:
+    # AWS's text, recorded for a JSONata Map whose input is not an array
+    # (States.QueryEvaluationError; ../shared/corpus and LocalStack's
+    # scenarios/test_base_scenarios.snapshot.json, test_map_state_items_input_types[object]).
+    # For a JSONPath ItemsPath nothing is recorded: our choice is the same text as
+    # States.Runtime. An ItemsPath finding nothing fails as InputPath does (dataflow.select,
+    # "Invalid path ..."), also our choice by analogy: not recorded for ItemsPath.
     message = f"Map state input must be an array but was: {dumps(items)}"
     if env.jsonata:
         return jsonata_fields.query_error(env, message)
