@@ -180,6 +180,14 @@ def test_states_all_does_not_catch_a_bad_path_field() -> None:
     (inline_map(ItemsPath="$.i", MaxConcurrencyPath="$.mc", ToleratedFailureCountPath="$.n",
                 ToleratedFailurePercentagePath="$.p"), {"i": [1], "mc": 0, "n": 0, "p": 12.5}),
     (task(TimeoutSecondsPath="$.t", HeartbeatSecondsPath="$.h"), {"t": 60, "h": "30"}),
+    # recorded as succeeding (LocalStack scenarios/test_base_scenarios.snapshot.json,
+    # test_map_state_tolerated_failure_percentage_path[100] / [1.1], and
+    # base/test_wait.snapshot.json, test_wait_timestamppath[.000000Z] / [.00Z] / [Z])
+    (inline_map(ToleratedFailurePercentagePath="$.p"), {"i": [1], "p": 100}),
+    (inline_map(ToleratedFailurePercentagePath="$.p"), {"i": [1], "p": 1.1}),
+    (wait(TimestampPath="$.at"), {"at": "2016-12-05T21:29:29.000000Z"}),
+    (wait(TimestampPath="$.at"), {"at": "2016-12-05T21:29:29.00Z"}),
+    (wait(TimestampPath="$.at"), {"at": "2016-12-05T21:29:29Z"}),
 ])
 def test_good_path_values_run(definition: dict[str, Any], given: Any) -> None:
     runner = Runner()
