@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from sfs3dsl.core.errors import ExecutionError
+from sfs3dsl.run.environ import restore_environ, set_environ
 
 if TYPE_CHECKING:
     from sfs3dsl.run.interpreter import Runner, TaskContext
@@ -67,8 +68,7 @@ class LocalS3:
             env.update(_FAKE_ENV)
         else:
             env["AWS_ENDPOINT_URL_S3"] = str(self.endpoint_url)
-        self._saved_env = {key: os.environ.get(key) for key in env}
-        os.environ.update(env)
+        self._saved_env = set_environ(env)
         try:
             # boto3 ships no type hints; importlib keeps mypy --strict quiet without an ignore
             boto3 = importlib.import_module("boto3")
@@ -90,11 +90,7 @@ class LocalS3:
             self._mock.stop()
             self._mock = None
         self._client = None
-        for key, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        restore_environ(self._saved_env)
         self._saved_env = {}
 
     def __enter__(self) -> LocalS3:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from sfs3dsl.core.errors import BuildError, ExecutionError
 from sfs3dsl.run.definitions import RunSetupError, sidecar_steps
+from sfs3dsl.run.environ import restore_environ, set_environ
 from sfs3dsl.run.handlers import LambdaContext, import_file
 
 if TYPE_CHECKING:
@@ -312,8 +313,7 @@ class LocalSideCar:
                                     f"{where}: {exc}") from None
         env = _location_env("SFS3DSL", self.buckets[main], self.sidecars[main]) \
             if main in self.sidecars else {}
-        self._saved_env = {key: os.environ.get(key) for key in env}
-        os.environ.update(env)
+        self._saved_env = set_environ(env)
         self._on_path.enter_context(_on_sys_path(str(self.root)))
         self._s3 = s3
         clients.reset()  # clients made before the local S3 started would miss it
@@ -333,11 +333,7 @@ class LocalSideCar:
         finally:
             self._sfn = self._s3 = None
             clients.reset()
-            for key, value in self._saved_env.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+            restore_environ(self._saved_env)
             self._saved_env = {}
             self._on_path.close()
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sfs3dsl.core.errors import LoadError
+from sfs3dsl.run.environ import restore_environ, set_environ
 
 if TYPE_CHECKING:
     from sfs3dsl.run.definitions import Definitions
@@ -158,8 +159,7 @@ class Served:
         values = {k: v for k, v in _FAKE_CREDENTIALS.items() if not os.environ.get(k)}
         if not os.environ.get("AWS_DEFAULT_REGION"):
             values["AWS_DEFAULT_REGION"] = self.options.region
-        self._saved_env = {k: os.environ.get(k) for k in values}
-        os.environ.update(values)
+        self._saved_env = set_environ(values)
 
     def stop_executions(self, timeout: float = 5.0) -> int:
         """Stop every running execution (as StopExecution); returns how many."""
@@ -189,9 +189,5 @@ class Served:
             if self.s3 is not None:
                 self.s3.stop()
                 self.s3 = None
-            for key, value in self._saved_env.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+            restore_environ(self._saved_env)
             self._saved_env = {}
