@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from iam_checks import assert_no_wildcard_grants, statements
 
 from sfs3dsl.core.errors import BuildError
 from sfs3dsl.model.workflow import Workflow
@@ -195,28 +196,18 @@ def test_api_is_private_with_keys_and_a_usage_plan(synthesised: Path, name: str)
         "Auth": {"ApiKeyRequired": True}}}}
 
 
-def _statements(role: Json) -> list[Json]:
-    return [s for p in role.get("Policies", ()) for s in p["PolicyDocument"]["Statement"]]
-
 
 @pytest.mark.parametrize("name", NAMES)
 def test_no_role_grants_s3_states_lambda_or_sns_on_everything(synthesised: Path,
                                                                name: str) -> None:
     roles = _of_type(_template(synthesised, name), "AWS::IAM::Role")
-    assert roles
-    for logical, role in roles.items():
-        for statement in _statements(role):
-            actions = statement["Action"] if isinstance(statement["Action"], list) \
-                else [statement["Action"]]
-            if any(a.split(":")[0] in ("s3", "states", "lambda", "sns") for a in actions):
-                assert statement["Resource"] != "*", (logical, statement)
-                assert "*" not in actions, (logical, statement)
+    assert_no_wildcard_grants(roles)
 
 
 def test_state_machine_roles_invoke_only_their_functions(synthesised: Path) -> None:
     t = _template(synthesised, "process-a")
     role = _of_type(t, "AWS::IAM::Role")[_logical(t, "AWS::IAM::Role", "ProcessAStateMachineRole")]
-    (statement,) = _statements(role)
+    (statement,) = statements(role)
     assert statement["Action"] == ["lambda:InvokeFunction"]
     arns = [{"Fn::GetAtt": [_logical(t, "AWS::Serverless::Function", f"Step{x}LambdaFunction"),
                             "Arn"]} for x in "ABCDEF"]
@@ -225,7 +216,7 @@ def test_state_machine_roles_invoke_only_their_functions(synthesised: Path) -> N
     role = _of_type(t, "AWS::IAM::Role")[_logical(t, "AWS::IAM::Role", "ReminderStateMachineRole")]
     convdate = {"Fn::GetAtt": [_logical(t, "AWS::Serverless::Function", "ConvdateLambdaFunction"),
                                "Arn"]}
-    assert [(s["Action"], s["Resource"]) for s in _statements(role)] == [
+    assert [(s["Action"], s["Resource"]) for s in statements(role)] == [
         (["lambda:InvokeFunction"], [convdate, {"Fn::Join": ["", [convdate, ":*"]]}]),
         (["sns:Publish"], [{"Ref": _logical(t, "AWS::SNS::Topic", "ReminderTopic")}])]
 
