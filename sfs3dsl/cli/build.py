@@ -167,12 +167,18 @@ def validate_command(paths: tuple[str, ...], fmt: str) -> None:
 def _workflow_problems(workflow: Workflow) -> list[Problem]:
     """Every problem of a workflow module's workflow, its side-car's included."""
     from sfs3dsl.compile.compiler import compile_workflow
+    from sfs3dsl.core.errors import ValidationError
     from sfs3dsl.deploy.sidecar.plan import sidecar_problems
 
-    problems = workflow.validate()
+    try:  # compiled once: Workflow.validate() would compile it again for the side-car
+        compiled = compile_workflow(workflow, raise_errors=False)
+    except ValidationError as exc:  # a state shared by two machines: nothing rendered
+        return exc.problems
+    problems = list(compiled.problems)
     if any(p.severity == "error" for p in problems):
         return problems
-    return [*problems, *sidecar_problems(workflow, compile_workflow(workflow))]
+    return [*problems, *sidecar_problems(workflow, compiled)]
+
 
 def _build_problem(exc: BuildError) -> Problem:
     """A workflow built wrongly, as a problem of the validate report."""

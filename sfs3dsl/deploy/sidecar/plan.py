@@ -154,7 +154,11 @@ def _check_iteration_references(compiled: Compiled, paths: Mapping[str, str]) ->
 def sidecar_problems(workflow: Workflow, compiled: Compiled) -> list[Problem]:
     """What the side-car's Choices read that their input may not carry (see
     :mod:`sfs3dsl.deploy.sidecar.exposed`); empty for a workflow without side-car steps."""
-    by_name, ordered = _located(workflow, compiled)
+    return _choice_problems(compiled, *_located(workflow, compiled))
+
+
+def _choice_problems(compiled: Compiled, by_name: Mapping[str, SideCarStep],
+                     ordered: Mapping[str, str]) -> list[Problem]:
     if not ordered:
         return []
     return choice_problems(compiled.asl, {p: frozenset(by_name[n].expose)
@@ -187,7 +191,7 @@ def plan_sidecar(workflow: Workflow, compiled: Compiled, root: Path) -> SideCarP
     if not by_name:
         return SideCarPlan(None, ())
     needs = derive_requirements(compiled.asl, ordered)  # refuses what it cannot carry first
-    problems = sidecar_problems(workflow, compiled)
+    problems = _choice_problems(compiled, by_name, ordered)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationError(errors)
