@@ -53,6 +53,9 @@ _EXPORTS: dict[str, str] = {
     "Errors": "sfs3dsl.model.retry",
     "Retry": "sfs3dsl.model.retry",
     "ServerlessOptions": "sfs3dsl.model.serverless",
+    "Alarms": "sfs3dsl.model.operations",
+    "Notification": "sfs3dsl.model.operations",
+    "Vpc": "sfs3dsl.model.operations",
     "NotReadyRetry": "sfs3dsl.model.sidecar",
     "SideCar": "sfs3dsl.model.sidecar",
     "SideCarStep": "sfs3dsl.model.sidecar",
@@ -75,6 +78,7 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "UNSET",
+    "Alarms",
     "And",
     "BuildError",
     "Catch",
@@ -97,6 +101,7 @@ __all__ = [
     "Map",
     "Not",
     "NotReadyRetry",
+    "Notification",
     "Or",
     "Parallel",
     "Pass",
@@ -114,6 +119,7 @@ __all__ = [
     "Task",
     "TestStateResult",
     "ValidationError",
+    "Vpc",
     "Wait",
     "Workflow",
     "__version__",
@@ -173,6 +179,9 @@ if TYPE_CHECKING:
     from sfs3dsl.model.integrations import start_execution as start_execution
     from sfs3dsl.model.intrinsics import Intrinsic as Intrinsic
     from sfs3dsl.model.intrinsics import States as States
+    from sfs3dsl.model.operations import Alarms as Alarms
+    from sfs3dsl.model.operations import Notification as Notification
+    from sfs3dsl.model.operations import Vpc as Vpc
     from sfs3dsl.model.parallel import ItemBatcher as ItemBatcher
     from sfs3dsl.model.parallel import ItemReader as ItemReader
     from sfs3dsl.model.parallel import Map as Map

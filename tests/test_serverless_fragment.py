@@ -94,6 +94,7 @@ def test_process_a_bucket_and_functions() -> None:
     assert fragment["provider"]["apiGateway"]["usagePlan"] == {
         "quota": {"limit": 5000, "period": "MONTH"},
         "throttle": {"burstLimit": 200, "rateLimit": 100}}
+    assert fragment["provider"]["apiGateway"]["apiKeys"] == ["process-a-${sls:stage}"]
 
 
 def test_iw102_starter_uses_the_plugins_http_events() -> None:

@@ -31,7 +31,10 @@ def caller_location() -> str:
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE_DIR):
+        # a dataclass's generated __init__ has no file ("<string>") but our module's globals
+        if not filename.startswith(_PACKAGE_DIR) and not (
+                filename.startswith("<")
+                and str(frame.f_globals.get("__name__", "")).startswith("sfs3dsl.")):
             # one string per line of the user's code: a loop making 100,000 states makes
             # one text, not 100,000 equal ones
             lines = _wheres.get(filename)

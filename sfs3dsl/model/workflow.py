@@ -13,6 +13,7 @@ from sfs3dsl.syntax.asl import MAX_NAME_LENGTH, QUERY_LANGUAGES, is_forbidden_in
 if TYPE_CHECKING:
     from sfs3dsl.compile.compiler import Compiled
     from sfs3dsl.core.problems import Problem
+    from sfs3dsl.model.serverless import ServerlessOptions
 
 
 
@@ -24,12 +25,13 @@ class Workflow:
         >>> wf.to_json()  # the ASL, deterministic
     """
 
-    __slots__ = ("comment", "definition", "name", "query_language", "timeout_seconds",
-                 "version", "where")
+    __slots__ = ("comment", "definition", "deployment", "name", "query_language",
+                 "timeout_seconds", "version", "where")
 
     def __init__(self, name: str, definition: Chainable, *, comment: str | None = None,
                  timeout_seconds: int | None = None, version: str | None = None,
-                 query_language: QueryLanguage | None = None) -> None:
+                 query_language: QueryLanguage | None = None,
+                 deployment: ServerlessOptions | None = None) -> None:
         self.where = caller_location()
         if not isinstance(name, str) or not name or len(name) > MAX_NAME_LENGTH:
             raise BuildError(f"workflow name {name!r} must be 1 to {MAX_NAME_LENGTH} "
@@ -54,6 +56,16 @@ class Workflow:
         self.timeout_seconds = timeout_seconds
         self.version = version
         self.query_language = query_language
+        # how it is deployed (serverless.yml and SAM); a side-car's ``serverless=`` otherwise
+        self.deployment = deployment
+        if deployment is not None:
+            from sfs3dsl.model.serverless import ServerlessOptions
+
+            if not isinstance(deployment, ServerlessOptions):
+                raise BuildError(f"workflow {name!r}: deployment={deployment!r} is not a "
+                                 "ServerlessOptions", where=self.where,
+                                 hint="pass deployment=ServerlessOptions(...)")
+            deployment.check(name)
 
     def compile(self, *, validate: bool = True) -> Compiled:
         """Compile to ASL (see :func:`sfs3dsl.compile_workflow`)."""

@@ -14,7 +14,10 @@ Serverless Framework and its step-functions plugin would add is written out here
   compiled ASL beside the template, unchanged, with a ``DefinitionSubstitutions`` entry for
   every ``${...}`` in it; foreign placeholders become template parameters;
 * its role allows what the definition names (``iam.state_machine_statements``);
-* notifications become EventBridge rules (:mod:`sfs3dsl.deploy.sam.notify`).
+* notifications become EventBridge rules (:mod:`sfs3dsl.deploy.sam.notify`), the plugin's
+  alarms CloudWatch alarms (:func:`sfs3dsl.deploy.serverless.monitoring.alarm_resources`);
+* ``${sls:stage}`` in a resource (a log group's or dashboard's name) becomes the ``Stage``
+  parameter.
 
 A workflow that starts another (``starts=[...]``) includes the started workflow's resources,
 so each template deploys on its own.
@@ -28,6 +31,7 @@ from sfs3dsl.compile.compiler import Compiled
 from sfs3dsl.deploy.sam.notify import notification_resources
 from sfs3dsl.deploy.serverless import iam
 from sfs3dsl.deploy.serverless.fragment import foreign_parameters
+from sfs3dsl.deploy.serverless.monitoring import alarm_resources
 from sfs3dsl.deploy.serverless.names import Ids, function_logical_id, pascal
 from sfs3dsl.deploy.serverless.placeholders import Found, resolve
 
@@ -92,6 +96,22 @@ def _api(fragment: Json, name: str) -> Json:
                          "RateLimit": plan["throttle"]["rateLimit"]}}}}}
 
 
+_SLS_STAGE = "${sls:stage}"
+
+
+def _staged(value: Any) -> Any:
+    """``value`` with each string holding the framework's ``${sls:stage}`` turned into an
+    ``Fn::Sub`` of the ``Stage`` parameter (other ``${`` in such a string are escaped)."""
+    if isinstance(value, dict):
+        return {k: _staged(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_staged(v) for v in value]
+    if isinstance(value, str) and _SLS_STAGE in value:
+        parts = value.split(_SLS_STAGE)
+        return {"Fn::Sub": "${Stage}".join(p.replace("${", "${!") for p in parts)}
+    return value
+
+
 def _found(compiled: Compiled, known_machines: set[str]) -> Found:
     """The placeholders of ``compiled``; a ``${XStateMachineArn}`` of a state machine that is
     not in this template becomes a parameter, like a foreign placeholder."""
@@ -132,6 +152,9 @@ def _state_machine(name: str, machine: Json, compiled: Compiled, asl_uri: str,
     if machine.get("notifications"):
         resources.update(notification_resources(ids.stem, ids.state_machine,
                                                  machine["notifications"]))
+    if machine.get("alarms"):
+        resources.update(alarm_resources(ids.state_machine, name, machine["alarms"],
+                                         {"Ref": "Stage"}))
     return ids.state_machine, {"Type": "AWS::Serverless::StateMachine", "Properties": props}
 
 
@@ -148,7 +171,7 @@ def workflow_resources(name: str, fragment: Json, compiled: Compiled, asl_uri: s
         resources[api] = _api(fragment, name)
     for key, fn in fragment.get("functions", {}).items():
         resources[function_logical_id(key)] = _function(key, fn, ids.stem, api or "", resources)
-    resources.update(fragment.get("resources", {}).get("Resources", {}))
+    resources.update(_staged(fragment.get("resources", {}).get("Resources", {})))
     (machine,) = fragment["stepFunctions"]["stateMachines"].values()
     logical, sm = _state_machine(name, machine, compiled, asl_uri, api, resources, found)
     resources[logical] = sm

@@ -12,11 +12,11 @@ from typing import Any
 
 from sfs3dsl.compile.compiler import Compiled
 from sfs3dsl.core.errors import BuildError
-from sfs3dsl.deploy.serverless import iam, resources
+from sfs3dsl.deploy.serverless import iam, monitoring, resources
 from sfs3dsl.deploy.serverless.names import Ids, camel, env_stem, function_logical_id, snake
 from sfs3dsl.deploy.serverless.placeholders import parameter_name, resolve
 from sfs3dsl.deploy.sidecar.plan import PlannedStep, SideCarPlan, _walk
-from sfs3dsl.model.serverless import ServerlessOptions
+from sfs3dsl.model.serverless import NOTIFIABLE, ServerlessOptions
 from sfs3dsl.model.sidecar import SideCar, SideCarStep
 from sfs3dsl.model.workflow import Workflow
 
@@ -70,6 +70,10 @@ class _Builder:
             env[f"{stem}_KMS_KEY_ID"] = sidecar.kms_key_id
         return env
 
+    def _role(self, key: str, statements: list[Json]) -> Json:
+        return iam.lambda_role(key, statements, tracing=self.options.tracing,
+                               vpc=self.options.vpc is not None)
+
     def _function(self, key: str, handler: str, timeout: int, role: str | None,
                   env: Json | None = None, events: list[Json] | None = None) -> None:
         if key in self.functions:
@@ -84,6 +88,8 @@ class _Builder:
             fn["environment"] = env
         if self.options.tracing:
             fn["tracing"] = "Active"
+        if self.options.vpc is not None:
+            fn["vpc"] = self.options.vpc.config()
         if events:
             fn["events"] = events
         self.functions[key] = fn
@@ -108,7 +114,7 @@ class _Builder:
         statements += step.step.permissions
         env.update(step.step.environment)
         role = ids.role(step.name)
-        self.resources[role] = iam.lambda_role(key, statements, tracing=self.options.tracing)
+        self.resources[role] = self._role(key, statements)
         timeout = _lambda_timeout(step.step.fields.get("TimeoutSeconds"))
         handler = f"{GENERATED}/{self.workflow.name}/handlers/{step.handler_module}.handler"
         self._function(key, handler, timeout, role, env)
@@ -143,8 +149,7 @@ class _Builder:
         for what, method, path, statements in parts:
             key = camel(f"{base}-{what}")
             role = ids.role(what)
-            self.resources[role] = iam.lambda_role(key, statements,
-                                                   tracing=self.options.tracing)
+            self.resources[role] = self._role(key, statements)
             extra: Json = {}
             if "{transactionId}" in path:
                 extra["request"] = {"parameters": {"paths": {"transactionId": True}}}
@@ -161,9 +166,9 @@ class _Builder:
         function = function_logical_id(key)
         role = ids.role("completion-notices")
         self.resources[ids.notice_topic] = resources.topic()
-        self.resources[role] = iam.lambda_role(
+        self.resources[role] = self._role(
             key, [{"Effect": "Allow", "Action": ["sns:Publish"],
-                   "Resource": {"Ref": ids.notice_topic}}], tracing=self.options.tracing)
+                   "Resource": {"Ref": ids.notice_topic}}])
         env = {"SFS3DSL_NOTICE_ROOT": base,
                "SFS3DSL_NOTICE_TOPIC_ARN": {"Ref": ids.notice_topic}}
         self._function(key, f"{GENERATED}/{base}/handlers/notices.publish", 10, role, env)
@@ -182,10 +187,22 @@ class _Builder:
                 _http(f"{base}/start", "post"),
                 _http(f"{base}/status", "post", action="DescribeExecution"),
                 _http(f"{base}/stop", "post", action="StopExecution")]
+        notifications: Json = {}
         if opts.notify:
             self.resources[ids.topic] = resources.topic()
-            machine["notifications"] = {s: [{"sns": {"Ref": ids.topic}}]
-                                        for s in opts.notify}
+            notifications = {s: [{"sns": {"Ref": ids.topic}}] for s in opts.notify}
+        for target in opts.notifications:
+            for status in target.statuses:
+                notifications.setdefault(status, []).append(target.target())
+        if notifications:
+            machine["notifications"] = {s: notifications[s] for s in NOTIFIABLE
+                                        if s in notifications}
+        if opts.alarms is not None:
+            topic = opts.alarms.topic
+            if topic is None:
+                self.resources[ids.alarm_topic] = resources.topic()
+                topic = {"Ref": ids.alarm_topic}
+            machine["alarms"] = monitoring.alarms_config(opts.alarms, topic)
         if opts.tracing:
             machine["tracingConfig"] = {"enabled": True}
         if opts.logging is not None:
@@ -218,6 +235,11 @@ class _Builder:
         if sidecar is not None and self.plan.steps and not self.options.express:
             self.notices()
         machine = self.state_machine(definition)
+        if self.options.dashboard:
+            self.resources[self.ids.dashboard] = monitoring.dashboard(
+                self.workflow.name, self.ids.state_machine,
+                [(key, function_logical_id(key)) for key in found.functions
+                 if key in self.functions])
         out: Json = {}
         if sidecar is not None:
             out["package"] = {"patterns": ["workflows/**",
@@ -225,6 +247,11 @@ class _Builder:
                                            "sfs3dsl_runtime/**"]}
         if self.api in ("facade", "plugin"):
             opts = self.options
+            # One plan per service: serverless-step-functions 3.28.1 compiles the keys and
+            # plan of its own http events itself and knows only this form; given the
+            # framework's named plans, it adds nameless keys in a plan without quota or
+            # throttle. Each workflow's key has its own name; merge_workflows refuses two
+            # workflows that ask for different plans.
             out["provider"] = {"apiGateway": {
                 "apiKeys": [opts.api_key or f"{self.workflow.name}-${{sls:stage}}"],
                 "usagePlan": {"quota": {"limit": opts.quota_limit,
@@ -278,8 +305,21 @@ def serverless_fragment(workflow: Workflow, compiled: Compiled, plan: SideCarPla
                         options: ServerlessOptions | None = None) -> Json:
     """The fragment as data (see the module docstring)."""
     if options is None:
-        options = plan.sidecar.serverless if plan.sidecar is not None else ServerlessOptions()
+        options = deployment_options(workflow, plan.sidecar)
+    options.check(workflow.name)
     return _Builder(workflow, compiled, plan, options).build()
+
+
+def deployment_options(workflow: Workflow, sidecar: SideCar | None) -> ServerlessOptions:
+    """The options ``workflow`` is deployed with: its own ``deployment=``, else its
+    side-car's ``serverless=``; given in both places, they are an error."""
+    own = workflow.deployment
+    carried = sidecar.serverless if sidecar is not None else None
+    if own is not None and carried is not None and carried != ServerlessOptions():
+        raise BuildError(f"workflow {workflow.name!r} has deployment options twice: "
+                         "deployment= and its side-car's serverless=", where=workflow.where,
+                         hint="keep one of them")
+    return own or carried or ServerlessOptions()
 
 
 def dump_yaml(data: Json, source: str) -> str:

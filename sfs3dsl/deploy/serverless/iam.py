@@ -59,9 +59,29 @@ def logs_statement(function_key: str) -> Json:
             "Resource": {"Fn::GetAtt": [log_group, "Arn"]}}
 
 
-def lambda_role(function_key: str, statements: Sequence[Json], *, tracing: bool) -> Json:
-    """An ``AWS::IAM::Role`` a Lambda function assumes, with exactly ``statements``."""
+#: What Lambda does with a function's role to place it in a VPC: the EC2 actions of the
+#: AWS managed policy AWSLambdaVPCAccessExecutionRole (its logs actions are already granted
+#: on the function's own log group).
+ENI_ACTIONS = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces",
+               "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
+               "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
+
+
+def eni_statement() -> Json:
+    """The network-interface permissions of a function in a VPC. On every resource: the
+    Describe actions have no resource-level permissions, the interface does not exist before
+    Lambda creates it, and the Lambda developer guide warns that a DeleteNetworkInterface
+    limited to some interfaces can cut the function off from the VPC."""
+    return {"Effect": "Allow", "Action": list(ENI_ACTIONS), "Resource": "*"}
+
+
+def lambda_role(function_key: str, statements: Sequence[Json], *, tracing: bool,
+                vpc: bool = False) -> Json:
+    """An ``AWS::IAM::Role`` a Lambda function assumes, with exactly ``statements`` (and
+    the network-interface permissions when the function runs in a VPC)."""
     granted = [logs_statement(function_key), *statements]
+    if vpc:
+        granted.append(eni_statement())
     if tracing:
         granted.append({"Effect": "Allow",
                         "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],

@@ -48,6 +48,8 @@ class Ids:
         self.notice_topic = f"{stem}CompletionNotices"
         self.notice_rule = f"{stem}CompletionNoticeRule"
         self.notice_permission = f"{stem}CompletionNoticePermission"
+        self.alarm_topic = f"{stem}Alarms"
+        self.dashboard = f"{stem}Dashboard"
 
     def role(self, what: str) -> str:
         return f"{self.stem}{pascal(what)}Role"
