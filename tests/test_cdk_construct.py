@@ -78,7 +78,7 @@ def _logical(template: Json, kind: str, sam_id: str) -> str:
 
 
 def test_the_app_has_every_sidecar_workflow_and_one_without(synthesised: Path) -> None:
-    assert SIDECAR == ["downstream", "order", "poll-job", "process-a"]
+    assert SIDECAR == ["downstream", "monitored", "order", "poll-job", "process-a"]
     assert sorted(p.name for p in synthesised.glob("*.template.json")) == sorted(
         f"Stack-{n}.template.json" for n in NAMES)
 

@@ -189,3 +189,106 @@ def test_notifications_become_an_eventbridge_rule(project: Path) -> None:
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": {
         "Fn::GetAtt": ["ProcessANotify1Rule", "Arn"]}}}
+
+
+# --- the operations pieces (workflows/monitored.py switches every one on) -----------------
+
+ENI = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+       "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
+       "ec2:UnassignPrivateIpAddresses"]
+ARN = "arn:aws:{}:us-east-1:123456789012:{}"
+
+
+def test_monitored_functions_run_in_the_vpc_and_their_roles_may_place_them(
+        project: Path) -> None:
+    t = _template(project, "monitored")
+    functions = _of_type(t, "AWS::Serverless::Function")
+    assert sorted(functions) == sorted(["PriceLambdaFunction", "BookLambdaFunction",
+                                        *(f"Monitored{p}LambdaFunction" for p in (
+                                            "StartProcess", "ProcessState", "ProcessData",
+                                            "Notices"))])
+    roles = _of_type(t, "AWS::IAM::Role")
+    for props in functions.values():
+        assert props["VpcConfig"] == {
+            "SubnetIds": ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
+            "SecurityGroupIds": ["sg-0123456789abcdef0"]}
+        role = roles[props["Role"]["Fn::GetAtt"][0]]
+        assert {"Effect": "Allow", "Action": ENI, "Resource": "*"} in statements(role)
+    # no function of a workflow without vpc= is in a VPC
+    assert all("VpcConfig" not in f
+               for f in _of_type(_template(project, "order"), "AWS::Serverless::Function")
+               .values())
+
+
+def test_monitored_dashboard_and_alarms(project: Path) -> None:
+    t = _template(project, "monitored")
+    dashboard = _of_type(t, "AWS::CloudWatch::Dashboard")["MonitoredDashboard"]
+    assert dashboard["DashboardName"] == {"Fn::Sub": "monitored-${Stage}"}
+    parts = dashboard["DashboardBody"]["Fn::Join"][1]
+    assert {"Ref": "MonitoredStateMachine"} in parts
+    assert {"Ref": "PriceLambdaFunction"} in parts and {"Ref": "BookLambdaFunction"} in parts
+    body = json.loads("".join(p if isinstance(p, str) else '"' + "@" + '"' for p in parts)
+                      .replace('""@""', '"@"'))
+    assert [m[1] for m in body["widgets"][0]["properties"]["metrics"]] == [
+        "ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut",
+        "ExecutionsAborted", "ExecutionThrottled"]
+    assert [m[1] for m in body["widgets"][1]["properties"]["metrics"]] == [
+        "ExecutionTime", "ExecutionTime"]
+    alarms = _of_type(t, "AWS::CloudWatch::Alarm")
+    assert sorted(alarms) == ["MonitoredStateMachineExecutionsFailedAlarm",
+                              "MonitoredStateMachineExecutionsTimedOutAlarm"]
+    for metric in ("ExecutionsFailed", "ExecutionsTimedOut"):
+        alarm = alarms[f"MonitoredStateMachine{metric}Alarm"]
+        assert (alarm["Namespace"], alarm["MetricName"], alarm["Threshold"],
+                alarm["ComparisonOperator"], alarm["TreatMissingData"]) == (
+            "AWS/States", metric, 1, "GreaterThanOrEqualToThreshold", "notBreaching")
+        assert alarm["AlarmActions"] == [{"Ref": "MonitoredAlarms"}]
+        assert alarm["Dimensions"] == [{"Name": "StateMachineArn",
+                                        "Value": {"Ref": "MonitoredStateMachine"}}]
+
+
+def test_monitored_notifications_reach_every_target_with_its_permission(project: Path) -> None:
+    t = _template(project, "monitored")
+    rules = {k: r for k, r in _of_type(t, "AWS::Events::Rule").items() if "Notify" in k}
+    targets = {}
+    for logical, rule in rules.items():
+        (target,) = rule["Targets"]
+        targets[json.dumps(target["Arn"])] = (rule["EventPattern"]["detail"]["status"], target,
+                                             logical)
+    fifo = ARN.format("sqs", "monitored-failures.fifo")
+    stream = ARN.format("kinesis", "stream/monitored-events")
+    archive = ARN.format("firehose", "deliverystream/monitored-archive")
+    recovery = ARN.format("states", "stateMachine:monitored-recovery")
+    function = ARN.format("lambda", "function:monitored-on-failure")
+    expected = {json.dumps({"Ref": "MonitoredNotifications"}): ["ABORTED", "FAILED", "TIMED_OUT"],
+                json.dumps(ARN.format("sns", "monitored-status")): ["RUNNING", "SUCCEEDED"],
+                json.dumps(fifo): ["ABORTED", "FAILED", "TIMED_OUT"],
+                json.dumps(ARN.format("sqs", "monitored-audit")): ["SUCCEEDED"],
+                json.dumps(function): ["FAILED", "TIMED_OUT"],
+                json.dumps(stream): ["ABORTED", "SUCCEEDED", "TIMED_OUT"],
+                json.dumps(archive): ["ABORTED", "SUCCEEDED"],
+                json.dumps(recovery): ["FAILED"]}
+    assert {arn: statuses for arn, (statuses, _, _) in targets.items()} == expected
+    assert targets[json.dumps(fifo)][1]["SqsParameters"] == {"MessageGroupId": "monitored"}
+    assert targets[json.dumps(stream)][1]["KinesisParameters"] == {
+        "PartitionKeyPath": "$.detail.name"}
+    roles = _of_type(t, "AWS::IAM::Role")
+    for arn, actions in ((stream, ["kinesis:PutRecord", "kinesis:PutRecords"]),
+                         (archive, ["firehose:PutRecord", "firehose:PutRecordBatch"]),
+                         (recovery, ["states:StartExecution"])):
+        role = roles[targets[json.dumps(arn)][1]["RoleArn"]["Fn::GetAtt"][0]]
+        assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+            "Service": "events.amazonaws.com"}
+        assert statements(role) == [{"Effect": "Allow", "Action": actions, "Resource": arn}]
+    # the resource policies, each for its rule only
+    queue_policies = _of_type(t, "AWS::SQS::QueuePolicy")
+    assert sorted(p["Queues"][0] for p in queue_policies.values()) == [
+        "https://sqs.us-east-1.amazonaws.com/123456789012/monitored-audit",
+        "https://sqs.us-east-1.amazonaws.com/123456789012/monitored-failures.fifo"]
+    topic_policies = _of_type(t, "AWS::SNS::TopicPolicy")
+    assert len([p for p in topic_policies.values()
+                if p["Topics"] != [{"Ref": "MonitoredCompletionNotices"}]]) == 2
+    (permission,) = [p for k, p in _of_type(t, "AWS::Lambda::Permission").items()
+                     if "Notify" in k]
+    assert permission["FunctionName"] == function
+    assert permission["SourceArn"] == {"Fn::GetAtt": [targets[json.dumps(function)][2], "Arn"]}
