@@ -292,3 +292,40 @@ def test_monitored_notifications_reach_every_target_with_its_permission(project:
                      if "Notify" in k]
     assert permission["FunctionName"] == function
     assert permission["SourceArn"] == {"Fn::GetAtt": [targets[json.dumps(function)][2], "Arn"]}
+
+
+def test_several_workflows_in_one_template_keep_their_own_api_key_plan_and_ids(
+        project: Path) -> None:
+    """One SAM template holding four workflows (as a team's stack would): each has its own
+    API with its own key and usage plan, every logical id of each is its own, and cfn-lint
+    finds no error."""
+    from sfs3dsl.deploy.artifacts import deployment_parts
+    from sfs3dsl.deploy.sam.template import dump_template, sam_template
+    from sfs3dsl.project.load import load_module_workflows
+
+    names = ["monitored", "order", "poll-job", "reminder"]
+    parts = []
+    own: dict[str, set[str]] = {}
+    for name in names:
+        (workflow,) = load_module_workflows(project / "workflows" / f"{name.replace('-', '_')}.py")
+        (part,) = deployment_parts(workflow, project)
+        parts.append((part[0].name, part[1], part[2]))
+        alone = sam_template([parts[-1]], name)
+        own[name] = set(alone["Resources"])
+    for a in names:
+        for b in names:
+            assert a == b or not own[a] & own[b], (a, b, own[a] & own[b])
+    merged = sam_template(parts, "four workflows")
+    assert set(merged["Resources"]) == set().union(*own.values())
+    apis = _of_type(merged, "AWS::Serverless::Api")
+    assert sorted(apis) == ["MonitoredApi", "OrderApi", "PollJobApi", "ReminderApi"]
+    assert all(api["Auth"]["UsagePlan"]["CreateUsagePlan"] == "PER_API" for api in apis.values())
+    assert sorted(a["Auth"]["UsagePlan"]["UsagePlanName"]["Fn::Sub"] for a in apis.values()) == [
+        "monitored-${Stage}", "order-${Stage}", "poll-job-${Stage}", "reminder-${Stage}"]
+    path = project / "generated" / "monitored" / "four.yaml"
+    path.write_text(dump_template(merged, "workflows"), encoding="utf-8")
+    binary = str(CFN_LINT) if CFN_LINT.exists() else shutil.which("cfn-lint")
+    assert binary is not None
+    done = subprocess.run([binary, "--format", "parseable", "--", str(path)],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert [line for line in done.stdout.splitlines() if ":E" in line] == [], done.stdout
