@@ -129,7 +129,7 @@ def test_bad_options_name_the_workflow_the_line_and_a_fix(options: Any, message:
                               f"fix: {fix}")
 
 
-def test_bad_options_on_a_sidecar_are_one_line_from_compile(tmp_path: Path,
+def test_bad_options_on_a_sidecar_are_one_line_from_compile_and_validate(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:
     (tmp_path / "flow.py").write_text(
@@ -146,6 +146,13 @@ def test_bad_options_on_a_sidecar_are_one_line_from_compile(tmp_path: Path,
         "'arn:aws:sqs:us-east-1:123456789012:q.fifo' is a FIFO queue and needs a message "
         "group id; fix: pass Notification.sqs(arn, message_group_id=\"<group>\")\n")
     assert not (tmp_path / "out").exists()
+    result = CliRunner().invoke(cli, ["validate", "flow.py"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "flow.py:9: (workflow): error[deployment-option]: workflow 'flow': SQS queue "
+        "'arn:aws:sqs:us-east-1:123456789012:q.fifo' is a FIFO queue and needs a message "
+        "group id; fix: pass Notification.sqs(arn, message_group_id=\"<group>\")\n"
+        "1 definition(s): 1 error(s), 0 warning(s)\n")
 
 
 def step_one(doc: dict[str, Any]) -> dict[str, Any]:

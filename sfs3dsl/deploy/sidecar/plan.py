@@ -153,8 +153,20 @@ def _check_iteration_references(compiled: Compiled, paths: Mapping[str, str]) ->
 
 def sidecar_problems(workflow: Workflow, compiled: Compiled) -> list[Problem]:
     """What the side-car's Choices read that their input may not carry (see
-    :mod:`sfs3dsl.deploy.sidecar.exposed`); empty for a workflow without side-car steps."""
-    return _choice_problems(compiled, *_located(workflow, compiled))
+    :mod:`sfs3dsl.deploy.sidecar.exposed`), and what is wrong with the deployment options
+    its ``SideCar(serverless=...)`` carries (``Workflow(deployment=...)`` is checked when
+    the workflow is made); empty for a workflow without side-car steps."""
+    return [*_option_problems(workflow),
+            *_choice_problems(compiled, *_located(workflow, compiled))]
+
+
+def _option_problems(workflow: Workflow) -> list[Problem]:
+    sidecar = next((s.sidecar for s in _walk(workflow) if isinstance(s, SideCarStep)), None)
+    if sidecar is None or workflow.deployment is not None:
+        return []
+    return [Problem("deployment-option", "(workflow)", f"workflow {workflow.name!r}: {message}",
+                    hint, where=where)
+            for message, where, hint in sidecar.serverless.problems()]
 
 
 def _choice_problems(compiled: Compiled, by_name: Mapping[str, SideCarStep],
