@@ -206,3 +206,24 @@ def test_a_workflow_without_sidecar_gets_the_dashboard_alarms_and_notifications(
     body = resources["PlainOpsDashboard"]["Properties"]["DashboardBody"]["Fn::Join"][1]
     # no functions: the executions and latency widgets only
     assert "".join(p for p in body if isinstance(p, str)).count('"type":"metric"') == 2
+
+
+def test_sam_names_carry_the_stage_parameter_not_the_frameworks_variable() -> None:
+    """``${sls:stage}`` in a fragment's resource (the log group, the dashboard) is the
+    framework's; in SAM it becomes the Stage parameter."""
+    import yaml
+
+    from sfs3dsl.deploy.artifacts import workflow_artifacts
+
+    flow = Workflow("staged", Pass("p"), deployment=ServerlessOptions(
+        logging="ERROR", dashboard=True, notify=()))
+    files, _ = workflow_artifacts(flow, root=REPO, targets=("serverless", "sam"))
+    fragment = yaml.safe_load(files["serverless.yml"])["resources"]["Resources"]
+    template = yaml.safe_load(files["template.yaml"])["Resources"]
+    assert fragment["StagedExecutionLogs"]["Properties"]["LogGroupName"] == \
+        "/aws/vendedlogs/states/staged-${sls:stage}"
+    assert template["StagedExecutionLogs"]["Properties"]["LogGroupName"] == {
+        "Fn::Sub": "/aws/vendedlogs/states/staged-${Stage}"}
+    assert template["StagedDashboard"]["Properties"]["DashboardName"] == {
+        "Fn::Sub": "staged-${Stage}"}
+    assert "${sls:" not in files["template.yaml"]
