@@ -1,0 +1,401 @@
+"""A deployment file as a reviewer reads it: IAM grants, functions, API routes, buckets, the
+API's keys and usage plan, state machine settings, notifications, and every other resource.
+
+:func:`deployment_model` reads a serverless.yml fragment or a SAM/CloudFormation template
+(as data) into a :class:`Model` whose parts are keyed so that reordering is never a change:
+
+* an IAM statement is split into one :class:`Grant` per action and resource (a role's
+  inline ``Policies``, ``AWS::IAM::Policy``/``ManagedPolicy`` documents, a bucket policy,
+  ``provider.iam.role.statements``); a role's ``ManagedPolicyArns`` are grants too;
+* functions are keyed by their serverless key (a template's ``StepALambdaFunction`` is
+  ``stepA``) and their settings by serverless names (``memorySize``, ``environment``...),
+  so the same change in serverless.yml and template.yaml is one change;
+* routes are keyed ``METHOD /path``, whether they come from a function's ``http`` event, the
+  plugin's state machine events or a SAM ``Api`` event;
+* everything else (new resource types included: alarms, dashboards, rules...) is kept
+  whole under its logical id and compared field by field.
+
+Every reader tolerates shapes it does not know: an unexpected value becomes a generic
+setting, never an exception. CloudFormation intrinsics are shown in ``Fn::Sub`` syntax
+(``${OrderProcessData.Arn}/order/*``). Hand-written: cfn-lint and the Serverless Framework
+read these files to check or deploy one, not to compare two.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+Json = dict[str, Any]
+
+_ROLE_TYPES: Final = ("AWS::IAM::Role",)
+_POLICY_TYPES: Final = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+_FUNCTION_TYPES: Final = ("AWS::Serverless::Function", "AWS::Lambda::Function")
+_MACHINE_TYPES: Final = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
+#: A template's function properties under the fragment's names, so both read alike.
+_FUNCTION_NAMES: Final = {"Handler": "handler", "Runtime": "runtime",
+                          "MemorySize": "memorySize", "Timeout": "timeout", "Role": "role",
+                          "Tracing": "tracing", "Layers": "layers",
+                          "ReservedConcurrentExecutions": "reservedConcurrency"}
+_BUCKET_NAMES: Final = {"BucketEncryption": "encryption",
+                        "PublicAccessBlockConfiguration": "publicAccessBlock",
+                        "VersioningConfiguration": "versioning",
+                        "LifecycleConfiguration": "lifecycle",
+                        "OwnershipControls": "ownership"}
+_MACHINE_SKIP: Final = ("definition", "Definition", "DefinitionString", "DefinitionUri",
+                        "events", "Events", "notifications")
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One action on one resource, allowed or denied by a policy of ``owner``.
+
+    ``kind`` is ``"iam"`` (a role's or policy's statement) or ``"bucket"`` (a bucket
+    policy's, ``owner`` then being the bucket). ``condition`` and ``principal`` are compact
+    JSON text, empty when the statement has none.
+    """
+
+    kind: str
+    owner: str
+    effect: str
+    action: str
+    resource: str
+    condition: str = ""
+    principal: str = ""
+
+    def text(self, actions: str | None = None) -> str:
+        """``Allow s3:GetObject on ${B.Arn}/p/*``; ``actions`` in place of the action."""
+        out = f"{self.effect} {actions or self.action} on {self.resource}"
+        if self.principal:
+            out += f" to {self.principal}"
+        return out + (f" if {self.condition}" if self.condition else "")
+
+    def to_json(self) -> Json:
+        out: Json = {"effect": self.effect, "action": self.action, "resource": self.resource}
+        if self.condition:
+            out["condition"] = json.loads(self.condition)
+        if self.principal:
+            out["principal"] = self.principal
+        return out
+
+
+@dataclass
+class Model:
+    """The reviewable parts of one deployment file; every dict is in document order."""
+
+    grants: dict[Grant, None] = field(default_factory=dict)  # an ordered set
+    roles: dict[str, Json] = field(default_factory=dict)  # settings besides the grants
+    functions: dict[str, Json] = field(default_factory=dict)
+    routes: dict[str, Json] = field(default_factory=dict)
+    buckets: dict[str, Json] = field(default_factory=dict)
+    api: dict[str, Json] = field(default_factory=dict)
+    state_machines: dict[str, Json] = field(default_factory=dict)
+    notifications: dict[str, None] = field(default_factory=dict)  # "machine STATUS -> target"
+    resources: dict[str, Json] = field(default_factory=dict)
+
+
+# --- values ---------------------------------------------------------------------------------
+
+def _dict(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _is_intrinsic(value: Any) -> bool:
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return False
+    name = str(next(iter(value)))
+    return name == "Ref" or name.startswith("Fn::")
+
+
+def cfn_text(value: Any) -> str:
+    """A value as text, CloudFormation intrinsics in ``Fn::Sub`` syntax.
+
+    Example:
+        >>> cfn_text({"Fn::Join": ["", [{"Fn::GetAtt": ["B", "Arn"]}, "/p/*"]]})
+        '${B.Arn}/p/*'
+    """
+    if isinstance(value, str):
+        return value
+    if _is_intrinsic(value):
+        (name, arg), = value.items()
+        if name == "Ref" and isinstance(arg, str):
+            return f"${{{arg}}}"
+        if name == "Fn::GetAtt":
+            parts = arg.split(".", 1) if isinstance(arg, str) else _list(arg)
+            return "${" + ".".join(str(p) for p in parts) + "}"
+        if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 \
+                and isinstance(arg[1], list):
+            return str(arg[0]).join(cfn_text(p) for p in arg[1])
+        if name == "Fn::Sub":
+            return str(arg[0] if isinstance(arg, list) and arg else arg)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _leaf(value: Any) -> Any:
+    """A setting's value as shown: intrinsics as text, everything else as it is."""
+    return cfn_text(value) if _is_intrinsic(value) else value
+
+
+def flatten(value: Any, prefix: str = "") -> Json:
+    """``{path: leaf}`` of a value; lists of objects are keyed by their ``Id``/``Sid``/
+    ``Name`` when they have one (so a rule moved in its list is not a change), by index
+    otherwise; lists of plain values and intrinsics are leaves.
+
+    Example:
+        >>> flatten({"a": {"b": 1}, "r": [{"Id": "x", "n": 2}]})
+        {'a.b': 1, 'r[x].n': 2}
+    """
+    out: Json = {}
+    stack: list[tuple[str, Any]] = [(prefix, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, Mapping) and item and not _is_intrinsic(item):
+            stack.extend((f"{path}.{k}" if path else str(k), v)
+                         for k, v in reversed(list(item.items())))
+        elif isinstance(item, list | tuple) and item and \
+                all(isinstance(x, Mapping) and not _is_intrinsic(x) for x in item):
+            labels = [_label(x, i) for i, x in enumerate(item)]
+            if len(set(labels)) != len(labels):
+                labels = [str(i) for i in range(len(item))]
+            stack.extend((f"{path}[{label}]", x)
+                         for label, x in reversed(list(zip(labels, item, strict=True))))
+        elif isinstance(item, list | tuple):
+            out[path] = [_leaf(x) for x in item]
+        else:
+            out[path] = _leaf(item)
+    return out
+
+
+def _label(item: Mapping[str, Any], index: int) -> str:
+    for key in ("Id", "Sid", "Name"):
+        if isinstance(item.get(key), str):
+            return str(item[key])
+    return str(index)
+
+
+# --- grants ---------------------------------------------------------------------------------
+
+def _statements(document: Any) -> Iterator[Mapping[str, Any]]:
+    for statement in _list(_dict(document).get("Statement")):
+        if isinstance(statement, Mapping):
+            yield statement
+
+
+def _grants(kind: str, owner: str, document: Any) -> Iterator[Grant]:
+    for statement in _statements(document):
+        effect = str(statement.get("Effect", "Allow"))
+        actions = [str(a) for a in _list(statement.get("Action"))]
+        actions += [f"NOT {a}" for a in _list(statement.get("NotAction"))]
+        resources = [cfn_text(r) for r in _list(statement.get("Resource"))]
+        resources += [f"NOT {cfn_text(r)}" for r in _list(statement.get("NotResource"))]
+        condition = statement.get("Condition")
+        cond = json.dumps(condition, sort_keys=True, separators=(",", ":"), default=str) \
+            if condition else ""
+        principal = statement.get("Principal", statement.get("NotPrincipal"))
+        who = "" if principal is None else cfn_text(principal)
+        for action in actions or ["(none)"]:
+            for resource in resources or ["(none)"]:
+                yield Grant(kind, owner, effect, action, resource, cond, who)
+
+
+def _role(model: Model, name: str, props: Mapping[str, Any]) -> None:
+    for policy in _list(props.get("Policies")):
+        for grant in _grants("iam", name, _dict(policy).get("PolicyDocument")):
+            model.grants[grant] = None
+    for arn in _list(props.get("ManagedPolicyArns")):
+        model.grants[Grant("iam", name, "Allow", "(managed policy)", cfn_text(arn))] = None
+    model.roles[name] = {k: v for k, v in props.items()
+                         if k not in ("Policies", "ManagedPolicyArns")}
+
+
+# --- functions and routes -------------------------------------------------------------------
+
+def function_key(logical_id: str) -> str:
+    """``StepALambdaFunction`` -> ``stepA`` (the serverless key), other ids unchanged."""
+    stem = logical_id.removesuffix("LambdaFunction")
+    if stem == logical_id or not stem:
+        return logical_id
+    return stem[:1].lower() + stem[1:]
+
+
+def _route(model: Model, method: Any, path: Any, target: str, private: bool,
+           extra: Mapping[str, Any]) -> None:
+    key = f"{str(method).upper()} /{str(path).lstrip('/')}"
+    model.routes[key] = {"target": target, "private": private, **extra}
+
+
+def _serverless_function(model: Model, key: str, fn: Mapping[str, Any]) -> None:
+    settings: Json = {}
+    for name, value in fn.items():
+        if name == "events":
+            for event in _list(value):
+                http = _dict(event).get("http")
+                if isinstance(http, Mapping):
+                    extra = {k: v for k, v in http.items()
+                             if k not in ("path", "method", "private", "request")}
+                    _route(model, http.get("method"), http.get("path"), key,
+                           bool(http.get("private")), extra)
+                else:
+                    settings.setdefault("events", []).append(event)
+        elif name == "environment":
+            settings["environment"] = {str(k): v for k, v in _dict(value).items()}
+        else:
+            settings[name] = value
+    model.functions[key] = settings
+
+
+def _template_function(model: Model, logical: str, props: Mapping[str, Any]) -> None:
+    key = function_key(logical)
+    settings: Json = {}
+    for name, value in props.items():
+        if name == "Events":
+            _template_events(model, key, value)
+        elif name == "Environment":
+            settings["environment"] = dict(_dict(_dict(value).get("Variables")))
+        elif name == "VpcConfig":
+            vpc = _dict(value)
+            settings["vpc"] = {"subnetIds": vpc.get("SubnetIds"),
+                               "securityGroupIds": vpc.get("SecurityGroupIds")}
+        elif name == "Role":
+            role = _dict(value).get("Fn::GetAtt")
+            settings["role"] = role[0] if isinstance(role, list) and role and \
+                list(role[1:]) == ["Arn"] else value
+        else:
+            settings[_FUNCTION_NAMES.get(name, name)] = value
+    model.functions[key] = settings
+
+
+def _template_events(model: Model, target: str, events: Any) -> None:
+    for event in _dict(events).values():
+        props = _dict(_dict(event).get("Properties"))
+        if _dict(event).get("Type") == "Api":
+            private = bool(_dict(props.get("Auth")).get("ApiKeyRequired"))
+            extra = {k: v for k, v in props.items()
+                     if k not in ("Path", "Method", "Auth", "RestApiId", "RequestParameters")}
+            _route(model, props.get("Method"), props.get("Path"), target, private, extra)
+        else:
+            model.resources[f"{target} event {_dict(event).get('Type')}"] = dict(_dict(event))
+
+
+# --- state machines -------------------------------------------------------------------------
+
+def _machine(model: Model, key: str, machine: Mapping[str, Any]) -> None:
+    for event in _list(machine.get("events")):
+        http = _dict(_dict(event).get("http"))
+        if http:
+            action = str(http.get("action", "StartExecution"))
+            extra = {k: v for k, v in http.items()
+                     if k not in ("path", "method", "private", "action", "request")}
+            _route(model, http.get("method"), http.get("path"), f"{key} ({action})",
+                   bool(http.get("private")), extra)
+    for status, targets in _dict(machine.get("notifications")).items():
+        for target in _list(targets):
+            for kind, where in _dict(target).items():
+                model.notifications[f"{key} {status} -> {kind} {cfn_text(where)}"] = None
+    model.state_machines[key] = {k: v for k, v in machine.items() if k not in _MACHINE_SKIP}
+
+
+def _template_machine(model: Model, logical: str, props: Mapping[str, Any]) -> None:
+    _template_events(model, logical, props.get("Events"))
+    model.state_machines[logical] = {k: v for k, v in props.items() if k not in _MACHINE_SKIP}
+
+
+# --- the readers ----------------------------------------------------------------------------
+
+def _resources(model: Model, resources: Mapping[str, Any]) -> None:
+    policies: list[tuple[str, Mapping[str, Any]]] = []
+    for name, resource in resources.items():
+        kind = str(_dict(resource).get("Type", ""))
+        props = _dict(_dict(resource).get("Properties"))
+        if kind in _ROLE_TYPES:
+            _role(model, name, props)
+        elif kind in _POLICY_TYPES:
+            for grant in _grants("iam", name, props.get("PolicyDocument")):
+                model.grants[grant] = None
+            model.roles[name] = {k: v for k, v in props.items() if k != "PolicyDocument"}
+        elif kind == "AWS::S3::BucketPolicy":
+            policies.append((name, props))
+        elif kind == "AWS::S3::Bucket":
+            attributes = {k: v for k, v in _dict(resource).items()
+                          if k not in ("Type", "Properties")}
+            model.buckets[name] = {**attributes, **{_BUCKET_NAMES.get(k, k): v
+                                                    for k, v in props.items()}}
+        elif kind in _FUNCTION_TYPES:
+            _template_function(model, name, props)
+        elif kind in _MACHINE_TYPES:
+            _template_machine(model, name, props)
+        else:
+            model.resources[name] = dict(_dict(resource))
+    for name, props in policies:
+        bucket = props.get("Bucket")
+        owner = cfn_text(bucket).removeprefix("${").removesuffix("}") \
+            if _is_intrinsic(bucket) else f"bucket policy {name}"
+        for grant in _grants("bucket", owner, props.get("PolicyDocument")):
+            model.grants[grant] = None
+
+
+def _provider(model: Model, provider: Mapping[str, Any]) -> None:
+    for name, value in provider.items():
+        if name == "apiGateway":
+            model.api["apiGateway"] = dict(_dict(value))
+        elif name in ("iam", "iamRoleStatements"):
+            document = {"Statement": _dict(_dict(value).get("role")).get("statements")
+                        if name == "iam" else value}
+            for grant in _grants("iam", "provider", document):
+                model.grants[grant] = None
+        else:
+            model.api.setdefault("provider", {})[name] = value
+
+
+def _section(model: Model, section: str, entries: Any) -> None:
+    """A template's Parameters, Outputs...: each entry a generic resource."""
+    for key, entry in _dict(entries).items():
+        model.resources[f"{section}.{key}"] = dict(entry) if isinstance(entry, Mapping) \
+            else {"value": entry}
+
+
+def deployment_model(document: Any) -> Model:
+    """The reviewable parts of a serverless.yml fragment or a SAM/CloudFormation template.
+
+    Example:
+        >>> m = deployment_model({"functions": {"a": {"timeout": 10}}})
+        >>> m.functions
+        {'a': {'timeout': 10}}
+    """
+    model = Model()
+    doc = _dict(document)
+    for name, value in doc.items():
+        if name == "functions":
+            for key, fn in _dict(value).items():
+                _serverless_function(model, str(key), _dict(fn))
+        elif name == "stepFunctions":
+            for key, machine in _dict(_dict(value).get("stateMachines")).items():
+                _machine(model, str(_dict(machine).get("id", key)), _dict(machine))
+            rest = {k: v for k, v in _dict(value).items() if k != "stateMachines"}
+            if rest:
+                model.resources["stepFunctions"] = rest
+        elif name == "provider":
+            _provider(model, _dict(value))
+        elif name in ("resources", "Resources"):
+            # the fragment nests a template under resources; a template has them on top
+            inner = _dict(value).get("Resources") if name == "resources" else value
+            _resources(model, _dict(inner))
+            if name == "resources":
+                for section, entries in _dict(value).items():
+                    if section != "Resources":
+                        _section(model, section, entries)
+        elif name in ("Parameters", "Outputs", "Conditions", "Mappings"):
+            _section(model, name, value)
+        elif name in ("package", "AWSTemplateFormatVersion", "Description", "Transform"):
+            continue  # what ships and how the file is read, not what is deployed
+        else:
+            model.resources[name] = {"value": value}
+    return model
