@@ -217,9 +217,8 @@ def diff_deployments(old: Mapping[str, Any], new: Mapping[str, Any], *,
         for change in _model_changes(deployment_model(old.get(name)),
                                      deployment_model(new.get(name))):
             key = change.key()
-            seen = merged.get(key)
-            files_seen = seen.files if seen is not None else ()
-            merged[key] = replace(change, files=(*files_seen, name))
+            first = merged.get(key, change)  # the first file's values are shown
+            merged[key] = replace(first, files=(*first.files, name))
     order = {cat: i for i, cat in enumerate(CATEGORIES)}
     changes = sorted(merged.values(), key=lambda c: order[c.category])
     return DeployDiff(tuple(changes), tuple(names))

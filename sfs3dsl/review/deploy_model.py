@@ -65,9 +65,10 @@ class Grant:
     condition: str = ""
     principal: str = ""
 
-    def text(self, actions: str | None = None) -> str:
-        """``Allow s3:GetObject on ${B.Arn}/p/*``; ``actions`` in place of the action."""
-        out = f"{self.effect} {actions or self.action} on {self.resource}"
+    def text(self, actions: str | None = None, resources: str | None = None) -> str:
+        """``Allow s3:GetObject on ${B.Arn}/p/*``; ``actions`` and ``resources`` in place
+        of its own (the grants of one statement shown as one)."""
+        out = f"{self.effect} {actions or self.action} on {resources or self.resource}"
         if self.principal:
             out += f" to {self.principal}"
         return out + (f" if {self.condition}" if self.condition else "")
@@ -291,10 +292,12 @@ def _machine(model: Model, key: str, machine: Mapping[str, Any]) -> None:
     for event in _list(machine.get("events")):
         http = _dict(_dict(event).get("http"))
         if http:
-            action = str(http.get("action", "StartExecution"))
+            # the plugin's default action starts an execution, as a SAM Api event does
+            action = http.get("action")
+            target = key if action in (None, "StartExecution") else f"{key} ({action})"
             extra = {k: v for k, v in http.items()
                      if k not in ("path", "method", "private", "action", "request")}
-            _route(model, http.get("method"), http.get("path"), f"{key} ({action})",
+            _route(model, http.get("method"), http.get("path"), target,
                    bool(http.get("private")), extra)
     for status, targets in _dict(machine.get("notifications")).items():
         for target in _list(targets):

@@ -25,7 +25,7 @@ _SIGN: Final = {"added": "+", "removed": "-", "changed": "~"}
 _TITLES: Final = {"iam": "IAM", "functions": "functions", "routes": "routes",
                   "buckets": "buckets", "api": "API", "state_machines": "state machines",
                   "notifications": "notifications", "resources": "resources"}
-_LABELS: Final = {"iam": "IAM statements", "functions": "functions", "routes": "routes",
+_LABELS: Final = {"iam": "IAM grants", "functions": "functions", "routes": "routes",
                   "buckets": "buckets", "api": "API settings",
                   "state_machines": "state machines", "notifications": "notifications",
                   "resources": "resources"}
@@ -59,29 +59,47 @@ def _summary(change: DeployChange) -> str:
     return ""
 
 
-def _grouped(changes: Iterable[DeployChange]) -> Iterator[tuple[DeployChange, str | None]]:
-    """Changes with grants that differ only in their action (the actions of one statement)
-    joined: ``(first change, "a, b")``; other changes with None."""
-    run: list[DeployChange] = []
+def _grouped(changes: Iterable[DeployChange]) -> Iterator[tuple[DeployChange, str | None,
+                                                                  str | None]]:
+    """Changes with the grants of one statement joined: ``(first change, actions,
+    resources)``, the texts to show in place of the grant's own (None for other changes).
 
-    def same(a: DeployChange, b: DeployChange) -> bool:
-        return a.grant is not None and b.grant is not None and \
-            replace(a.grant, action="") == replace(b.grant, action="") and \
-            (a.change, a.widened, a.files) == (b.change, b.widened, b.files)
+    A run of grants alike but for action and resource is one line when it is every action
+    on every resource (a statement), else one line per resource."""
+    changes = list(changes)
+    i = 0
+    while i < len(changes):
+        head = changes[i]
+        if head.grant is None:
+            yield head, None, None
+            i += 1
+            continue
+        j = i + 1
+        while j < len(changes) and _alike(head, changes[j]):
+            j += 1
+        run = [c.grant for c in changes[i:j] if c.grant is not None]
+        actions = list(dict.fromkeys(g.action for g in run))
+        resources = list(dict.fromkeys(g.resource for g in run))
+        if len(run) == len(actions) * len(resources):
+            yield head, ", ".join(actions), ", ".join(resources)
+        else:
+            for resource in resources:
+                first = next(c for c in changes[i:j] if c.grant and c.grant.resource == resource)
+                yield first, ", ".join(g.action for g in run if g.resource == resource), None
+        i = j
 
-    for change in changes:
-        if run and not same(run[0], change):
-            yield run[0], ", ".join(c.grant.action for c in run if c.grant) or None
-            run = []
-        run.append(change)
-    if run:
-        yield run[0], ", ".join(c.grant.action for c in run if c.grant) or None
+
+def _alike(a: DeployChange, b: DeployChange) -> bool:
+    return a.grant is not None and b.grant is not None and \
+        replace(a.grant, action="", resource="") == replace(b.grant, action="", resource="") \
+        and (a.change, a.widened, a.files) == (b.change, b.widened, b.files)
 
 
-def _what(change: DeployChange, actions: str | None = None) -> tuple[str, str, str]:
+def _what(change: DeployChange, actions: str | None = None, resources: str | None = None
+          ) -> tuple[str, str, str]:
     """``(what, old, new)`` of one change, as plain text."""
     if change.grant is not None:
-        text = change.grant.text(actions)
+        text = change.grant.text(actions, resources)
         return change.subject, text if change.change == "removed" else "", \
             text if change.change == "added" else ""
     if change.field is not None:
@@ -97,9 +115,9 @@ def _where(change: DeployChange, diff: DeployDiff) -> str:
     return "" if change.files == diff.files else f" [{', '.join(change.files)}]"
 
 
-def _line(change: DeployChange, diff: DeployDiff, actions: str | None = None
-          ) -> tuple[str, str]:
-    what, old, new = _what(change, actions)
+def _line(change: DeployChange, diff: DeployDiff, actions: str | None = None,
+          resources: str | None = None) -> tuple[str, str]:
+    what, old, new = _what(change, actions, resources)
     if change.grant is None and change.field is None:
         text = change.subject + _summary(change)
     elif change.change == "changed":
@@ -144,7 +162,7 @@ def render_deploy_text(diff: DeployDiff, color: bool = False) -> str:
         if changes:
             lines.append(paint("head", f"Deployment: {title}"))
             lines.extend(paint(sign, f"  {sign} {text}")
-                         for sign, text in (_line(c, diff, a) for c, a in _grouped(changes)))
+                         for sign, text in (_line(c, diff, a, r) for c, a, r in _grouped(changes)))
     lines.append(f"Deployment: {_counts_text(diff)} ({', '.join(diff.files)})")
     return "\n".join(lines) + "\n"
 
@@ -190,8 +208,8 @@ def render_deploy_markdown(diff: DeployDiff) -> str:
     lines = ["### Deployment changes", "", f"Compared: {', '.join(diff.files)}.", ""]
     if diff.widened:
         lines += ["**IAM widened**", ""]
-        for change, actions in _grouped(diff.widened):
-            what, old, new = _what(change, actions)
+        for change, actions, resources in _grouped(diff.widened):
+            what, old, new = _what(change, actions, resources)
             shown = f"{old} -> {new}" if change.change == "changed" else old or new
             lines.append(f"- {md_cell(what)}: {md_cell(shown)} ({change.widened})"
                          f"{_where(change, diff)}")
@@ -199,8 +217,8 @@ def render_deploy_markdown(diff: DeployDiff) -> str:
     rows = list(_grouped(c for c in diff.changes if not c.widened))
     if rows:
         lines += ["| change | what | old | new |", "|---|---|---|---|"]
-        for change, actions in rows[:MAX_ROWS]:
-            what, old, new = _what(change, actions)
+        for change, actions, resources in rows[:MAX_ROWS]:
+            what, old, new = _what(change, actions, resources)
             kind = f"{_ONE[change.category]} {change.change}"
             if change.grant is not None and change.category == "buckets":
                 kind = f"bucket policy statement {change.change}"
