@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from sfs3dsl.cli import cli
 from sfs3dsl.core.errors import LoadError
-from sfs3dsl.deploy.artifacts import ASL_FILE, workflow_artifacts
+from sfs3dsl.deploy.artifacts import workflow_artifacts
 from sfs3dsl.project.load import load_module_workflows
 from sfs3dsl.review.deploy_diff import diff_deployments
 from sfs3dsl.review.deploy_render import (
@@ -26,6 +26,7 @@ from sfs3dsl.review.deploy_render import (
     render_deploy_markdown,
     render_deploy_text,
 )
+from sfs3dsl.review.handler_model import handlers_document, step_settings
 from sfs3dsl.review.revisions import Compared, Side, compare_sides, load_side, parse_deployment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +34,7 @@ WORKFLOWS = ROOT / "workflows"
 DATA = Path(__file__).resolve().parent / "data" / "deploy_diff"
 SOURCE = (WORKFLOWS / "process_a.py").read_text(encoding="utf-8")
 BOTH = ["serverless.yml", "template.yaml"]
+ALL = [*BOTH, "handlers"]
 TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
 EXTRA_MODULE = "_deploy_diff_extra_steps"  # a name no other module has: sys.modules keeps it
 
@@ -120,7 +122,11 @@ def test_the_unchanged_copy_deploys_what_is_generated(variants: Callable[[Edit],
     generated = ROOT / "generated" / "process-a" / "serverless.yml"
     assert side.deployment["serverless.yml"] == parse_deployment(
         generated.read_text(encoding="utf-8"), str(generated))
-    assert list(side.deployment) == BOTH
+    assert list(side.deployment) == ALL
+    handlers = sorted((generated.parent / "handlers").glob("*.py"))
+    assert side.deployment["handlers"] == handlers_document(
+        {p.name: p.read_text(encoding="utf-8") for p in handlers})
+    assert len(side.deployment["handlers"]["sidecarSteps"]) == 6
 
 
 #: (name, old edit, new edit); the expected text is tests/data/deploy_diff/<name>.txt
@@ -132,9 +138,8 @@ CASES: list[tuple[str, Edit, Edit]] = [
     ("a-resource-going-to-star-widens", NARROW, STAR),
     ("a-statement-removed", NARROW, UNCHANGED),
     ("comment-only-no-deployment-change", UNCHANGED, COMMENT),
-    # expose= changes only the step's generated handler: neither the ASL nor a deployment
-    # file shows it (docs/diff.md says so)
-    ("expose-is-in-the-handler-only", UNCHANGED, EXPOSE),
+    # expose= changes only the step's generated handler: the ASL does not show it
+    ("expose-shows-in-the-side-car-steps", UNCHANGED, EXPOSE),
 ]
 
 
@@ -152,13 +157,13 @@ def test_real_changes_give_exactly_these_lines(variants: Callable[[Edit], Side],
     compared = _compare(variants, old, new)
     want = expected_text(name)
     assert render_deploy_text(compared.deployment) == want
-    assert compared.deployment.files == tuple(BOTH)
+    assert compared.deployment.files == tuple(ALL)
     assert (render_deploy_markdown(compared.deployment) == "") is (want == "")
 
 
 #: The cases whose state machine is the same on both sides.
 ASL_UNCHANGED = {"routes-of-the-plugin", "a-new-action-widens", "a-resource-going-to-star-widens",
-                 "a-statement-removed", "expose-is-in-the-handler-only"}
+                 "a-statement-removed", "expose-shows-in-the-side-car-steps"}
 
 
 @pytest.mark.parametrize(("name", "old", "new"), CASES, ids=[c[0] for c in CASES])
@@ -169,12 +174,12 @@ def test_the_asl_side_changes_only_when_the_definition_does(
 
 def test_json_of_a_widened_resource(variants: Callable[[Edit], Side]) -> None:
     statement = {"effect": "Allow", "action": "dynamodb:GetItem"}
-    summary = {f"{c}_{k}": 0 for c in ("iam", "functions", "routes", "buckets", "api",
+    summary = {f"{c}_{k}": 0 for c in ("iam", "functions", "steps", "routes", "buckets", "api",
                                        "state_machines", "notifications", "resources")
                for k in ("added", "removed", "changed")}
     summary.update(iam_added=1, iam_removed=1, widened=1)
     assert render_deploy_json(_compare(variants, NARROW, STAR).deployment) == {
-        "files": BOTH,
+        "files": ALL,
         "summary": summary,
         "changes": [
             {"category": "iam", "change": "removed", "subject": "ProcessAStepBRole",
@@ -199,7 +204,7 @@ def test_markdown_calls_out_the_widened_grant_first(variants: Callable[[Edit], S
     assert render_deploy_markdown(_compare(variants, NARROW, STAR).deployment) == (
         "### Deployment changes\n"
         "\n"
-        "Compared: serverless.yml, template.yaml.\n"
+        "Compared: serverless.yml, template.yaml, handlers.\n"
         "\n"
         "**IAM widened**\n"
         "\n"
@@ -458,7 +463,8 @@ def _git(*args: str) -> None:
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A project whose generated/process-a was compiled from NARROW (HEAD~1), then from STAR
-    (HEAD), and is now, uncommitted, compiled from STAR with step c's timeout raised."""
+    (HEAD), and is now, uncommitted, compiled from STAR with step c's timeout raised and
+    step a exposing ``status``."""
     if shutil.which("git") is None:
         pytest.fail("git is needed for the revision tests")
     monkeypatch.syspath_prepend(str(WORKFLOWS))
@@ -469,14 +475,15 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for args in (["init", "-q"], ["config", "user.email", "t@example.com"],
                  ["config", "user.name", "t"]):
         _git(*args)
-    for i, edit in enumerate((NARROW, STAR, _chain(STAR, TIMEOUT))):
+    (target / "handlers").mkdir()
+    for i, edit in enumerate((NARROW, STAR, _chain(STAR, TIMEOUT, EXPOSE))):
         module = tmp_path / "modules" / f"v{i}" / "process_a.py"
         module.parent.mkdir(parents=True)
         module.write_text(edit(SOURCE), encoding="utf-8")
         (workflow,) = load_module_workflows(module)
         files, _ = workflow_artifacts(workflow, root=ROOT, targets=["serverless", "sam"])
-        for name in (ASL_FILE, "serverless.yml", "template.yaml"):
-            (target / name).write_text(files[name], encoding="utf-8")
+        for name, text in files.items():
+            (target / name).write_text(text, encoding="utf-8")
         if i < 2:
             _git("add", "generated")
             _git("commit", "-qm", f"v{i}")
@@ -497,7 +504,7 @@ def test_cli_text_between_two_revisions(repo: Path) -> None:
         "Deployment: IAM",
         f"  - ProcessAStepBRole: Allow dynamodb:GetItem on {TABLE}",
         "Deployment: 1 widened, 1 IAM grants added, 1 IAM grants removed "
-        "(serverless.yml, template.yaml)",
+        "(serverless.yml, template.yaml, handlers)",
         ""]
 
 
@@ -511,7 +518,10 @@ def test_cli_text_since_a_revision_shows_both_sides(repo: Path) -> None:
         "1 fields changed",
         "Deployment: functions",
         "  ~ stepC.timeout: 10 -> 30",
-        "Deployment: 1 functions changed (serverless.yml, template.yaml)",
+        "Deployment: side-car steps",
+        '  + step-a.expose: ["status"]',
+        "Deployment: 1 functions changed, 1 side-car steps changed "
+        "(serverless.yml, template.yaml, handlers)",
         ""]
 
 
@@ -523,7 +533,7 @@ def test_cli_markdown_since_a_revision(repo: Path) -> None:
     assert "| field changed | `States.step-c.TimeoutSeconds` | `11` | `31` |" in machine
     assert deployment == (
         "\n"
-        "Compared: serverless.yml, template.yaml.\n"
+        "Compared: serverless.yml, template.yaml, handlers.\n"
         "\n"
         "**IAM widened**\n"
         "\n"
@@ -534,8 +544,10 @@ def test_cli_markdown_since_a_revision(repo: Path) -> None:
         f"| IAM statement removed | `ProcessAStepBRole` | `Allow dynamodb:GetItem on {TABLE}` |"
         "  |\n"
         "| function setting changed | `stepC.timeout` | `10` | `30` |\n"
+        '| side-car step setting added | `step-a.expose` |  | `["status"]` |\n'
         "\n"
-        "1 widened, 1 IAM grants added, 1 IAM grants removed, 1 functions changed.\n"
+        "1 widened, 1 IAM grants added, 1 IAM grants removed, 1 functions changed, "
+        "1 side-car steps changed.\n"
         "\n")
 
 
@@ -547,12 +559,13 @@ def test_cli_json_adds_a_deployment_key(repo: Path) -> None:
                            "transitions_added", "transitions_removed", "deployment"]
     assert [c["path"] for c in entry["changed"]] == ["States.step-c.TimeoutSeconds"]
     deployment = entry["deployment"]
-    assert deployment["files"] == BOTH
-    assert [(c["category"], c["change"], c["subject"], c.get("field"), c.get("widened"))
-            for c in deployment["changes"]] == [
-        ("iam", "removed", "ProcessAStepBRole", None, None),
-        ("iam", "added", "ProcessAStepBRole", None, "resource *"),
-        ("functions", "changed", "stepC", "timeout", None)]
+    assert deployment["files"] == ALL
+    assert [(c["category"], c["change"], c["subject"], c.get("field"), c.get("widened"),
+             c["files"]) for c in deployment["changes"]] == [
+        ("iam", "removed", "ProcessAStepBRole", None, None, BOTH),
+        ("iam", "added", "ProcessAStepBRole", None, "resource *", BOTH),
+        ("functions", "changed", "stepC", "timeout", None, BOTH),
+        ("steps", "added", "step-a", "expose", None, ["handlers"])]
 
 
 def test_cli_json_of_no_change_has_an_empty_deployment(repo: Path) -> None:
@@ -561,3 +574,46 @@ def test_cli_json_of_no_change_has_an_empty_deployment(repo: Path) -> None:
     deployment = json.loads(result.output)["process-a"]["deployment"]
     assert deployment["changes"] == []
     assert set(deployment["summary"].values()) == {0}
+
+
+HANDLER = """\
+from sfs3dsl_runtime import Requirement, StepSpec, make_handler
+from workflows._steps import assess as _function
+from workflows._steps import ready as _predicate
+
+SPEC = StepSpec(
+    workflow='poll-job',
+    step='assess',
+    requires=(
+        Requirement('submit', 'process'),
+        Requirement('poll', 'process', fresh=True),
+    ),
+    in_map=False,
+    not_ready_error='S3DataPreconditionError',
+    expose=('state', 'attempt'),
+)
+"""
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    (HANDLER, ("assess", {
+        "function": "workflows._steps.assess", "predicate": "workflows._steps.ready",
+        "requires": ["submit (process)", "poll (process) fresh"], "in_map": False,
+        "not_ready_error": "S3DataPreconditionError", "expose": ["state", "attempt"]})),
+    (HANDLER.replace("in_map=False", "in_map=IN_MAP"), ("assess", {
+        "function": "workflows._steps.assess", "predicate": "workflows._steps.ready",
+        "requires": ["submit (process)", "poll (process) fresh"], "in_map": "IN_MAP",
+        "not_ready_error": "S3DataPreconditionError", "expose": ["state", "attempt"]})),
+    ("def start_process(event, context):\n    return {}\n", None),  # the facade: no SPEC
+    ("SPEC = (\n", None),  # not Python
+], ids=["a-step", "a-name-is-its-text", "another-handler", "broken"])
+def test_a_generated_handler_read_back(text: str, want: Any) -> None:
+    assert step_settings(text) == want
+
+
+def test_the_real_poll_job_handlers_read_back() -> None:
+    folder = ROOT / "generated" / "poll-job" / "handlers"
+    steps = handlers_document({p.name: p.read_text(encoding="utf-8")
+                               for p in folder.glob("*.py")})["sidecarSteps"]
+    assert steps["assess"]["requires"][-1] == "poll (process) fresh"
+    assert all(s["function"].startswith("workflows._poll_job_steps.") for s in steps.values())

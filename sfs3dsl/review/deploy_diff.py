@@ -35,7 +35,7 @@ from sfs3dsl.review.deploy_model import Grant, Model, deployment_model, flatten
 from sfs3dsl.review.diff import MISSING, ChangeKind
 
 #: The categories, in the order they are reported.
-CATEGORIES: Final = ("iam", "functions", "routes", "buckets", "api", "state_machines",
+CATEGORIES: Final = ("iam", "functions", "steps", "routes", "buckets", "api", "state_machines",
                      "notifications", "resources")
 
 
@@ -184,6 +184,7 @@ def _model_changes(old: Model, new: Model) -> list[DeployChange]:
     changes += [c for name, before in roles_on_both.items() if before != new.roles[name]
                 for c in _fields("iam", name, before, new.roles[name])]
     changes += _settings("functions", old.functions, new.functions)
+    changes += _settings("steps", old.steps, new.steps)
     changes += _settings("routes", old.routes, new.routes)
     changes += _settings("buckets", old.buckets, new.buckets)
     changes += _settings("api", old.api, new.api)

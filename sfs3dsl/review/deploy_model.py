@@ -12,6 +12,7 @@ API's keys and usage plan, state machine settings, notifications, and every othe
   so the same change in serverless.yml and template.yaml is one change;
 * routes are keyed ``METHOD /path``, whether they come from a function's ``http`` event, the
   plugin's state machine events or a SAM ``Api`` event;
+* the side-car steps' handler settings (:mod:`.handler_model`) are keyed by step;
 * everything else (new resource types included: alarms, dashboards, rules...) is kept
   whole under its logical id and compared field by field.
 
@@ -89,6 +90,7 @@ class Model:
     grants: dict[Grant, None] = field(default_factory=dict)  # an ordered set
     roles: dict[str, Json] = field(default_factory=dict)  # settings besides the grants
     functions: dict[str, Json] = field(default_factory=dict)
+    steps: dict[str, Json] = field(default_factory=dict)  # side-car handlers' settings
     routes: dict[str, Json] = field(default_factory=dict)
     buckets: dict[str, Json] = field(default_factory=dict)
     api: dict[str, Json] = field(default_factory=dict)
@@ -387,6 +389,8 @@ def deployment_model(document: Any) -> Model:
                 model.resources["stepFunctions"] = rest
         elif name == "provider":
             _provider(model, _dict(value))
+        elif name == "sidecarSteps":  # review.handler_model's reading of the handlers
+            model.steps.update((str(k), dict(_dict(v))) for k, v in _dict(value).items())
         elif name in ("resources", "Resources"):
             # the fragment nests a template under resources; a template has them on top
             inner = _dict(value).get("Resources") if name == "resources" else value

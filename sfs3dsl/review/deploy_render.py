@@ -17,19 +17,23 @@ from typing import Any, Final
 from sfs3dsl.review.deploy_diff import CATEGORIES, DeployChange, DeployDiff
 from sfs3dsl.review.diff import MISSING
 from sfs3dsl.review.diff_render import MAX_ROWS, md_cell, value_text
+from sfs3dsl.review.handler_model import HANDLERS
 
 _ANSI: Final = {"+": "\x1b[32m", "-": "\x1b[31m", "~": "\x1b[33m", "!": "\x1b[1;31m",
                 "head": "\x1b[1m"}
 _RESET: Final = "\x1b[0m"
 _SIGN: Final = {"added": "+", "removed": "-", "changed": "~"}
-_TITLES: Final = {"iam": "IAM", "functions": "functions", "routes": "routes",
+_TITLES: Final = {"iam": "IAM", "functions": "functions", "steps": "side-car steps",
+                  "routes": "routes",
                   "buckets": "buckets", "api": "API", "state_machines": "state machines",
                   "notifications": "notifications", "resources": "resources"}
-_LABELS: Final = {"iam": "IAM grants", "functions": "functions", "routes": "routes",
+_LABELS: Final = {"iam": "IAM grants", "functions": "functions", "steps": "side-car steps",
+                  "routes": "routes",
                   "buckets": "buckets", "api": "API settings",
                   "state_machines": "state machines", "notifications": "notifications",
                   "resources": "resources"}
-_ONE: Final = {"iam": "IAM statement", "functions": "function", "routes": "route",
+_ONE: Final = {"iam": "IAM statement", "functions": "function", "steps": "side-car step",
+               "routes": "route",
                "buckets": "bucket", "api": "API setting", "state_machines": "state machine",
                "notifications": "notification", "resources": "resource"}
 #: The settings of a new function worth a reviewer's eye, in this order.
@@ -51,6 +55,15 @@ def _summary(change: DeployChange) -> str:
                     value_text(value[name], 60)
                 parts.append(f"{name} {shown}")
         return ": " + ", ".join(parts) if parts else ""
+    if change.category == "steps" and isinstance(value, dict):
+        parts = [f"calls {value.get('function')}"]
+        if value.get("predicate"):
+            parts.append(f"after {value['predicate']}")
+        if isinstance(value.get("requires"), list):
+            parts.append("reads " + (", ".join(map(str, value["requires"])) or "nothing"))
+        if value.get("expose"):
+            parts.append("exposes " + ", ".join(map(str, value["expose"])))
+        return ": " + "; ".join(parts)
     if change.category == "routes" and isinstance(value, dict):
         access = "API key required" if value.get("private") else "public"
         return f" -> {value.get('target')} ({access})"
@@ -112,7 +125,12 @@ def _what(change: DeployChange, actions: str | None = None, resources: str | Non
 
 
 def _where(change: DeployChange, diff: DeployDiff) -> str:
-    return "" if change.files == diff.files else f" [{', '.join(change.files)}]"
+    """`` [file]`` when a change is in only some of the deployment files that could hold
+    it (the handlers hold the side-car steps and nothing else)."""
+    files = tuple(f for f in diff.files if f != HANDLERS)
+    if change.files in (files, (HANDLERS,)):
+        return ""
+    return f" [{', '.join(change.files)}]"
 
 
 def _line(change: DeployChange, diff: DeployDiff, actions: str | None = None,

@@ -37,10 +37,12 @@ from sfs3dsl.project.load import (
 )
 from sfs3dsl.review.deploy_diff import DeployDiff, diff_deployments
 from sfs3dsl.review.diff import Diff, diff_definitions
+from sfs3dsl.review.handler_model import HANDLERS, handlers_document
 
 EMPTY: Mapping[str, Any] = {"StartAt": "", "States": {}}
-#: The deployment files of a workflow, in the order they are compared.
-DEPLOY_FILES = (SERVERLESS_FILE, SAM_FILE)
+#: The deployment files of a workflow, in the order they are compared; ``handlers`` stands
+#: for the side-car handlers under ``handlers/`` (:mod:`.handler_model`).
+DEPLOY_FILES = (SERVERLESS_FILE, SAM_FILE, HANDLERS)
 
 
 @dataclass
@@ -105,9 +107,7 @@ def _computed(workflow: Workflow, root: Path) -> tuple[dict[str, Any], dict[str,
 
     targets = [t for t in ("serverless", "sam") if t in TARGETS]
     files, compiled = workflow_artifacts(workflow, root=root, targets=targets)
-    deployment = {name: parse_deployment(files[name], f"{workflow.name}: {name}")
-                  for name in DEPLOY_FILES if name in files}
-    return dict(compiled.asl), deployment
+    return dict(compiled.asl), _deployment(files, workflow.name)
 
 
 def _module_side(path: Path, spec: str, root: Path) -> Side:
@@ -131,11 +131,11 @@ def load_side(spec: str) -> Side:
         side = Side(name, asl)
         if Path(rel).name == ASL_FILE:
             folder = Path(rel).parent.as_posix()
-            present = set(_git("ls-tree", "--name-only", rev, "--", f"{folder}/").split())
-            for file in DEPLOY_FILES:
-                if f"{folder}/{file}" in present:
-                    side.deployment[file] = parse_deployment(
-                        _git("show", f"{rev}:{folder}/{file}"), f"{rev}:{folder}/{file}")
+            listing = _git("ls-tree", "-r", "--name-only", rev, "--", f"{folder}/")
+            files = {line.removeprefix(f"{folder}/"): line for line in listing.splitlines()}
+            side.deployment = _deployment({
+                name: _git("show", f"{rev}:{line}") for name, line in files.items()
+                if name in DEPLOY_FILES or _is_handler(name)}, f"{rev}:{folder}")
         return side
     path = Path(spec)
     if path.suffix == ".py" and path.is_file():
@@ -143,11 +143,29 @@ def load_side(spec: str) -> Side:
     name, asl, _ = load_definition(spec)
     side = Side(name, asl)
     if path.name == ASL_FILE:
-        for file in DEPLOY_FILES:
-            if (path.parent / file).is_file():
-                side.deployment[file] = parse_deployment(
-                    (path.parent / file).read_text(encoding="utf-8"), str(path.parent / file))
+        side.deployment = _deployment(_folder_files(path.parent), str(path.parent))
     return side
+
+
+def _is_handler(name: str) -> bool:
+    return name.startswith("handlers/") and name.endswith(".py") and name.count("/") == 1
+
+
+def _folder_files(folder: Path) -> dict[str, str]:
+    """The texts of a generated folder's deployment files and handlers, by relative name."""
+    paths = [folder / f for f in DEPLOY_FILES] + sorted(folder.glob("handlers/*.py"))
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+            for p in paths if p.is_file()}
+
+
+def _deployment(files: Mapping[str, str], where: str) -> dict[str, Any]:
+    """``{deployment file: document}`` of a folder's texts (relative names)."""
+    out: dict[str, Any] = {f: parse_deployment(files[f], f"{where}/{f}")
+                           for f in (SERVERLESS_FILE, SAM_FILE) if f in files}
+    handlers = {name: text for name, text in files.items() if _is_handler(name)}
+    if handlers:
+        out[HANDLERS] = handlers_document(handlers)
+    return out
 
 
 def compare_sides(old: Side, new: Side) -> Compared:
@@ -158,25 +176,22 @@ def compare_sides(old: Side, new: Side) -> Compared:
 
 
 def _generated_at(rev: str, folder: Path) -> dict[str, dict[str, str]]:
-    """``{workflow: {file: text}}`` of the folders under ``folder`` at ``rev`` that hold an
-    ASL file."""
-    listing = _git("ls-tree", "-r", "--name-only", rev, "--", f"{folder.as_posix()}/")
+    """``{workflow: {relative name: text}}`` of the folders under ``folder`` at ``rev`` that
+    hold an ASL file: the ASL, the deployment files and the handlers."""
+    root = folder.as_posix()
+    listing = _git("ls-tree", "-r", "--name-only", rev, "--", f"{root}/")
     found: dict[str, dict[str, str]] = {}
     for line in listing.splitlines():
-        path = Path(line)
-        if path.name in (ASL_FILE, *DEPLOY_FILES) and path.parent.parent == folder:
-            found.setdefault(path.parent.name, {})[path.name] = _git("show", f"{rev}:{line}")
+        workflow, _, name = line.removeprefix(f"{root}/").partition("/")
+        if name in (ASL_FILE, *DEPLOY_FILES) or _is_handler(name):
+            found.setdefault(workflow, {})[name] = _git("show", f"{rev}:{line}")
     return {name: files for name, files in found.items() if ASL_FILE in files}
 
 
 def _generated_now(folder: Path) -> dict[str, dict[str, str]]:
-    return {p.parent.name: {f: (p.parent / f).read_text(encoding="utf-8")
-                            for f in (ASL_FILE, *DEPLOY_FILES) if (p.parent / f).is_file()}
+    return {p.parent.name: {ASL_FILE: p.read_text(encoding="utf-8"),
+                            **_folder_files(p.parent)}
             for p in sorted(folder.glob(f"*/{ASL_FILE}"))}
-
-
-def _deployment(files: Mapping[str, str], where: str) -> dict[str, Any]:
-    return {f: parse_deployment(files[f], f"{where}/{f}") for f in DEPLOY_FILES if f in files}
 
 
 def diff_since(rev: str, folder: Path) -> list[Compared]:
