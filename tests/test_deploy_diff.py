@@ -617,3 +617,36 @@ def test_the_real_poll_job_handlers_read_back() -> None:
                                for p in folder.glob("*.py")})["sidecarSteps"]
     assert steps["assess"]["requires"][-1] == "poll (process) fresh"
     assert all(s["function"].startswith("workflows._poll_job_steps.") for s in steps.values())
+
+
+INLINE = """\
+from sfs3dsl import SideCar, Workflow
+
+sidecar = SideCar(prefix="inline/")
+
+
+def step_one(doc):
+    return {}
+
+
+flow = Workflow("inline", sidecar.step(step_one, timeout_seconds=TIMEOUT))
+"""
+
+
+def test_cli_a_module_outside_the_current_folder_is_its_own_project(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, timeout in (("old", 11), ("new", 21)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "flow.py").write_text(INLINE.replace("TIMEOUT", str(timeout)),
+                                                 encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    old, new = str(tmp_path / "old" / "flow.py"), str(tmp_path / "new" / "flow.py")
+    assert _run("diff", old, old).exit_code == 0
+    result = _run("diff", old, new, "--no-color")
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-3:] == [
+        "  ~ stepOne.timeout: 10 -> 20",
+        "Deployment: 1 functions changed (serverless.yml, template.yaml, handlers)",
+        ""]

@@ -139,7 +139,10 @@ def load_side(spec: str) -> Side:
         return side
     path = Path(spec)
     if path.suffix == ".py" and path.is_file():
-        return _module_side(path, spec, Path.cwd())
+        # compile's root is the current folder; a module outside it is its own project
+        cwd = Path.cwd().resolve()
+        inside = path.resolve().is_relative_to(cwd)
+        return _module_side(path, spec, cwd if inside else path.resolve().parent)
     name, asl, _ = load_definition(spec)
     side = Side(name, asl)
     if path.name == ASL_FILE:
