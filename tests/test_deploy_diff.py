@@ -283,6 +283,9 @@ def _wildcard_action(doc: Doc) -> None:
 def _bucket_opened(doc: Doc) -> None:
     bucket = _resources(doc)["OrderProcessData"]["Properties"]
     bucket["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"] = False
+    bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+        "ServerSideEncryptionByDefault"] = {"SSEAlgorithm": "aws:kms",
+                                            "KMSMasterKeyID": "alias/orders"}
     bucket["VersioningConfiguration"]["Status"] = "Suspended"
     bucket["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"] = 90
     policy = _resources(doc)["OrderProcessDataPolicy"]["Properties"]["PolicyDocument"]
@@ -346,6 +349,8 @@ NORMALISER: list[tuple[str, Callable[[Doc], None], list[str]]] = [
         "  ! OrderProcessData.publicAccessBlock.RestrictPublicBuckets: true -> false "
         "(widened: public access block off)",
         "Deployment: buckets",
+        '  ~ OrderProcessData.encryption.SSEAlgorithm: "AES256" -> "aws:kms"',
+        '  + OrderProcessData.encryption.KMSMasterKeyID: "alias/orders"',
         '  ~ OrderProcessData.versioning.Status: "Enabled" -> "Suspended"',
         "  ~ OrderProcessData.lifecycle.Rules[expire-process-data].ExpirationInDays: 30 -> 90",
         "Deployment: 4 widened, 1 buckets changed (serverless.yml)"]),
@@ -650,3 +655,30 @@ def test_cli_a_module_outside_the_current_folder_is_its_own_project(
         "  ~ stepOne.timeout: 10 -> 20",
         "Deployment: 1 functions changed (serverless.yml, template.yaml, handlers)",
         ""]
+
+
+def _unencrypted(doc: Doc) -> None:
+    del _resources(doc)["OrderProcessData"]["Properties"]["BucketEncryption"]
+
+
+def test_a_bucket_losing_its_encryption_is_widened() -> None:
+    old = _order()
+    new = copy.deepcopy(old)
+    _unencrypted(new)
+    assert render_deploy_text(diff_deployments({"serverless.yml": old},
+                                               {"serverless.yml": new})).splitlines() == [
+        "Deployment: IAM widened",
+        '  ! OrderProcessData.encryption.SSEAlgorithm: "AES256" (widened: encryption off)',
+        "Deployment: buckets",
+        "  - OrderProcessData.encryption.BucketKeyEnabled: false",
+        "Deployment: 1 widened, 1 buckets changed (serverless.yml)"]
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_text_is_coloured_only_when_asked(color: bool) -> None:
+    old = _order()
+    new = copy.deepcopy(old)
+    _wildcard_action(new)
+    text = render_deploy_text(diff_deployments({"s": old}, {"s": new}), color=color)
+    assert ("\x1b[1;31m  ! OrderShipRole: Allow s3:* on" in text) is color
+    assert ("\x1b[" in text) is color

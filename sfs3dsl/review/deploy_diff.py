@@ -16,6 +16,7 @@ than the old one did, on a role or bucket that was already there:
 * ``condition dropped``: the same action and resource, now without the condition;
 * ``deny removed``: a Deny statement that is gone while its role or bucket stays;
 * ``public access block off``: a bucket's public access block flag no longer true;
+* ``encryption off``: a bucket's default encryption is gone;
 * ``no API key``: a route added, or changed, that takes calls without an API key.
 
 Example:
@@ -171,6 +172,9 @@ def _fields(category: str, subject: str, old: Any, new: Any) -> Iterator[DeployC
         if category == "buckets" and path.startswith("publicAccessBlock.") and \
                 before is True and after is not True:
             widened = "public access block off"
+        elif category == "buckets" and path == "encryption.SSEAlgorithm" and \
+                after is MISSING:
+            widened = "encryption off"
         elif category == "routes" and path == "private" and before is True and \
                 after is not True:
             widened = "no API key"

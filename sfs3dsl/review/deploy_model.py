@@ -277,7 +277,7 @@ def _template_function(model: Model, logical: str, props: Mapping[str, Any]) -> 
 
 
 def _template_events(model: Model, target: str, events: Any) -> None:
-    for event in _dict(events).values():
+    for name, event in _dict(events).items():
         props = _dict(_dict(event).get("Properties"))
         if _dict(event).get("Type") == "Api":
             private = bool(_dict(props.get("Auth")).get("ApiKeyRequired"))
@@ -285,7 +285,7 @@ def _template_events(model: Model, target: str, events: Any) -> None:
                      if k not in ("Path", "Method", "Auth", "RestApiId", "RequestParameters")}
             _route(model, props.get("Method"), props.get("Path"), target, private, extra)
         else:
-            model.resources[f"{target} event {_dict(event).get('Type')}"] = dict(_dict(event))
+            model.resources[f"{target} event {name}"] = dict(_dict(event))
 
 
 # --- state machines -------------------------------------------------------------------------
@@ -331,8 +331,9 @@ def _resources(model: Model, resources: Mapping[str, Any]) -> None:
         elif kind == "AWS::S3::Bucket":
             attributes = {k: v for k, v in _dict(resource).items()
                           if k not in ("Type", "Properties")}
-            model.buckets[name] = {**attributes, **{_BUCKET_NAMES.get(k, k): v
-                                                    for k, v in props.items()}}
+            settings = {**attributes, **{_BUCKET_NAMES.get(k, k): v for k, v in props.items()}}
+            settings.update(_encryption(settings.get("encryption")))
+            model.buckets[name] = settings
         elif kind in _FUNCTION_TYPES:
             _template_function(model, name, props)
         elif kind in _MACHINE_TYPES:
@@ -345,6 +346,18 @@ def _resources(model: Model, resources: Mapping[str, Any]) -> None:
             if _is_intrinsic(bucket) else f"bucket policy {name}"
         for grant in _grants("bucket", owner, props.get("PolicyDocument")):
             model.grants[grant] = None
+
+
+def _encryption(value: Any) -> Json:
+    """A bucket's one default-encryption rule as ``encryption.SSEAlgorithm`` and so on,
+    rather than under ``ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault``."""
+    rules = _list(_dict(value).get("ServerSideEncryptionConfiguration"))
+    if len(rules) != 1 or len(_dict(value)) != 1 or not isinstance(rules[0], Mapping):
+        return {}
+    rule = rules[0]
+    return {"encryption": {**_dict(rule.get("ServerSideEncryptionByDefault")),
+                           **{k: v for k, v in rule.items()
+                              if k != "ServerSideEncryptionByDefault"}}}
 
 
 def _provider(model: Model, provider: Mapping[str, Any]) -> None:

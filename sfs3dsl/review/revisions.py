@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sfs3dsl.core.errors import LoadError
+from sfs3dsl.core.errors import BuildError, LoadError
 from sfs3dsl.deploy.artifacts import ASL_FILE, SAM_FILE, SERVERLESS_FILE, TARGETS
 from sfs3dsl.model.workflow import Workflow
 from sfs3dsl.project.load import (
@@ -110,9 +110,16 @@ def _computed(workflow: Workflow, root: Path) -> tuple[dict[str, Any], dict[str,
     return dict(compiled.asl), _deployment(files, workflow.name)
 
 
-def _module_side(path: Path, spec: str, root: Path) -> Side:
+def _module_side(path: Path, spec: str, root: Path, fallback: Path | None = None) -> Side:
+    """A module's side, compiled from ``root``, or from ``fallback`` when its steps' modules
+    cannot be named from ``root``."""
     workflow = pick_workflow(load_module_workflows(path), spec, None)
-    asl, deployment = _computed(workflow, root)
+    try:
+        asl, deployment = _computed(workflow, root)
+    except BuildError:
+        if fallback is None:
+            raise
+        asl, deployment = _computed(workflow, fallback)
     return Side(workflow.name, asl, deployment)
 
 
@@ -139,10 +146,9 @@ def load_side(spec: str) -> Side:
         return side
     path = Path(spec)
     if path.suffix == ".py" and path.is_file():
-        # compile's root is the current folder; a module outside it is its own project
-        cwd = Path.cwd().resolve()
-        inside = path.resolve().is_relative_to(cwd)
-        return _module_side(path, spec, cwd if inside else path.resolve().parent)
+        # compile's root is the current folder; a module whose steps cannot be named from
+        # there (it lives elsewhere) is compiled from its own folder
+        return _module_side(path, spec, Path.cwd(), path.resolve().parent)
     name, asl, _ = load_definition(spec)
     side = Side(name, asl)
     if path.name == ASL_FILE:
