@@ -32,7 +32,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from sfs3dsl.review.deploy_model import Grant, Model, deployment_model, flatten
+from sfs3dsl.review.cfn_values import flatten
+from sfs3dsl.review.deploy_model import Grant, Model, deployment_model
 from sfs3dsl.review.diff import MISSING, ChangeKind
 
 #: The categories, in the order they are reported.

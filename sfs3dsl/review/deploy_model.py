@@ -29,6 +29,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from sfs3dsl.review.cfn_values import as_dict, as_list, cfn_text, is_intrinsic
+
 Json = dict[str, Any]
 
 _ROLE_TYPES: Final = ("AWS::IAM::Role",)
@@ -99,95 +101,10 @@ class Model:
     resources: dict[str, Json] = field(default_factory=dict)
 
 
-# --- values ---------------------------------------------------------------------------------
-
-def _dict(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def _is_intrinsic(value: Any) -> bool:
-    if not isinstance(value, Mapping) or len(value) != 1:
-        return False
-    name = str(next(iter(value)))
-    return name == "Ref" or name.startswith("Fn::")
-
-
-def cfn_text(value: Any) -> str:
-    """A value as text, CloudFormation intrinsics in ``Fn::Sub`` syntax.
-
-    Example:
-        >>> cfn_text({"Fn::Join": ["", [{"Fn::GetAtt": ["B", "Arn"]}, "/p/*"]]})
-        '${B.Arn}/p/*'
-    """
-    if isinstance(value, str):
-        return value
-    if _is_intrinsic(value):
-        (name, arg), = value.items()
-        if name == "Ref" and isinstance(arg, str):
-            return f"${{{arg}}}"
-        if name == "Fn::GetAtt":
-            parts = arg.split(".", 1) if isinstance(arg, str) else _list(arg)
-            return "${" + ".".join(str(p) for p in parts) + "}"
-        if name == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 \
-                and isinstance(arg[1], list):
-            return str(arg[0]).join(cfn_text(p) for p in arg[1])
-        if name == "Fn::Sub":
-            return str(arg[0] if isinstance(arg, list) and arg else arg)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def _leaf(value: Any) -> Any:
-    """A setting's value as shown: intrinsics as text, everything else as it is."""
-    return cfn_text(value) if _is_intrinsic(value) else value
-
-
-def flatten(value: Any, prefix: str = "") -> Json:
-    """``{path: leaf}`` of a value; lists of objects are keyed by their ``Id``/``Sid``/
-    ``Name`` when they have one (so a rule moved in its list is not a change), by index
-    otherwise; lists of plain values and intrinsics are leaves.
-
-    Example:
-        >>> flatten({"a": {"b": 1}, "r": [{"Id": "x", "n": 2}]})
-        {'a.b': 1, 'r[x].n': 2}
-    """
-    out: Json = {}
-    stack: list[tuple[str, Any]] = [(prefix, value)]
-    while stack:
-        path, item = stack.pop()
-        if isinstance(item, Mapping) and item and not _is_intrinsic(item):
-            stack.extend((f"{path}.{k}" if path else str(k), v)
-                         for k, v in reversed(list(item.items())))
-        elif isinstance(item, list | tuple) and item and \
-                all(isinstance(x, Mapping) and not _is_intrinsic(x) for x in item):
-            labels = [_label(x, i) for i, x in enumerate(item)]
-            if len(set(labels)) != len(labels):
-                labels = [str(i) for i in range(len(item))]
-            stack.extend((f"{path}[{label}]", x)
-                         for label, x in reversed(list(zip(labels, item, strict=True))))
-        elif isinstance(item, list | tuple):
-            out[path] = [_leaf(x) for x in item]
-        else:
-            out[path] = _leaf(item)
-    return out
-
-
-def _label(item: Mapping[str, Any], index: int) -> str:
-    for key in ("Id", "Sid", "Name"):
-        if isinstance(item.get(key), str):
-            return str(item[key])
-    return str(index)
-
-
 # --- grants ---------------------------------------------------------------------------------
 
 def _statements(document: Any) -> Iterator[Mapping[str, Any]]:
-    for statement in _list(_dict(document).get("Statement")):
+    for statement in as_list(as_dict(document).get("Statement")):
         if isinstance(statement, Mapping):
             yield statement
 
@@ -195,10 +112,10 @@ def _statements(document: Any) -> Iterator[Mapping[str, Any]]:
 def _grants(kind: str, owner: str, document: Any) -> Iterator[Grant]:
     for statement in _statements(document):
         effect = str(statement.get("Effect", "Allow"))
-        actions = [str(a) for a in _list(statement.get("Action"))]
-        actions += [f"NOT {a}" for a in _list(statement.get("NotAction"))]
-        resources = [cfn_text(r) for r in _list(statement.get("Resource"))]
-        resources += [f"NOT {cfn_text(r)}" for r in _list(statement.get("NotResource"))]
+        actions = [str(a) for a in as_list(statement.get("Action"))]
+        actions += [f"NOT {a}" for a in as_list(statement.get("NotAction"))]
+        resources = [cfn_text(r) for r in as_list(statement.get("Resource"))]
+        resources += [f"NOT {cfn_text(r)}" for r in as_list(statement.get("NotResource"))]
         condition = statement.get("Condition")
         cond = json.dumps(condition, sort_keys=True, separators=(",", ":"), default=str) \
             if condition else ""
@@ -210,10 +127,10 @@ def _grants(kind: str, owner: str, document: Any) -> Iterator[Grant]:
 
 
 def _role(model: Model, name: str, props: Mapping[str, Any]) -> None:
-    for policy in _list(props.get("Policies")):
-        for grant in _grants("iam", name, _dict(policy).get("PolicyDocument")):
+    for policy in as_list(props.get("Policies")):
+        for grant in _grants("iam", name, as_dict(policy).get("PolicyDocument")):
             model.grants[grant] = None
-    for arn in _list(props.get("ManagedPolicyArns")):
+    for arn in as_list(props.get("ManagedPolicyArns")):
         model.grants[Grant("iam", name, "Allow", "(managed policy)", cfn_text(arn))] = None
     model.roles[name] = {k: v for k, v in props.items()
                          if k not in ("Policies", "ManagedPolicyArns")}
@@ -239,8 +156,8 @@ def _serverless_function(model: Model, key: str, fn: Mapping[str, Any]) -> None:
     settings: Json = {}
     for name, value in fn.items():
         if name == "events":
-            for event in _list(value):
-                http = _dict(event).get("http")
+            for event in as_list(value):
+                http = as_dict(event).get("http")
                 if isinstance(http, Mapping):
                     extra = {k: v for k, v in http.items()
                              if k not in ("path", "method", "private", "request")}
@@ -249,7 +166,7 @@ def _serverless_function(model: Model, key: str, fn: Mapping[str, Any]) -> None:
                 else:
                     settings.setdefault("events", []).append(event)
         elif name == "environment":
-            settings["environment"] = {str(k): v for k, v in _dict(value).items()}
+            settings["environment"] = {str(k): v for k, v in as_dict(value).items()}
         else:
             settings[name] = value
     model.functions[key] = settings
@@ -262,13 +179,13 @@ def _template_function(model: Model, logical: str, props: Mapping[str, Any]) -> 
         if name == "Events":
             _template_events(model, key, value)
         elif name == "Environment":
-            settings["environment"] = dict(_dict(_dict(value).get("Variables")))
+            settings["environment"] = dict(as_dict(as_dict(value).get("Variables")))
         elif name == "VpcConfig":
-            vpc = _dict(value)
+            vpc = as_dict(value)
             settings["vpc"] = {"subnetIds": vpc.get("SubnetIds"),
                                "securityGroupIds": vpc.get("SecurityGroupIds")}
         elif name == "Role":
-            role = _dict(value).get("Fn::GetAtt")
+            role = as_dict(value).get("Fn::GetAtt")
             settings["role"] = role[0] if isinstance(role, list) and role and \
                 list(role[1:]) == ["Arn"] else value
         else:
@@ -277,22 +194,22 @@ def _template_function(model: Model, logical: str, props: Mapping[str, Any]) -> 
 
 
 def _template_events(model: Model, target: str, events: Any) -> None:
-    for name, event in _dict(events).items():
-        props = _dict(_dict(event).get("Properties"))
-        if _dict(event).get("Type") == "Api":
-            private = bool(_dict(props.get("Auth")).get("ApiKeyRequired"))
+    for name, event in as_dict(events).items():
+        props = as_dict(as_dict(event).get("Properties"))
+        if as_dict(event).get("Type") == "Api":
+            private = bool(as_dict(props.get("Auth")).get("ApiKeyRequired"))
             extra = {k: v for k, v in props.items()
                      if k not in ("Path", "Method", "Auth", "RestApiId", "RequestParameters")}
             _route(model, props.get("Method"), props.get("Path"), target, private, extra)
         else:
-            model.resources[f"{target} event {name}"] = dict(_dict(event))
+            model.resources[f"{target} event {name}"] = dict(as_dict(event))
 
 
 # --- state machines -------------------------------------------------------------------------
 
 def _machine(model: Model, key: str, machine: Mapping[str, Any]) -> None:
-    for event in _list(machine.get("events")):
-        http = _dict(_dict(event).get("http"))
+    for event in as_list(machine.get("events")):
+        http = as_dict(as_dict(event).get("http"))
         if http:
             # the plugin's default action starts an execution, as a SAM Api event does
             action = http.get("action")
@@ -301,9 +218,9 @@ def _machine(model: Model, key: str, machine: Mapping[str, Any]) -> None:
                      if k not in ("path", "method", "private", "action", "request")}
             _route(model, http.get("method"), http.get("path"), target,
                    bool(http.get("private")), extra)
-    for status, targets in _dict(machine.get("notifications")).items():
-        for target in _list(targets):
-            for kind, where in _dict(target).items():
+    for status, targets in as_dict(machine.get("notifications")).items():
+        for target in as_list(targets):
+            for kind, where in as_dict(target).items():
                 model.notifications[f"{key} {status} -> {kind} {cfn_text(where)}"] = None
     model.state_machines[key] = {k: v for k, v in machine.items() if k not in _MACHINE_SKIP}
 
@@ -318,8 +235,8 @@ def _template_machine(model: Model, logical: str, props: Mapping[str, Any]) -> N
 def _resources(model: Model, resources: Mapping[str, Any]) -> None:
     policies: list[tuple[str, Mapping[str, Any]]] = []
     for name, resource in resources.items():
-        kind = str(_dict(resource).get("Type", ""))
-        props = _dict(_dict(resource).get("Properties"))
+        kind = str(as_dict(resource).get("Type", ""))
+        props = as_dict(as_dict(resource).get("Properties"))
         if kind in _ROLE_TYPES:
             _role(model, name, props)
         elif kind in _POLICY_TYPES:
@@ -329,7 +246,7 @@ def _resources(model: Model, resources: Mapping[str, Any]) -> None:
         elif kind == "AWS::S3::BucketPolicy":
             policies.append((name, props))
         elif kind == "AWS::S3::Bucket":
-            attributes = {k: v for k, v in _dict(resource).items()
+            attributes = {k: v for k, v in as_dict(resource).items()
                           if k not in ("Type", "Properties")}
             settings = {**attributes, **{_BUCKET_NAMES.get(k, k): v for k, v in props.items()}}
             settings.update(_encryption(settings.get("encryption")))
@@ -339,11 +256,11 @@ def _resources(model: Model, resources: Mapping[str, Any]) -> None:
         elif kind in _MACHINE_TYPES:
             _template_machine(model, name, props)
         else:
-            model.resources[name] = dict(_dict(resource))
+            model.resources[name] = dict(as_dict(resource))
     for name, props in policies:
         bucket = props.get("Bucket")
         owner = cfn_text(bucket).removeprefix("${").removesuffix("}") \
-            if _is_intrinsic(bucket) else f"bucket policy {name}"
+            if is_intrinsic(bucket) else f"bucket policy {name}"
         for grant in _grants("bucket", owner, props.get("PolicyDocument")):
             model.grants[grant] = None
 
@@ -351,11 +268,11 @@ def _resources(model: Model, resources: Mapping[str, Any]) -> None:
 def _encryption(value: Any) -> Json:
     """A bucket's one default-encryption rule as ``encryption.SSEAlgorithm`` and so on,
     rather than under ``ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault``."""
-    rules = _list(_dict(value).get("ServerSideEncryptionConfiguration"))
-    if len(rules) != 1 or len(_dict(value)) != 1 or not isinstance(rules[0], Mapping):
+    rules = as_list(as_dict(value).get("ServerSideEncryptionConfiguration"))
+    if len(rules) != 1 or len(as_dict(value)) != 1 or not isinstance(rules[0], Mapping):
         return {}
     rule = rules[0]
-    return {"encryption": {**_dict(rule.get("ServerSideEncryptionByDefault")),
+    return {"encryption": {**as_dict(rule.get("ServerSideEncryptionByDefault")),
                            **{k: v for k, v in rule.items()
                               if k != "ServerSideEncryptionByDefault"}}}
 
@@ -363,9 +280,9 @@ def _encryption(value: Any) -> Json:
 def _provider(model: Model, provider: Mapping[str, Any]) -> None:
     for name, value in provider.items():
         if name == "apiGateway":
-            model.api["apiGateway"] = dict(_dict(value))
+            model.api["apiGateway"] = dict(as_dict(value))
         elif name in ("iam", "iamRoleStatements"):
-            document = {"Statement": _dict(_dict(value).get("role")).get("statements")
+            document = {"Statement": as_dict(as_dict(value).get("role")).get("statements")
                         if name == "iam" else value}
             for grant in _grants("iam", "provider", document):
                 model.grants[grant] = None
@@ -375,7 +292,7 @@ def _provider(model: Model, provider: Mapping[str, Any]) -> None:
 
 def _section(model: Model, section: str, entries: Any) -> None:
     """A template's Parameters, Outputs...: each entry a generic resource."""
-    for key, entry in _dict(entries).items():
+    for key, entry in as_dict(entries).items():
         model.resources[f"{section}.{key}"] = dict(entry) if isinstance(entry, Mapping) \
             else {"value": entry}
 
@@ -389,27 +306,27 @@ def deployment_model(document: Any) -> Model:
         {'a': {'timeout': 10}}
     """
     model = Model()
-    doc = _dict(document)
+    doc = as_dict(document)
     for name, value in doc.items():
         if name == "functions":
-            for key, fn in _dict(value).items():
-                _serverless_function(model, str(key), _dict(fn))
+            for key, fn in as_dict(value).items():
+                _serverless_function(model, str(key), as_dict(fn))
         elif name == "stepFunctions":
-            for key, machine in _dict(_dict(value).get("stateMachines")).items():
-                _machine(model, str(_dict(machine).get("id", key)), _dict(machine))
-            rest = {k: v for k, v in _dict(value).items() if k != "stateMachines"}
+            for key, machine in as_dict(as_dict(value).get("stateMachines")).items():
+                _machine(model, str(as_dict(machine).get("id", key)), as_dict(machine))
+            rest = {k: v for k, v in as_dict(value).items() if k != "stateMachines"}
             if rest:
                 model.resources["stepFunctions"] = rest
         elif name == "provider":
-            _provider(model, _dict(value))
+            _provider(model, as_dict(value))
         elif name == "sidecarSteps":  # review.handler_model's reading of the handlers
-            model.steps.update((str(k), dict(_dict(v))) for k, v in _dict(value).items())
+            model.steps.update((str(k), dict(as_dict(v))) for k, v in as_dict(value).items())
         elif name in ("resources", "Resources"):
             # the fragment nests a template under resources; a template has them on top
-            inner = _dict(value).get("Resources") if name == "resources" else value
-            _resources(model, _dict(inner))
+            inner = as_dict(value).get("Resources") if name == "resources" else value
+            _resources(model, as_dict(inner))
             if name == "resources":
-                for section, entries in _dict(value).items():
+                for section, entries in as_dict(value).items():
                     if section != "Resources":
                         _section(model, section, entries)
         elif name in ("Parameters", "Outputs", "Conditions", "Mappings"):
