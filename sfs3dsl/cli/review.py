@@ -71,8 +71,9 @@ def diff_command(old: str | None, new: str | None, since: str | None, generated_
             if r.is_empty:
                 continue
             if fmt == "markdown":
+                deployment = render_deploy_markdown(r.deployment)
                 click.echo(f"### {r.name}\n\n{render_markdown(r.asl, r.after)}"
-                           f"{render_deploy_markdown(r.deployment)}")
+                           + (f"\n{deployment}" if deployment else ""))
             else:
                 machine = "No state machine changes.\n" if r.asl.is_empty else \
                     render_text(r.asl, color=paint)
