@@ -39,12 +39,19 @@ def diff_command(old: str | None, new: str | None, since: str | None, generated_
                  fmt: str, color: bool | None) -> None:
     """Semantic diff of two workflows: OLD and NEW are .py modules, ASL files or REV:path.
 
+    Beside the state machine, the deployment: IAM statements (widened grants first), API
+    routes, bucket and function settings, notifications and every other resource of the
+    serverless.yml and template.yaml each side deploys.
+
     Exit code 0 when equal, 1 when different, 2 on error.
     """
-    from sfs3dsl.project.load import load_definition
-    from sfs3dsl.review.diff import diff_definitions
+    from sfs3dsl.review.deploy_render import (
+        render_deploy_json,
+        render_deploy_markdown,
+        render_deploy_text,
+    )
     from sfs3dsl.review.diff_render import render_json, render_markdown, render_text
-    from sfs3dsl.review.revisions import diff_since
+    from sfs3dsl.review.revisions import compare_sides, diff_since, load_side
 
     if since is not None:
         if old is not None or new is not None:
@@ -53,22 +60,28 @@ def diff_command(old: str | None, new: str | None, since: str | None, generated_
     else:
         if old is None or new is None:
             raise click.UsageError("give OLD and NEW (or --since REV)")
-        name, before, _ = load_definition(old)
-        _, after, _ = load_definition(new)
-        results = [(name, diff_definitions(before, after), after)]
+        results = [compare_sides(load_side(old), load_side(new))]
     paint = sys.stdout.isatty() if color is None else color
     if fmt == "json":
-        click.echo(json.dumps({n: render_json(d) for n, d, _ in results}, indent=2))
+        click.echo(json.dumps({r.name: {**render_json(r.asl),
+                                        "deployment": render_deploy_json(r.deployment)}
+                               for r in results}, indent=2))
     else:
-        for name, diff, after in results:
-            if diff.is_empty:
+        for r in results:
+            if r.is_empty:
                 continue
             if fmt == "markdown":
-                click.echo(f"### {name}\n\n{render_markdown(diff, after)}")
+                deployment = render_deploy_markdown(r.deployment)
+                click.echo(f"### {r.name}\n\n{render_markdown(r.asl, r.after)}"
+                           + (f"\n{deployment}" if deployment else ""))
             else:
-                click.echo(f"== {name}\n{render_text(diff, color=paint)}")
-    if any(not d.is_empty for _, d, _ in results):
+                machine = "No state machine changes.\n" if r.asl.is_empty else \
+                    render_text(r.asl, color=paint)
+                click.echo(f"== {r.name}\n{machine}"
+                           f"{render_deploy_text(r.deployment, color=paint)}")
+    if any(not r.is_empty for r in results):
         sys.exit(EXIT_PROBLEMS)
+
 
 @cli.command("graph")
 @click.argument("path")

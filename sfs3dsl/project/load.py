@@ -237,13 +237,13 @@ def run_git(*args: str, failure: str) -> str:
     return done.stdout
 
 
-def _git_show(spec: str) -> tuple[str, Path]:
+def git_show(spec: str) -> tuple[str, Path]:
     """Text of ``REV:path`` from git, and the path it names."""
     rev, _, rel = spec.partition(":")
     return run_git("show", f"{rev}:{rel}", failure=f"{spec}: git cannot show it"), Path(rel)
 
 
-def _is_git_spec(spec: str) -> bool:
+def is_git_spec(spec: str) -> bool:
     rev, sep, rel = spec.partition(":")
     return bool(sep and rev and rel) and not Path(spec).exists() and "/" not in rev \
         and len(rev) != 1  # "C:..." is a Windows drive, not a revision
@@ -258,8 +258,8 @@ def load_definition(spec: str, *, workflow: str | None = None
     """
     import tempfile
 
-    if _is_git_spec(spec):
-        text, rel = _git_show(spec)
+    if is_git_spec(spec):
+        text, rel = git_show(spec)
         with tempfile.TemporaryDirectory() as tmp:
             # Keep the file's own name: a module may import its neighbours by name only
             # when they sit beside it, so modules at a revision load as plain ASL or alone.
@@ -275,17 +275,22 @@ def load_definition(spec: str, *, workflow: str | None = None
                         ".json/.yaml file, or REV:path")
     if path.suffix != ".py":
         return definition_name(path), load_asl(path), {}
-    found = load_module_workflows(path)
+    chosen = pick_workflow(load_module_workflows(path), spec, workflow)
+    compiled = chosen.compile()
+    return chosen.name, compiled.asl, compiled.sources
+
+
+def pick_workflow(found: list[Workflow], spec: str, workflow: str | None) -> Workflow:
+    """The workflow named ``workflow`` among those a module defines, or its only one."""
     if workflow is not None:
         chosen = [wf for wf in found if wf.name == workflow]
         if not chosen:
             names = ", ".join(wf.name for wf in found)
             raise LoadError(f"{spec}: no workflow named {workflow!r}",
                             hint=f"pick one it defines: {names}")
-        found = chosen
-    elif len(found) > 1:
+        return chosen[0]
+    if len(found) > 1:
         names = ", ".join(wf.name for wf in found)
         raise LoadError(f"{spec}: defines several workflows ({names})",
                         hint="pick one with --workflow NAME")
-    compiled = found[0].compile()
-    return found[0].name, compiled.asl, compiled.sources
+    return found[0]

@@ -35,7 +35,7 @@ _LABELS: Final = {
 }
 
 
-def _value(value: Any, limit: int = MAX_VALUE) -> str:
+def value_text(value: Any, limit: int = MAX_VALUE) -> str:
     text = json.dumps(value, ensure_ascii=False, default=repr)
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
@@ -43,10 +43,10 @@ def _value(value: Any, limit: int = MAX_VALUE) -> str:
 def _field_line(change: FieldChange) -> tuple[str, str]:
     sign = _SIGN[change.kind]
     if change.kind == "added":
-        return sign, f"{change.path}: {_value(change.new)}"
+        return sign, f"{change.path}: {value_text(change.new)}"
     if change.kind == "removed":
-        return sign, f"{change.path}: {_value(change.old)}"
-    return sign, f"{change.path}: {_value(change.old)} -> {_value(change.new)}"
+        return sign, f"{change.path}: {value_text(change.old)}"
+    return sign, f"{change.path}: {value_text(change.old)} -> {value_text(change.new)}"
 
 
 def _sections(diff: Diff) -> Iterator[tuple[str, list[tuple[str, str]]]]:
@@ -122,7 +122,7 @@ def render_json(diff: Diff) -> dict[str, Any]:
 
 # --- Markdown -------------------------------------------------------------------------------
 
-def _cell(text: str) -> str:
+def md_cell(text: str) -> str:
     """A table cell as inline code; pipes escaped, line breaks flattened."""
     if not text:
         return ""
@@ -149,8 +149,8 @@ def _rows(diff: Diff) -> Iterator[tuple[str, str, str, str]]:
 
 
 def _change_row(c: FieldChange) -> tuple[str, str, str, str]:
-    old = "" if c.old is MISSING else _value(c.old)
-    new = "" if c.new is MISSING else _value(c.new)
+    old = "" if c.old is MISSING else value_text(c.old)
+    new = "" if c.new is MISSING else value_text(c.new)
     return f"field {c.kind}", c.path, old, new
 
 
@@ -195,7 +195,7 @@ def render_markdown(diff: Diff, new_definition: Mapping[str, Any]) -> str:
     rows = list(_rows(diff))
     if rows:
         lines += ["", "| change | path | old | new |", "|---|---|---|---|"]
-        lines += [f"| {kind} | {_cell(path)} | {_cell(old)} | {_cell(new)} |"
+        lines += [f"| {kind} | {md_cell(path)} | {md_cell(old)} | {md_cell(new)} |"
                   for kind, path, old, new in rows[:MAX_ROWS]]
         if len(rows) > MAX_ROWS:
             lines.append(f"\n... and {len(rows) - MAX_ROWS} more changes.")
