@@ -178,3 +178,27 @@ def test_stop_ends_an_inline_iteration_that_never_ends() -> None:
     assert "MapIterationSucceeded" not in types
     # the first iteration never ends, so the second never starts
     assert types.count("MapIterationStarted") == 1
+
+
+def test_threaded_workers_take_no_job_until_every_worker_started(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Thread.start waits for the new thread to run; a worker already busy with a job would
+    # make each later start queue for the interpreter lock
+    calls: list[int] = []
+    seen_at_start: list[int] = []
+    real_start = threading.Thread.start
+
+    def start(thread: threading.Thread) -> None:
+        seen_at_start.append(len(calls))
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    def work(payload: Any, ctx: Any) -> Any:
+        calls.append(payload)
+        return payload
+
+    runner = Runner()
+    runner.register_task("f", work)
+    execution = runner.run(map_of(TASK, MaxConcurrency=5), list(range(20)))
+    assert execution.output == list(range(20))
+    assert seen_at_start == [0, 0, 0, 0, 0]
