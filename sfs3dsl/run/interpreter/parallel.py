@@ -8,6 +8,7 @@ from typing import Any
 from sfs3dsl.run.interpreter import dataflow, jsonata_fields
 from sfs3dsl.run.interpreter.concurrency import Job, run_jobs
 from sfs3dsl.run.interpreter.failure import StateFailure
+from sfs3dsl.run.interpreter.inline import may_wait
 from sfs3dsl.run.interpreter.scope import Env, Frame, RunMachine, language_of
 
 
@@ -32,7 +33,7 @@ def run_parallel(env: Env, run_machine: RunMachine) -> list[Any]:
     outcomes = run_jobs(frame, len(branches), _branch_job(branches, value, run_machine),
                         lambda i: frame.child(language=language_of(branches[i], language)),
                         len(branches),
-                        lambda failures: failures > 0)
+                        lambda failures: failures > 0, inline=not may_wait(branches))
     first = outcomes.first_failure()
     if first is not None:
         frame.event("ParallelStateFailed")
