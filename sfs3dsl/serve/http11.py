@@ -11,17 +11,31 @@ small: a request line, header lines (RFC 9112), a body by ``Content-Length`` or 
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass
 from email.utils import formatdate
 from http import HTTPStatus
+from typing import Protocol
 
 #: The longest request line or header line read, and the most header lines (as
 #: :mod:`http.server`: 64 KiB and 100).
 MAX_LINE = 65536
 MAX_HEADERS = 100
 _PHRASES = {s.value: s.phrase for s in HTTPStatus}
+
+
+class Reader(Protocol):
+    """What a request is read from: a buffered reader (``socket.makefile("rb")``)."""
+
+    def peek(self, size: int = 0, /) -> bytes: ...
+
+    def readline(self, size: int | None = -1, /) -> bytes: ...
+
+    def read(self, size: int | None = -1, /) -> bytes: ...
+
+
+class Writer(Protocol):
+    def write(self, data: bytes, /) -> object: ...
 
 
 class BadRequest(Exception):
@@ -55,14 +69,14 @@ class Request:
         return "close" not in connection
 
 
-def _line(rfile: io.BufferedReader) -> bytes:
+def _line(rfile: Reader) -> bytes:
     line = rfile.readline(MAX_LINE + 1)
     if len(line) > MAX_LINE:
         raise BadRequest("line too long")
     return line
 
 
-def read_head(rfile: io.BufferedReader) -> Request | None:
+def read_head(rfile: Reader) -> Request | None:
     """The request line and headers of the next request; None when the client closed the
     connection between requests."""
     # Fast path: the whole head is usually in the buffer already (one recv brought it);
@@ -111,7 +125,7 @@ def _parse(lines: list[str]) -> Request:
     return Request(parts[0], parts[1], parts[2], items, headers)
 
 
-def read_body(request: Request, rfile: io.BufferedReader, wfile: io.BufferedIOBase,
+def read_body(request: Request, rfile: Reader, wfile: Writer,
               limit: int) -> bytes:
     """The body of ``request`` (after ``100 Continue`` when the client waits for it).
 
@@ -141,7 +155,7 @@ def read_body(request: Request, rfile: io.BufferedReader, wfile: io.BufferedIOBa
     return body
 
 
-def _chunks(rfile: io.BufferedReader, limit: int) -> bytes:
+def _chunks(rfile: Reader, limit: int) -> bytes:
     parts: list[bytes] = []
     total = 0
     while True:
