@@ -3,6 +3,7 @@ serve until Ctrl-C (or SIGTERM), then stop the executions still running and exit
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 from collections.abc import Callable
@@ -32,6 +33,11 @@ def serve(options: ServeOptions, echo: Echo, *, ready: threading.Event | None = 
         echo(f"  notices: GET {url}/notices?topic=<workflow>&after=0&wait=20")
         echo("press Ctrl-C to stop")
         previous = _on_sigterm(stop)
+        # Everything loaded so far (moto, botocore, the workflows) lives as long as the
+        # server: out of the collector's generations, a full collection no longer walks it
+        # again and again under load (a few per cent of serve's CPU per execution in
+        # benchmarks/bench_serve.py). Undone below: serve() may run inside a test process.
+        gc.freeze()
         if ready is not None:
             ready.set()
         try:
@@ -40,6 +46,7 @@ def serve(options: ServeOptions, echo: Echo, *, ready: threading.Event | None = 
         except KeyboardInterrupt:
             pass
         finally:
+            gc.unfreeze()
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
         stopped = served.stop_executions()

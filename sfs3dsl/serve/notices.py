@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
@@ -56,15 +57,31 @@ class Notices:
         one."""
         prefix = prefix.strip("/")
 
-        def matching() -> list[dict[str, Any]]:
-            return [n for n in self._items if n["seq"] > after and (
-                not prefix or n["topic"] == prefix or n["topic"].startswith(prefix + "/"))]
+        def matching(since: int) -> list[dict[str, Any]]:
+            # the newest are at the right end, in order: walk back to ``since`` only, so a
+            # waiting subscriber woken by each publish looks at the new notices, not at
+            # every notice kept
+            newer: list[dict[str, Any]] = []
+            for notice in reversed(self._items):
+                if notice["seq"] <= since:
+                    break
+                if not prefix or notice["topic"] == prefix or \
+                        notice["topic"].startswith(prefix + "/"):
+                    newer.append(notice)
+            newer.reverse()
+            return newer
 
         with self._cond:
-            found = matching()
-            if not found and wait > 0:
-                self._cond.wait_for(lambda: bool(matching()), min(wait, MAX_WAIT))
-                found = matching()
+            found = matching(after)
+            seen = self._seq
+            end = time.monotonic() + min(wait, MAX_WAIT)
+            while not found:
+                left = end - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+                found = matching(max(seen, after))  # none up to ``seen`` matched
+                seen = self._seq
             last = self._seq
         return {"notices": found, "next": found[-1]["seq"] if found else last}
 

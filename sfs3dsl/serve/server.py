@@ -6,20 +6,25 @@ of request apart and hands each to its part.
 - ``GET /notices?...``: the completion notices (long poll);
 - anything else: the API facade's routes.
 
-Built on the standard library's :class:`http.server.ThreadingHTTPServer`: a thread per
+Built on the standard library's :class:`socketserver.ThreadingTCPServer`: a thread per
 connection, HTTP/1.1 keep-alive (boto3 reuses its connections), which is all a local
-endpoint needs; no framework would remove code here.
+endpoint needs; requests are read and answers written by :mod:`sfs3dsl.serve.http11`
+(see there why not :mod:`http.server`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import itertools
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+import uuid
+from socketserver import StreamRequestHandler, ThreadingTCPServer
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-from sfs3dsl.serve import errors
+from sfs3dsl.serve import errors, http11
 from sfs3dsl.serve.protocol import CONTENT_TYPE, action_of, decode, encode
 
 if TYPE_CHECKING:
@@ -44,63 +49,73 @@ class Parts:
         self.s3 = s3
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm and the
-    # client's delayed ACK hold the body back ~40 ms on every kept-alive request
+class _Handler(StreamRequestHandler):
+    """One connection: requests read and answered in turn until either side closes it."""
+
+    # each answer goes out in one write, but without TCP_NODELAY the 100 Continue and the
+    # answer after it would still wait for the client's delayed ACK (~40 ms)
     disable_nagle_algorithm = True
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: a local endpoint under load would flood the terminal."""
-
-    def _send(self, status: int, headers: dict[str, str] | list[tuple[str, str]],
-              body: bytes) -> None:
-        self.send_response(status)
-        items = headers.items() if isinstance(headers, dict) else headers
-        for key, value in items:
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self.close_connection = True
-            self._send(413, {"Content-Type": "application/json"},
-                       json.dumps({"message": f"the request body has {length} bytes; at "
-                                              f"most {MAX_BODY} are read"}).encode())
-            return None
-        return self.rfile.read(length) if length else b""
-
-    def _dispatch(self) -> None:
-        body = self._body()
-        if body is None:
-            return
-        parts = self.server.parts
-        action = action_of(self.headers.get("X-Amz-Target"))
-        if action is not None or (self.command == "POST" and self.path == "/" and
-                                  "amz-json" in (self.headers.get("Content-Type") or "")):
-            self._api(parts.service, action, body)
-        elif "/s3/aws4_request" in (self.headers.get("Authorization") or "") and parts.s3:
-            status, headers, data = parts.s3.forward(self.command, self.path,
-                                                     list(self.headers.items()), body)
-            self._send(status, headers, data)
-        else:
-            url = urlsplit(self.path)
-            if url.path.rstrip("/") == "/notices" and self.command == "GET":
-                self._notices(parts, url.query)
+    def handle(self) -> None:
+        rfile = self.rfile
+        assert isinstance(rfile, io.BufferedReader)  # socket.makefile("rb") with a buffer
+        while True:
+            try:
+                request = http11.read_head(rfile)
+                if request is None:
+                    return
+                try:
+                    request.body = http11.read_body(request, rfile, self.wfile, MAX_BODY)
+                except http11.BodyTooLarge as exc:
+                    message = (f"the request body has {exc.length} bytes; at most "
+                               f"{MAX_BODY} are read")
+                    self._send(request, 413, [("Content-Type", "application/json")],
+                               json.dumps({"message": message}).encode(), close=True)
+                    return
+                if not self._dispatch(request):
+                    return
+            except http11.BadRequest as exc:
+                with contextlib.suppress(OSError):
+                    self.wfile.write(http11.response(
+                        400, [("Content-Type", "application/json")],
+                        json.dumps({"message": f"bad request: {exc}"}).encode(), close=True))
                 return
-            lowered = {k.lower(): v for k, v in self.headers.items()}
-            status, answer_headers, data = parts.facade.handle(self.command, url.path,
-                                                               url.query, lowered, body)
-            self._send(status, answer_headers, data)
+            except OSError:  # the client went away mid-request
+                return
 
-    def _api(self, service: StepFunctionsService, action: str | None, body: bytes) -> None:
+    def _send(self, request: http11.Request, status: int,
+              headers: dict[str, str] | list[tuple[str, str]], body: bytes,
+              close: bool = False) -> bool:
+        """Write the answer; returns whether the connection stays open."""
+        close = close or not request.keep_alive
+        self.wfile.write(http11.response(status, list(headers.items()) if isinstance(
+            headers, dict) else headers, body, head=request.method == "HEAD",
+                                         close=close))
+        return not close
+
+    def _dispatch(self, request: http11.Request) -> bool:
+        parts = self.server.parts
+        headers = request.headers
+        action = action_of(headers.get("x-amz-target"))
+        if action is not None or (request.method == "POST" and request.target == "/" and
+                                  "amz-json" in headers.get("content-type", "")):
+            return self._api(request, parts.service, action)
+        if "/s3/aws4_request" in headers.get("authorization", "") and parts.s3:
+            status, answer_headers, data = parts.s3.forward(request.method, request.target,
+                                                            request.items, request.body)
+            return self._send(request, status, answer_headers, data)
+        url = urlsplit(request.target)
+        if url.path.rstrip("/") == "/notices" and request.method == "GET":
+            return self._notices(request, parts, url.query)
+        status, facade_headers, body = parts.facade.handle(request.method, url.path,
+                                                           url.query, headers, request.body)
+        return self._send(request, status, facade_headers, body)
+
+    def _api(self, request: http11.Request, service: StepFunctionsService,
+             action: str | None) -> bool:
         try:
-            answer = encode(service.call(action, decode(body)))
+            answer = encode(service.call(action, decode(request.body)))
             status = 200
         except errors.ApiError as exc:
             status, answer = exc.status, encode(exc.body())
@@ -108,36 +123,40 @@ class _Handler(BaseHTTPRequestHandler):
             status, answer = 500, encode({"__type": f"{errors.CORAL_NAMESPACE}#"
                                           "InternalFailure",
                                           "message": f"{type(exc).__name__}: {exc}"})
-        self._send(status, {"Content-Type": CONTENT_TYPE,
-                            "x-amzn-RequestId": _request_id()}, answer)
+        return self._send(request, status, [("Content-Type", CONTENT_TYPE),
+                                            ("x-amzn-RequestId", _request_id())], answer)
 
-    def _notices(self, parts: Parts, query: str) -> None:
+    def _notices(self, request: http11.Request, parts: Parts, query: str) -> bool:
         from sfs3dsl.serve.notices import MAX_WAIT
 
-        if parts.facade.api_keys and self.headers.get("x-api-key") not in parts.facade.api_keys:
-            self._send(403, {"Content-Type": "application/json"}, b'{"message":"Forbidden"}')
-            return
+        json_type = [("Content-Type", "application/json")]
+        if parts.facade.api_keys and request.headers.get("x-api-key") not in \
+                parts.facade.api_keys:
+            return self._send(request, 403, json_type, b'{"message":"Forbidden"}')
         values = {k: v[-1] for k, v in parse_qs(query).items()}
         try:
             after = int(values.get("after", "0"))
             wait = min(float(values.get("wait", "0")), MAX_WAIT)
         except ValueError:
-            self._send(400, {"Content-Type": "application/json"},
-                       b'{"message":"after is a whole number and wait a number of seconds"}')
-            return
+            return self._send(request, 400, json_type, b'{"message":"after is a whole '
+                              b'number and wait a number of seconds"}')
         found = parts.notices.read(values.get("topic", ""), after, wait)
-        self._send(200, {"Content-Type": "application/json"}, parts.notices.dumps(found))
+        return self._send(request, 200, json_type, parts.notices.dumps(found))
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _dispatch
+
+#: Request ids: a random per-process prefix and a counter. A uuid4 each asks the kernel for
+#: random bytes on every call; a request id only has to be unique (API reference: "a unique
+#: identifier for the request"), and these keep uuid4's form.
+_ID_PREFIX = uuid.uuid4().hex[:20]
+_ID_COUNTER = itertools.count(1)
 
 
 def _request_id() -> str:
-    import uuid
+    tail = f"{_ID_PREFIX}{next(_ID_COUNTER) & 0xFFFFFFFFFFFF:012x}"
+    return f"{tail[:8]}-{tail[8:12]}-{tail[12:16]}-{tail[16:20]}-{tail[20:]}"
 
-    return str(uuid.uuid4())
 
-
-class _Server(ThreadingHTTPServer):
+class _Server(ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128

@@ -40,6 +40,7 @@ from sfs3dsl.run.interpreter.limits import (
 )
 from sfs3dsl.run.interpreter.scope import Frame, Run, Variables, language_of
 from sfs3dsl.run.interpreter.tasks import LAMBDA_INVOKE, Registry, TaskContext, TaskFn
+from sfs3dsl.run.interpreter.workers import WORKERS
 
 if TYPE_CHECKING:
     from sfs3dsl.run.interpreter.map_run import MapRun
@@ -224,7 +225,8 @@ class Runner:
               name: str | None = None, state_machine_arn: str | None = None,
               on_end: Callable[[ExecutionHandle], None] | None = None
               ) -> ExecutionHandle:
-        """Start ``definition`` on a background thread; returns a handle.
+        """Start ``definition`` on a background thread (one kept from an execution that
+        ended, :mod:`~sfs3dsl.run.interpreter.workers`); returns a handle.
 
         ``on_end(handle)`` is called on that thread when the execution has ended, before
         anyone waiting on the handle wakes up (its exceptions are ignored: it observes).
@@ -244,7 +246,7 @@ class Runner:
                         on_end(handle)
                 handle._done.set()
 
-        threading.Thread(target=main, name=f"sfs3dsl-{execution.name}", daemon=True).start()
+        WORKERS.submit(main)
         return handle
 
     def execute(self, definition: dict[str, Any], input: Any, *,
