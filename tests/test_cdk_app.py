@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from iam_checks import assert_no_wildcard_grants
 
 from sfs3dsl import load_workflow
 
@@ -145,9 +146,16 @@ def test_process_a_stack_holds_both_machines_and_outputs_the_arn(process_a: Path
                 if next(iter(a["destinations"].values()))["objectKey"] == key]
     assert (process_a / asset["source"]["path"]).read_bytes() == (
         project / "generated" / "process-a" / "statemachine.asl.json").read_bytes()
-    functions = [k for k, v in template["Resources"].items()
-                 if v["Type"] == "AWS::Serverless::Function"]
-    assert len(functions) >= 6  # steps a..f, and Downstream's
+    handlers = sorted(v["Properties"]["Handler"] for v in template["Resources"].values()
+                      if v["Type"] == "AWS::Serverless::Function")
+    assert [f"generated/process-a/handlers/step_{x}.handler" for x in "abcdef"] == [
+        h for h in handlers if h.startswith("generated/process-a/handlers/step_")]
+    buckets = [v["Properties"] for v in template["Resources"].values()
+               if v["Type"] == "AWS::S3::Bucket"]
+    assert buckets and all(b["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+        "ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"} for b in buckets)
+    assert_no_wildcard_grants({k: v["Properties"] for k, v in template["Resources"].items()
+                               if v["Type"] == "AWS::IAM::Role"})
 
 
 def test_the_stage_comes_from_the_cdk_context(reminder: Path) -> None:
