@@ -32,7 +32,7 @@ from sfs3dsl.project.load import load_module_workflows
 from sfs3dsl.sdk import from_sdk, load_sdk, to_sdk
 
 load_sdk()  # the SDK below is imported the way sfs3dsl.sdk imports it (quietly)
-from stepfunctions.inputs import ExecutionInput  # noqa: E402
+from stepfunctions.inputs import ExecutionInput, StepInput  # noqa: E402
 from stepfunctions.steps import (  # noqa: E402
     Catch,
     Chain,
@@ -125,6 +125,7 @@ def _choice_rules() -> Graph:
     choice.add_choice(ChoiceRule.NumericLessThanEqualsPath("$.total", "$.limit"), other)
     choice.add_choice(ChoiceRule.TimestampGreaterThan("$.at", "2026-01-01T00:00:00Z"), other)
     choice.add_choice(ChoiceRule.IsNull("$.gone", True), flagged)
+    choice.add_choice(ChoiceRule.StringEquals(StepInput()["order"]["kind"], "physical"), other)
     choice.default_choice(other)
     other.next(done)
     return Graph(choice)
@@ -220,6 +221,9 @@ def test_placeholders_become_paths() -> None:
         "Payload": {"order.$": "$$.Execution.Input['Order']['id']", "all.$": "$"}}
     ship = _asl(from_sdk(GRAPHS["task-and-step-input"](), name="step-input"))["States"]["Ship"]
     assert ship["Parameters"]["MessageBody.$"] == "$['Item']['body']"
+    route = _asl(from_sdk(GRAPHS["choice-rules"](), name="rules"))["States"]["Route"]
+    assert route["Choices"][-1] == {"Variable": "$['order']['kind']",
+                                    "StringEquals": "physical", "Next": "Other"}
 
 
 def test_from_sdk_names_the_workflow_after_the_sdk_workflow() -> None:
