@@ -145,13 +145,11 @@ def from_sdk(definition: Any, *, name: str | None = None) -> Workflow:
     graph: Any
     if isinstance(definition, sdk_workflow.Workflow):
         graph, name = definition.definition, name or definition.name
-    elif isinstance(definition, steps.Graph):
+    elif isinstance(definition, (steps.Graph, steps.states.State, steps.Chain)):
         graph = definition
-    elif isinstance(definition, (steps.states.State, steps.Chain)):
-        graph = steps.Graph(definition)
     else:
-        hint = ("for an ASL document use `sfs3dsl import FILE` or load it with "
-                "sfs3dsl.run_local" if isinstance(definition, (dict, str)) else
+        hint = ("for an ASL document, `sfs3dsl import FILE` writes its Python module"
+                if isinstance(definition, (dict, str)) else
                 "pass a stepfunctions.workflow.Workflow, or a Graph, State or Chain with "
                 "name=")
         raise BuildError(f"from_sdk takes a Step Functions Data Science SDK Workflow, Graph, "
@@ -159,7 +157,13 @@ def from_sdk(definition: Any, *, name: str | None = None) -> Workflow:
     if not name:
         raise BuildError(f"an SDK {type(definition).__name__} has no name to give the workflow",
                          hint='pass one: from_sdk(graph, name="my-flow")')
-    asl = graph.to_dict()
+    try:
+        if not isinstance(graph, steps.Graph):
+            graph = steps.Graph(graph)  # a State or a Chain, as the SDK's Workflow takes them
+        asl = graph.to_dict()
+    except (ValueError, TypeError, AttributeError) as exc:  # the SDK's own complaint
+        raise BuildError(f"the SDK cannot render {name!r} as ASL: {exc}",
+                         hint="fix the SDK definition so that graph.to_json() works") from None
     _check_json(asl, "")
     source = import_definition(asl, name=name, variable="workflow")
     filename = f"<from_sdk {name}>"

@@ -294,8 +294,8 @@ def test_substitutions_fill_placeholders() -> None:
 
 @pytest.mark.parametrize(("given", "message"), [
     ({"StartAt": "a"}, "from_sdk takes a Step Functions Data Science SDK Workflow, Graph, State "
-     "or Chain, not a dict; fix: for an ASL document use `sfs3dsl import FILE` or load it with "
-     "sfs3dsl.run_local"),
+     "or Chain, not a dict; fix: for an ASL document, `sfs3dsl import FILE` writes its Python "
+     "module"),
     (42, "from_sdk takes a Step Functions Data Science SDK Workflow, Graph, State or Chain, not "
      "an int; fix: pass a stepfunctions.workflow.Workflow, or a Graph, State or Chain with "
      "name="),
@@ -321,6 +321,14 @@ def test_a_placeholder_the_sdk_does_not_render_is_named() -> None:
         "States.Keep.Result.order: the SDK left an ExecutionInput here, which is not JSON (the "
         "SDK turns placeholders into paths only inside Parameters); fix: move the placeholder "
         "into the state's parameters, or write its path as a string")
+
+
+def test_what_the_sdk_cannot_render_is_one_line() -> None:
+    with pytest.raises(BuildError) as caught:
+        from_sdk(Map("NoIterator", items_path="$.items"), name="broken")
+    assert str(caught.value) == (
+        "the SDK cannot render 'broken' as ASL: Expected branch to be a State or a Chain, but "
+        "got `None`; fix: fix the SDK definition so that graph.to_json() works")
 
 
 def test_to_sdk_refuses_what_is_not_a_workflow() -> None:
