@@ -15,6 +15,11 @@ extras="[local]"
 if [ "${1:-}" = "--test" ]; then
     extras="[local,test]"
 fi
+# stepfunctions-asl (what the test extra held before the real Data Science SDK) installs the
+# same stepfunctions/ folder: remove it first, or uninstalling it later would delete the SDK's
+if .venv/bin/python -m pip show --quiet stepfunctions-asl 2>/dev/null; then
+    .venv/bin/python -m pip uninstall --quiet --yes stepfunctions-asl
+fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
     -e ".${extras}"
 if [ "${1:-}" = "--test" ]; then

@@ -36,9 +36,10 @@ from sfs3dsl.cli.group import (
 @click.option("--check", is_flag=True,
               help="Write nothing; fail if the files under --out are missing or stale.")
 @click.option("--target", "targets", multiple=True,
-              type=click.Choice(["serverless", "sam"]),
+              type=click.Choice(["serverless", "sam", "cdk"]),
               help="Deployment target (repeat for several): serverless.yml (the default), "
-                   "or a SAM template.yaml.")
+                   "a SAM template.yaml, or cdk_app.py, a CDK app around "
+                   "sfs3dsl.cdk.WorkflowConstruct.")
 def compile_command(paths: tuple[str, ...], out_dir: str, check: bool,
                     targets: tuple[str, ...]) -> None:
     """Compile workflow modules (default: workflows/) into OUT/<workflow>/."""

@@ -2,7 +2,8 @@
 
 Pure: nothing here touches disk; the CLI writes (or, with ``--check``, compares) the files.
 Every workflow gets its ASL and, per deployment target, ``serverless.yml`` (a fragment for
-the Serverless Framework, the default) and/or ``template.yaml`` (a SAM template); a side-car
+the Serverless Framework, the default), ``template.yaml`` (a SAM template) and/or
+``cdk_app.py`` (a CDK app around :class:`sfs3dsl.cdk.WorkflowConstruct`); a side-car
 workflow also gets its Lambda handlers (``handlers/<step>.py``, ``handlers/facade.py`` and
 ``handlers/notices.py``).
 """
@@ -20,7 +21,8 @@ from sfs3dsl.model.workflow import Workflow
 ASL_FILE = "statemachine.asl.json"
 SERVERLESS_FILE = "serverless.yml"
 SAM_FILE = "template.yaml"
-TARGETS = ("serverless", "sam")
+CDK_FILE = "cdk_app.py"
+TARGETS = ("serverless", "sam", "cdk")
 
 
 def deployment_parts(workflow: Workflow, root: Path
@@ -77,4 +79,8 @@ def workflow_artifacts(workflow: Workflow, *, root: Path | None = None,
         description = workflow.comment or f"sfs3dsl workflow {workflow.name}"
         files[SAM_FILE] = dump_template(
             sam_template([(w.name, f, c) for w, f, c, _ in parts], description), source)
+    if "cdk" in targets:
+        from sfs3dsl.deploy.cdk_app import cdk_app  # text only: aws_cdk is not imported
+
+        files[CDK_FILE] = cdk_app(workflow)
     return files, compiled

@@ -133,6 +133,28 @@ def load_module_workflows(path: Path) -> list[Workflow]:
     return found
 
 
+def load_workflow(path: Path | str, name: str | None = None) -> Workflow:
+    """The workflow named ``name`` of a workflow module, or its only one.
+
+    Example:
+        >>> load_workflow("workflows/process_a.py", "process-a").name
+        'process-a'
+    """
+    path = Path(path)
+    workflows = load_module_workflows(path)
+    names = ", ".join(repr(w.name) for w in workflows)
+    if name is None:
+        if len(workflows) == 1:
+            return workflows[0]
+        raise LoadError(f"{path}: defines {len(workflows)} workflows ({names})",
+                        hint="say which: load_workflow(path, name)")
+    for workflow in workflows:
+        if workflow.name == name:
+            return workflow
+    raise LoadError(f"{path}: defines no workflow named {name!r} (it defines {names})",
+                    hint="use one of those names")
+
+
 def _defined_in(workflow: Workflow, filename: str) -> bool:
     where = workflow.where.rsplit(":", 1)[0]
     return Path(where).resolve().as_posix() == Path(filename).as_posix()
