@@ -60,7 +60,17 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorded]:
         texts.setdefault(id(self), []).append(taken)
         return event_id
 
+    add_state = History.add_state
+
+    def spying_add_state(self: History, event_type: str, when: Any, previous: int,
+                         name: str, key: str, value: Any) -> int:
+        taken = {key: dumps(value)}
+        event_id = add_state(self, event_type, when, previous, name, key, value)
+        texts.setdefault(id(self), []).append(taken)
+        return event_id
+
     monkeypatch.setattr(history.History, "add", spying_add)
+    monkeypatch.setattr(history.History, "add_state", spying_add_state)
     yield texts
 
 

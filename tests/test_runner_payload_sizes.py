@@ -28,10 +28,10 @@ scalars = st.one_of(
     st.text(st.sampled_from('a"\\\n\x00\u20ac\U0001F600'), min_size=120, max_size=700))
 json_values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=40), st.tuples(inner, inner),
-    st.dictionaries(st.text(max_size=8), inner, max_size=30)), max_leaves=200)
+    st.dictionaries(st.text(max_size=8), inner, max_size=30)), max_leaves=60)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(json_values)
 def test_size_is_the_length_of_the_compact_utf8_json(value: Any) -> None:
     sizes = PayloadSizes()
@@ -95,3 +95,16 @@ def test_the_limit_falls_on_the_same_byte_when_the_big_member_is_remembered() ->
               if e["type"] == "PassStateExited"]
     assert [(d["name"], len(d["output"])) for d in exited] == [
         ("P0", MAX_PAYLOAD_BYTES), ("Same", MAX_PAYLOAD_BYTES)]
+
+
+@settings(max_examples=120, deadline=None)
+@given(base=st.dictionaries(st.text(max_size=8), json_values, max_size=8),
+       key=st.text(max_size=8), member=json_values, measured_first=st.booleans())
+def test_a_copy_with_one_member_set_is_sized_from_its_base(
+        base: dict[str, Any], key: str, member: Any, measured_first: bool) -> None:
+    sizes = PayloadSizes()
+    if measured_first:
+        sizes.size(base)
+    out = {**base, key: member}
+    sizes.placed(base, out, key, member)
+    assert sizes.size(out) == written(out)

@@ -70,12 +70,14 @@ def _details_key(event_type: str) -> str:
     return event_type[0].lower() + event_type[1:] + "EventDetails"
 
 
-#: An event's details: ``(key, value)`` pairs. Payload values are the values themselves
-#: until the event is first read, then their JSON text.
-Details = tuple[tuple[str, Any], ...]
+#: An event's details once read: ``(key, value)`` pairs, payloads as JSON text.
+Written = tuple[tuple[str, Any], ...]
+#: An event's details: the dict it was recorded with, payloads as values, until the event
+#: is first read; then :data:`Written`.
+Details = dict[str, Any] | Written
 
 
-def _frozen(details: Details, texts: dict[int, str]) -> Details:
+def _frozen(details: dict[str, Any], texts: dict[int, str]) -> Written:
     """``details`` with every payload as JSON text (``texts``: text by value id, so a value
     many events share is written once)."""
     def text(value: Any) -> str:
@@ -85,7 +87,7 @@ def _frozen(details: Details, texts: dict[int, str]) -> Details:
         return found
 
     pairs: list[tuple[str, Any]] = []
-    for key, value in details:
+    for key, value in details.items():
         if key in _PAYLOADS:
             pairs.append((key, text(value)))
         elif key == "assignedVariables":
@@ -120,8 +122,9 @@ class History:
 
     def add(self, event_type: str, when: datetime, previous: int,
             details: dict[str, Any] | None = None) -> int:
-        """Record an event and return its id. The payloads of ``details`` are kept as they
-        are (see the module docstring for why that is safe).
+        """Record an event and return its id. ``details`` is kept as it is, not copied: the
+        caller makes a new dict for each event and leaves it alone, and its payloads are
+        never changed in place (see the module docstring).
 
         Raises:
             HistoryFull: the history has no room left for this event.
@@ -131,20 +134,41 @@ class History:
         room = self._room
         if room is not None and len(self._raw) >= room and not _ends(event_type):
             raise HistoryFull()
-        kept: Details | None = None
-        if details is not None:
-            limit = self.payload_limit
-            if limit is not None:
-                for key, value in details.items():
-                    if key in _PAYLOADS:
-                        size = self.sizes.size(value)
-                        if size > limit:
-                            raise PayloadTooLarge(key, size)
-            kept = tuple(details.items())
+        if details is not None and self.payload_limit is not None:
+            for key, value in details.items():
+                if key in _PAYLOADS:
+                    self._check(key, value)
+        return self._append(event_type, when, previous, details)
+
+    def add_state(self, event_type: str, when: datetime, previous: int, name: str,
+                  key: str, value: Any) -> int:
+        """:meth:`add` for the event a state is entered or exited with (details ``name``
+        and the one payload ``key``: ``input`` or ``output``): the most frequent events,
+        recorded without the general loop."""
+        room = self._room
+        # a state's input is the output the previous state was just checked with
+        if self.payload_limit is not None and value is not self.sizes.last[0]:
+            if room is not None and len(self._raw) >= room and not _ends(event_type):
+                raise HistoryFull()  # before the payload, as add() does
+            self._check(key, value)
+        with self._lock:  # _append, inline: these events are most of a history
+            if room is not None and len(self._raw) >= room and not _ends(event_type):
+                raise HistoryFull()
+            self._raw.append((event_type, when, previous, {"name": name, key: value}))
+            return len(self._raw)
+
+    def _check(self, key: str, value: Any) -> None:
+        size = self.sizes.size(value)
+        if size > self.payload_limit:  # type: ignore[operator]
+            raise PayloadTooLarge(key, size)
+
+    def _append(self, event_type: str, when: datetime, previous: int,
+                details: Details | None) -> int:
+        room = self._room
         with self._lock:
             if room is not None and len(self._raw) >= room and not _ends(event_type):
                 raise HistoryFull()
-            self._raw.append((event_type, when, previous, kept))
+            self._raw.append((event_type, when, previous, details))
             return len(self._raw)
 
     def __len__(self) -> int:
@@ -158,11 +182,12 @@ class History:
             texts: dict[int, str] = {}
             for i in range(self._written, len(raw)):
                 event_type, when, previous, details = raw[i]
-                if details is not None:
+                if isinstance(details, dict):
                     raw[i] = (event_type, when, previous, _frozen(details, texts))
             self._written = len(raw)
             raw = list(raw)
-        return [_render(i + 1, *item) for i, item in enumerate(raw)]
+        # every event is Written now
+        return [_render(i + 1, *item) for i, item in enumerate(raw)]  # type: ignore[arg-type]
 
 
 def _ends(event_type: str) -> bool:
@@ -171,7 +196,7 @@ def _ends(event_type: str) -> bool:
 
 
 def _render(event_id: int, event_type: str, when: datetime, previous: int,
-            details: Details | None) -> dict[str, Any]:
+            details: Written | None) -> dict[str, Any]:
     event: dict[str, Any] = {"timestamp": when, "type": event_type, "id": event_id,
                              "previousEventId": previous}
     if details is not None:

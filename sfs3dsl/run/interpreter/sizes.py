@@ -34,6 +34,9 @@ REMEMBER_BYTES = 512
 #: measured through :meth:`PayloadSizes.size`, which remembers them.
 _LONG_TEXT = REMEMBER_BYTES // 4
 _INF = float("inf")
+_NOTHING = object()
+#: How many distinct object keys a PayloadSizes keeps the size of.
+_MAX_KEYS = 4096
 #: Deeper than this, a value is handed to json's encoder (which reports a cycle as
 #: ``ValueError``) instead of being walked here.
 _DEEPEST = 500
@@ -63,10 +66,22 @@ def _float_size(value: float) -> int:
 def _scalar_size(value: Any) -> int | None:
     """The size of a JSON scalar; None for a container, a long string (which the caller
     measures once and remembers) or something that is not JSON."""
+    kind = type(value)  # the exact types first: they are nearly all there is
+    if kind is str:
+        if len(value) < _LONG_TEXT:
+            text = encode_basestring(value)
+            return len(text) if text.isascii() else text_size(text)
+        return None
+    if kind is int:
+        return len(int.__repr__(value))
     if value is None or value is True:
         return 4
     if value is False:
         return 5
+    if kind is float:
+        return _float_size(value)
+    if kind is dict or kind is list:
+        return None
     if isinstance(value, str):
         return text_size(encode_basestring(value)) if len(value) < _LONG_TEXT else None
     if isinstance(value, int):
@@ -88,11 +103,18 @@ class PayloadSizes:
     One per execution history; safe to share between threads (a race measures twice).
     """
 
-    __slots__ = ("_known",)
+    __slots__ = ("_keys", "_known", "last")
 
     def __init__(self) -> None:
         #: id -> (the value itself, kept alive so the id stays its own; its size)
         self._known: dict[int, tuple[Any, int]] = {}
+        #: object key -> its size with quotes (the same few keys come back all the time)
+        self._keys: dict[str, int] = {}
+        #: The value measured last, whatever its size, and its size (one tuple, so another
+        #: thread never sees one without the other): a state's output is the next state's
+        #: input, so most events ask again for the value measured just before (a caller
+        #: may compare with ``last[0]`` itself, to save a call).
+        self.last: tuple[Any, int] = (_NOTHING, 0)
 
     def remember(self, value: Any, size: int) -> None:
         """Record a size measured elsewhere (the execution input's, from its text)."""
@@ -106,7 +128,41 @@ class PayloadSizes:
             TypeError: ``value`` holds something that is not JSON.
             ValueError: ``value`` contains itself.
         """
-        return self._size(value, 0)
+        last = self.last
+        if value is last[0]:
+            return last[1]
+        size = self._size(value, 0)
+        self.last = (value, size)
+        return size
+
+    def placed(self, base: dict[str, Any], out: dict[str, Any], key: str,
+               member: Any) -> None:
+        """Learn the size of ``out``, a copy of ``base`` with ``key`` set to ``member`` (a
+        ResultPath ``$.key``), from the size of ``base`` when that is known: the next
+        :meth:`size` of ``out`` is then a look-up, whatever the size of ``base``."""
+        last = self.last
+        if base is last[0]:
+            size = last[1]
+        else:
+            known = self._known.get(id(base))
+            if known is None or known[0] is not base:
+                return
+            size = known[1]
+        scalar = _scalar_size(member)
+        size += scalar if scalar is not None else self._size(member, 1)
+        if key in base:
+            old = base[key]
+            scalar = _scalar_size(old)
+            size -= scalar if scalar is not None else self._size(old, 1)
+        else:
+            key_size = self._keys.get(key)
+            if key_size is None:
+                key_size = text_size(encode_basestring(key))
+            # the key, its ':', and a ',' unless it is the only member
+            size += key_size + 1 + (1 if base else 0)
+        self.last = (out, size)
+        if size >= REMEMBER_BYTES:
+            self._known[id(out)] = (out, size)
 
     def _size(self, value: Any, depth: int) -> int:
         known = self._known.get(id(value))
@@ -142,10 +198,16 @@ class PayloadSizes:
     def _dict_size(self, value: dict[Any, Any], depth: int) -> int:
         # '{' and '}', a ':' in each member, a ',' between members
         size = 2 * len(value) + 1 if value else 2
+        keys = self._keys
         for key, item in value.items():
-            if not isinstance(key, str):
-                return _slow_size(value)
-            size += text_size(encode_basestring(key))
+            key_size = keys.get(key)
+            if key_size is None:
+                if not isinstance(key, str):
+                    return _slow_size(value)
+                key_size = text_size(encode_basestring(key))
+                if len(keys) < _MAX_KEYS:
+                    keys[key] = key_size
+            size += key_size
             scalar = _scalar_size(item)
             size += scalar if scalar is not None else self._size(item, depth + 1)
         return size
