@@ -69,6 +69,16 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorded]:
         texts.setdefault(id(self), []).append(taken)
         return event_id
 
+    add_passage = History.add_passage
+
+    def spying_add_passage(self: History, entered: Any, exited: Any, previous: int,
+                           name: str, value: Any, out: Any) -> int:
+        taken = [{"input": dumps(value)}, {"output": dumps(out)}]
+        event_id = add_passage(self, entered, exited, previous, name, value, out)
+        texts.setdefault(id(self), []).extend(taken)
+        return event_id
+
+    monkeypatch.setattr(history.History, "add_passage", spying_add_passage)
     monkeypatch.setattr(history.History, "add", spying_add)
     monkeypatch.setattr(history.History, "add_state", spying_add_state)
     yield texts

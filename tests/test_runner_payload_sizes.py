@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sfs3dsl.run.interpreter import Runner
-from sfs3dsl.run.interpreter.limits import MAX_PAYLOAD_BYTES
+from sfs3dsl.run.interpreter.history import History
+from sfs3dsl.run.interpreter.limits import MAX_PAYLOAD_BYTES, HistoryFull, PayloadTooLarge
 from sfs3dsl.run.interpreter.sizes import REMEMBER_BYTES, PayloadSizes
 
 
@@ -108,3 +110,36 @@ def test_a_copy_with_one_member_set_is_sized_from_its_base(
     out = {**base, key: member}
     sizes.placed(base, out, key, member)
     assert sizes.size(out) == written(out)
+
+
+WHEN = datetime(2024, 1, 1, tzinfo=UTC)
+PASSAGE = (("PassStateEntered", WHEN), ("PassStateExited", WHEN))
+
+
+@pytest.mark.parametrize(("max_events", "value", "out", "raised", "types"), [
+    (None, {"a": 1}, {"a": 2}, None, ["PassStateEntered", "PassStateExited"]),
+    (None, "x" * MAX_PAYLOAD_BYTES, "y", PayloadTooLarge, []),
+    (None, "y", "x" * MAX_PAYLOAD_BYTES, PayloadTooLarge, ["PassStateEntered"]),
+    (3, "y", "z", HistoryFull, ["PassStateEntered"]),  # the last place is the end's
+    (2, "y", "z", HistoryFull, []),
+])
+def test_both_events_of_a_passage_record_what_two_calls_would(
+        max_events: int | None, value: Any, out: Any, raised: type[Exception] | None,
+        types: list[str]) -> None:
+    history = History(max_events, MAX_PAYLOAD_BYTES)
+    history.add("ExecutionStarted", WHEN, 0, {"input": {}})
+    if raised is None:
+        assert history.add_passage(*PASSAGE, 1, "P", value, out) == 3
+    else:
+        with pytest.raises(raised) as caught:
+            history.add_passage(*PASSAGE, 1, "P", value, out)
+        assert caught.value.entered == (2 if types else None)  # type: ignore[attr-defined]
+    assert [e["type"] for e in history.events][1:] == types
+
+
+def test_a_failure_after_a_pass_entered_follows_its_entered_event() -> None:
+    definition = {"StartAt": "Big", "States": {
+        "Big": {"Type": "Pass", "Result": "x" * MAX_PAYLOAD_BYTES, "End": True}}}
+    events = Runner().run(definition, {}).history
+    assert [(e["type"], e["id"], e["previousEventId"]) for e in events] == [
+        ("ExecutionStarted", 1, 0), ("PassStateEntered", 2, 1), ("ExecutionFailed", 3, 2)]

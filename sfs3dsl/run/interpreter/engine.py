@@ -19,6 +19,7 @@ from sfs3dsl.run.interpreter.history import dumps
 from sfs3dsl.run.interpreter.limits import (
     DATA_LIMIT,
     MAX_WAIT_SECONDS,
+    HistoryFull,
     PayloadTooLarge,
     input_cause,
     result_cause,
@@ -147,8 +148,7 @@ def pass_state(frame: Frame, name: str, state: dict[str, Any], value: Any) -> tu
         # machinery (no Env, no context object, no payload template), as it is the
         # commonest state there is
         history, timeline = frame.run.history, frame.timeline
-        frame.last_event = history.add_state("PassStateEntered", timeline.now(),
-                                             frame.last_event, name, "input", value)
+        entered = timeline.now()
         result = state.get("Result", value)
         mode, path, key = place
         if mode == _KEY and type(value) is dict:
@@ -166,11 +166,19 @@ def pass_state(frame: Frame, name: str, state: dict[str, Any], value: Any) -> tu
             try:
                 out = set_path(value, path, result)  # type: ignore[arg-type]
             except PathNotFound:
+                frame.last_event = history.add_state("PassStateEntered", entered,
+                                                     frame.last_event, name, "input", value)
                 raise StateFailure("States.ResultPathMatchFailure",
                                    f"Unable to apply ResultPath \"{state['ResultPath']}\" to "
                                    f"input {dumps(value)}") from None
-        frame.last_event = history.add_state("PassStateExited", timeline.now(),
-                                             frame.last_event, name, "output", out)
+        try:
+            frame.last_event = history.add_passage(
+                ("PassStateEntered", entered), ("PassStateExited", timeline.now()),
+                frame.last_event, name, value, out)
+        except (PayloadTooLarge, HistoryFull) as exc:
+            if exc.entered is not None:  # the entered event was recorded
+                frame.last_event = exc.entered
+            raise
         return (None if state.get("End") else state.get("Next")), out
     env = _enter(frame, name, state, value)
     if env.jsonata:

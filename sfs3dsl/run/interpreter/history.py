@@ -157,6 +157,45 @@ class History:
             self._raw.append((event_type, when, previous, {"name": name, key: value}))
             return len(self._raw)
 
+    def add_passage(self, entered: tuple[str, datetime], exited: tuple[str, datetime],
+                    previous: int, name: str, value: Any, out: Any) -> int:
+        """Both events of a state that has nothing between them (a plain Pass): as
+        :meth:`add_state` for the entered event (``input`` ``value``), then for the exited
+        one (``output`` ``out``), under one lock; returns the exited event's id.
+
+        Raises as the two calls would, with the events they would have recorded: nothing
+        when ``value`` is too big, the entered event alone when ``out`` is too big or the
+        history has room for one event only.
+        """
+        room = self._room
+        too_big: PayloadTooLarge | None = None
+        limit = self.payload_limit
+        if limit is not None:
+            if room is not None and len(self._raw) >= room:
+                raise HistoryFull()
+            sizes = self.sizes
+            # the sizes PayloadSizes.size would find first, looked at here to save calls
+            last, prior = sizes.last, sizes.prior
+            if value is not prior[0] and value is not last[0]:
+                self._check("input", value)
+            size = last[1] if out is last[0] else sizes.size(out)
+            if size > limit:
+                too_big = PayloadTooLarge("output", size)
+        raw = self._raw
+        with self._lock:
+            if room is not None and len(raw) >= room:
+                raise HistoryFull()
+            raw.append((entered[0], entered[1], previous, {"name": name, "input": value}))
+            entered_id = len(raw)
+            stop: PayloadTooLarge | HistoryFull | None = too_big
+            if stop is None and room is not None and entered_id >= room:
+                stop = HistoryFull()
+            if stop is not None:
+                stop.entered = entered_id
+                raise stop
+            raw.append((exited[0], exited[1], entered_id, {"name": name, "output": out}))
+            return len(raw)
+
     def _check(self, key: str, value: Any) -> None:
         size = self.sizes.size(value)
         if size > self.payload_limit:  # type: ignore[operator]

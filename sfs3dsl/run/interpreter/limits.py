@@ -76,10 +76,16 @@ class HistoryFull(Exception):
     it; every path of the execution meets it at its next event and stops.
     """
 
+    #: The id of the event recorded just before, by the same call (``History.add_passage``).
+    entered: int | None = None
+
 
 class PayloadTooLarge(Exception):
     """A payload is over :data:`MAX_PAYLOAD_BYTES`; ``field`` is the event's key
     (``input``, ``output`` or ``parameters``)."""
+
+    #: The id of the event recorded just before, by the same call (``History.add_passage``).
+    entered: int | None = None
 
     def __init__(self, field: str, size: int) -> None:
         super().__init__(f"{field} of {size} bytes")

@@ -103,7 +103,7 @@ class PayloadSizes:
     One per execution history; safe to share between threads (a race measures twice).
     """
 
-    __slots__ = ("_keys", "_known", "last")
+    __slots__ = ("_keys", "_known", "last", "prior")
 
     def __init__(self) -> None:
         #: id -> (the value itself, kept alive so the id stays its own; its size)
@@ -115,6 +115,9 @@ class PayloadSizes:
         #: input, so most events ask again for the value measured just before (a caller
         #: may compare with ``last[0]`` itself, to save a call).
         self.last: tuple[Any, int] = (_NOTHING, 0)
+        #: The one before, when :meth:`placed` derived ``last`` from it (a Pass checks its
+        #: input after working out its output).
+        self.prior: tuple[Any, int] = (_NOTHING, 0)
 
     def remember(self, value: Any, size: int) -> None:
         """Record a size measured elsewhere (the execution input's, from its text)."""
@@ -131,6 +134,9 @@ class PayloadSizes:
         last = self.last
         if value is last[0]:
             return last[1]
+        prior = self.prior
+        if value is prior[0]:
+            return prior[1]
         size = self._size(value, 0)
         self.last = (value, size)
         return size
@@ -143,6 +149,7 @@ class PayloadSizes:
         last = self.last
         if base is last[0]:
             size = last[1]
+            self.prior = last
         else:
             known = self._known.get(id(base))
             if known is None or known[0] is not base:
