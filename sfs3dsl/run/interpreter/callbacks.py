@@ -17,7 +17,7 @@ from typing import Any
 
 from sfs3dsl.core.errors import ExecutionError
 from sfs3dsl.run.interpreter.failure import StateFailure
-from sfs3dsl.run.interpreter.history import not_json
+from sfs3dsl.run.interpreter.history import not_json, snapshot
 from sfs3dsl.run.interpreter.scope import Frame
 
 TIMEOUT = "States.Timeout"
@@ -92,10 +92,14 @@ class Tokens:
         return waiter
 
     def succeed(self, token: str, output: Any) -> None:
-        value = json.loads(output) if isinstance(output, str) else output
-        why = not_json(value)
-        if why is not None:
-            raise ExecutionError(f"send_task_success: the output is not JSON ({why})")
+        if isinstance(output, str):
+            value = json.loads(output)
+        else:
+            try:  # a copy: the caller may change ``output`` afterwards
+                value = snapshot(output)
+            except (TypeError, ValueError, RecursionError):
+                raise ExecutionError("send_task_success: the output is not JSON "
+                                     f"({not_json(output)})") from None
         self._finish(token, (True, value, None, None))
 
     def fail(self, token: str, error: str | None, cause: str | None) -> None:

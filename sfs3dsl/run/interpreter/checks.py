@@ -12,6 +12,12 @@ from typing import Any
 from sfs3dsl.core.errors import ExecutionError
 from sfs3dsl.syntax.asl import STATE_TYPES
 
+#: Fields that name other states or hold machines, besides Next.
+_PLAIN_FIELDS = frozenset({"Default", "Choices", "Catch", "Branches", "ItemProcessor",
+                           "Iterator"})
+#: State types that need Next or End (a plain one with an existing Next passes).
+_SIMPLE = frozenset({"Task", "Pass", "Wait", "Parallel", "Map"})
+
 
 def _targets(state: dict[str, Any]) -> list[str]:
     out = [state["Next"]] if isinstance(state.get("Next"), str) else []
@@ -44,6 +50,12 @@ def check_definition(definition: Any, where: str = "") -> None:
             raise ExecutionError(f"{prefix or 'definition'}: StartAt "
                                  f"{machine.get('StartAt')!r} names no state")
         for name, state in states.items():
+            # the common state first, checked without building lists: a plain state whose
+            # Next exists (every run checks every state, so this is most of a run's setup)
+            if isinstance(state, dict) and _PLAIN_FIELDS.isdisjoint(state) \
+                    and state.get("Type") in _SIMPLE and isinstance(state.get("Next"), str) \
+                    and state["Next"] in states:
+                continue
             path = f"{prefix}States.{name}"
             if not isinstance(state, dict) or state.get("Type") not in STATE_TYPES:
                 raise ExecutionError(f"{path}: unknown state type "

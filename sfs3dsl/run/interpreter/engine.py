@@ -7,23 +7,32 @@ through :func:`guarded`, which applies Retry and Catch.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from sfs3dsl.run.interpreter import dataflow, jsonata_fields, retry, roots
 from sfs3dsl.run.interpreter.choice import jsonata_rule, jsonpath_rule, parse_timestamp
-from sfs3dsl.run.interpreter.failure import StateFailure
+from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
 from sfs3dsl.run.interpreter.history import dumps
 from sfs3dsl.run.interpreter.limits import (
     DATA_LIMIT,
     MAX_WAIT_SECONDS,
+    HistoryFull,
     PayloadTooLarge,
     input_cause,
     result_cause,
 )
 from sfs3dsl.run.interpreter.scope import Env, Frame
-from sfs3dsl.syntax.jsonpath import PathNotFound
+from sfs3dsl.syntax.asl import JSONPATH
+from sfs3dsl.syntax.jsonpath import (
+    JsonPathError,
+    Path,
+    PathNotFound,
+    parse_reference_path,
+    set_path,
+)
 
 Handler = Callable[[Frame, str, dict[str, Any], Any], tuple[str | None, Any]]
 Work = Callable[[Env], Any]
@@ -38,11 +47,14 @@ def run_machine(frame: Frame, machine: dict[str, Any], value: Any) -> Any:
     states: dict[str, Any] = machine["States"]
     name: str | None = machine["StartAt"]
     deadline = frame.run.deadline
+    cancel, handlers = frame.cancel, HANDLERS
     while name is not None:
-        frame.check()
+        for stop in cancel:  # frame.check(), inline: it runs before every state
+            if stop.is_set():
+                raise Aborted()
         state = states[name]
         try:
-            name, value = HANDLERS[state["Type"]](frame, name, state, value)
+            name, value = handlers[state["Type"]](frame, name, state, value)
         except PayloadTooLarge as exc:  # an input or output over 256 KiB: no Catch sees it
             here = str(name)
             cause = result_cause(here) if exc.field == "output" else input_cause(here)
@@ -66,16 +78,21 @@ def _enter(frame: Frame, name: str, state: dict[str, Any], value: Any) -> Env:
         if last is not None and frame.timeline.now() - last < _MILLISECOND:
             frame.timeline.advance_to(last + _MILLISECOND)
         frame.entered[name] = frame.timeline.now()
-    entered = frame.event(f"{state['Type']}StateEntered", {"name": name, "input": value})
+    frame.last_event = entered = frame.run.history.add_state(
+        f"{state['Type']}StateEntered", frame.timeline.now(), frame.last_event, name,
+        "input", value)
     return Env(frame, name, state, value, entered)
 
 
 def _exit(env: Env, output: Any, assigned: dict[str, Any]) -> None:
-    details: dict[str, Any] = {"name": env.name, "output": output}
-    if assigned:
-        env.frame.variables.values.update(assigned)
-        details["assignedVariables"] = assigned
-    env.frame.event(f"{env.state['Type']}StateExited", details)
+    frame = env.frame
+    event_type = f"{env.state['Type']}StateExited"
+    if not assigned:
+        frame.last_event = frame.run.history.add_state(
+            event_type, frame.timeline.now(), frame.last_event, env.name, "output", output)
+        return
+    frame.variables.values.update(assigned)
+    frame.event(event_type, {"name": env.name, "output": output, "assignedVariables": assigned})
 
 
 def _next(state: dict[str, Any]) -> str | None:
@@ -89,7 +106,80 @@ def _finish(env: Env, result: Any) -> tuple[Any, dict[str, Any]]:
     return dataflow.output(env, env.state, env.input, result)
 
 
+#: The fields of a JSONPath Pass state that :func:`_plain_pass` handles: a Result (or the
+#: input) placed by a ResultPath, the most common Pass. Any other field (InputPath,
+#: Parameters, Assign, QueryLanguage ...) takes the general path.
+_PLAIN_PASS = frozenset({"Type", "Result", "ResultPath", "Next", "End", "Comment"})
+
+
+#: How a plain Pass places its result: ResultPath null, "$", "$.key", or another path.
+_DISCARD, _REPLACE, _KEY, _PATH = range(4)
+Placement = tuple[int, Path | None, str | None]
+
+
+@functools.lru_cache(maxsize=1024)
+def _placement(spec: str | None) -> Placement | None:
+    """A ResultPath read once (the same few come back in every state); None when it is not
+    a reference path from the state input (the general path reports it)."""
+    if spec is None:
+        return _DISCARD, None, None
+    if spec == "$":
+        return _REPLACE, None, None
+    try:
+        path = parse_reference_path(spec)
+    except JsonPathError:
+        return None
+    if path.root != "$":
+        return None
+    keys = path.plain_keys
+    if keys is not None and len(keys) == 1:
+        return _KEY, path, keys[0]
+    return _PATH, path, None
+
+
 def pass_state(frame: Frame, name: str, state: dict[str, Any], value: Any) -> tuple[Any, Any]:
+    place: Placement | None = None
+    if frame.language == JSONPATH and _PLAIN_PASS.issuperset(state):
+        spec = state.get("ResultPath", "$")
+        if spec is None or isinstance(spec, str):  # else the general path reports it
+            place = _placement(spec)
+    if place is not None:
+        # a plain Pass: the same events and checks as below, without the general
+        # machinery (no Env, no context object, no payload template), as it is the
+        # commonest state there is
+        history, timeline = frame.run.history, frame.timeline
+        entered = timeline.now()
+        result = state.get("Result", value)
+        mode, path, key = place
+        if mode == _KEY and type(value) is dict:
+            out = dict(value)  # set_path's copy, for the commonest ResultPath
+            out[key] = result
+            if history.payload_limit is not None:
+                # its size follows from the input's, measured as it entered: a big state
+                # passing through costs what a small one does
+                history.sizes.placed(value, out, key, result)  # type: ignore[arg-type]
+        elif mode == _DISCARD:
+            out = value
+        elif mode == _REPLACE:
+            out = result
+        else:
+            try:
+                out = set_path(value, path, result)  # type: ignore[arg-type]
+            except PathNotFound:
+                frame.last_event = history.add_state("PassStateEntered", entered,
+                                                     frame.last_event, name, "input", value)
+                raise StateFailure("States.ResultPathMatchFailure",
+                                   f"Unable to apply ResultPath \"{state['ResultPath']}\" to "
+                                   f"input {dumps(value)}") from None
+        try:
+            frame.last_event = history.add_passage(
+                ("PassStateEntered", entered), ("PassStateExited", timeline.now()),
+                frame.last_event, name, value, out)
+        except (PayloadTooLarge, HistoryFull) as exc:
+            if exc.entered is not None:  # the entered event was recorded
+                frame.last_event = exc.entered
+            raise
+        return (None if state.get("End") else state.get("Next")), out
     env = _enter(frame, name, state, value)
     if env.jsonata:
         out, assigned = jsonata_fields.output(env, state, value)

@@ -18,9 +18,12 @@ From the developer guide's "Step Functions service quotas" page:
 ``Limits(enforced=False)`` (``sfs3dsl run --no-limits``, ``Runner(limits=False)``) turns all
 of them off, for the rare test that must go past them.
 
-How the checks stay cheap: the history already turns every payload into JSON text when it
-records an event, so the size check is a ``len`` of that text (UTF-8 is encoded only when
-the text is long enough that it might be too big); the event count is a ``len`` of a list.
+How the checks stay cheap: the history keeps payloads as values and measures each one
+through :class:`~sfs3dsl.run.interpreter.sizes.PayloadSizes`, which remembers the size of
+every big container and string it has measured (values are never changed in place), so a
+state that passes a 100 KB document on costs about what one with an empty document does;
+the event count is a ``len`` of a list. The execution input is measured from its JSON
+text, which StartExecution needs anyway.
 """
 
 from __future__ import annotations
@@ -73,10 +76,16 @@ class HistoryFull(Exception):
     it; every path of the execution meets it at its next event and stops.
     """
 
+    #: The id of the event recorded just before, by the same call (``History.add_passage``).
+    entered: int | None = None
+
 
 class PayloadTooLarge(Exception):
     """A payload is over :data:`MAX_PAYLOAD_BYTES`; ``field`` is the event's key
     (``input``, ``output`` or ``parameters``)."""
+
+    #: The id of the event recorded just before, by the same call (``History.add_passage``).
+    entered: int | None = None
 
     def __init__(self, field: str, size: int) -> None:
         super().__init__(f"{field} of {size} bytes")

@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 import threading
 import time
@@ -27,7 +28,7 @@ from sfs3dsl.run.interpreter.children import child_run
 from sfs3dsl.run.interpreter.clock import ClockKind, new_timeline
 from sfs3dsl.run.interpreter.engine import ExecutionTimedOut, run_machine
 from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
-from sfs3dsl.run.interpreter.history import History, dumps, not_json
+from sfs3dsl.run.interpreter.history import History, dumps, not_json, snapshot
 from sfs3dsl.run.interpreter.limits import (
     DATA_LIMIT,
     HISTORY_LIMIT_CAUSE,
@@ -39,6 +40,7 @@ from sfs3dsl.run.interpreter.limits import (
     too_large,
 )
 from sfs3dsl.run.interpreter.scope import Frame, Run, Variables, language_of
+from sfs3dsl.run.interpreter.sizes import text_size
 from sfs3dsl.run.interpreter.tasks import LAMBDA_INVOKE, Registry, TaskContext, TaskFn
 from sfs3dsl.run.interpreter.workers import WORKERS
 
@@ -57,7 +59,6 @@ class Execution:
     state_machine_arn: str
     input: Any
     status: Status = "RUNNING"
-    output: Any = None
     error: str | None = None
     cause: str | None = None
     start_date: datetime | None = None
@@ -66,6 +67,19 @@ class Execution:
     #: The map runs of its Distributed Map states, in the order they started; each holds
     #: its child executions (:attr:`MapRun.executions`), which are Executions too.
     map_runs: list[MapRun] = field(default_factory=list, repr=False)
+    #: The output as the interpreter holds it (the history refers to it and its parts).
+    _output: Any = field(default=None, repr=False)
+    _output_copy: list[Any] = field(default_factory=list, repr=False)
+
+    @property
+    def output(self) -> Any:
+        """The output of a SUCCEEDED execution (else None): a copy made on first read, so
+        that changing it cannot change the recorded history, which keeps values."""
+        if self.status != "SUCCEEDED":
+            return None
+        if not self._output_copy:
+            self._output_copy.append(snapshot(self._output))
+        return self._output_copy[0]
 
     @property
     def history(self) -> list[dict[str, Any]]:
@@ -268,14 +282,16 @@ class Runner:
             ExecutionTimedOut: the parent's own end came while the child ran.
         """
         run = child_run(frame, map_run, index, processor, value)
-        execution = Execution(run.arn, run.name, run.machine_arn, value, start_date=run.start,
-                              _history=run.history, map_runs=run.map_runs)
+        # its input as the caller sees it is a copy: the item is part of the parent's values
+        execution = Execution(run.arn, run.name, run.machine_arn, snapshot(value),
+                              start_date=run.start, _history=run.history,
+                              map_runs=run.map_runs)
         map_run.executions[index] = execution
         # frame.cancel[0] is the parent's stop event, which the child's run shares
         finish(run, execution, Frame(run, frame.timeline, frame.variables, language,
                                      cancel=frame.cancel[1:]))
         if execution.status == "SUCCEEDED":
-            return execution.output
+            return execution._output
         if execution.status == "ABORTED":
             raise Aborted()
         parent_end = frame.run.deadline
@@ -305,14 +321,15 @@ class Runner:
     def _prepare(self, definition: dict[str, Any], value: Any, name: str | None,
                  machine_arn: str | None, start: datetime | None) -> tuple[Run, Execution]:
         check_definition(definition)
-        why = not_json(value)
-        if why is not None:
-            raise ExecutionError(f"the execution input is not JSON ({why}); pass dicts, lists, "
-                                 "strings, numbers, booleans and None")
+        try:
+            text = dumps(value)
+        except (TypeError, ValueError, RecursionError):
+            raise ExecutionError(f"the execution input is not JSON ({not_json(value)}); pass "
+                                 "dicts, lists, strings, numbers, booleans and None") from None
         limits = self.limits
         payload_limit = limits.payload_bytes
         if payload_limit is not None:
-            size = too_large(dumps(value), payload_limit)
+            size = too_large(text, payload_limit)
             if size is not None:  # StartExecution refuses it: the execution never starts
                 raise ExecutionError(
                     f"the execution input is {size} bytes of JSON, over AWS's limit of "
@@ -323,9 +340,15 @@ class Runner:
         name = name or str(uuid.uuid4())
         arn = f"arn:aws:states:{self.region}:{self.account}:execution:{machine_name}:{name}"
         timeline = new_timeline(self.clock, start)
+        # the run works on its own copy: the caller may change ``value`` afterwards, and the
+        # history keeps values, not text (history.py)
+        own = json.loads(text)
+        history = History(limits.history_events, payload_limit)
+        if payload_limit is not None:
+            history.sizes.remember(own, text_size(text))
         run = Run(self, definition, name, arn, machine_name, machine_arn,
-                  f"arn:aws:iam::{self.account}:role/StepFunctionsLocal", value,
-                  timeline.now(), History(limits.history_events, payload_limit))
+                  f"arn:aws:iam::{self.account}:role/StepFunctionsLocal", own,
+                  timeline.now(), history)
         seconds = definition.get("TimeoutSeconds")
         if isinstance(seconds, int) and not isinstance(seconds, bool):
             run.deadline = run.start + timedelta(seconds=seconds)
@@ -380,6 +403,7 @@ def finish(run: Run, execution: Execution, frame: Frame | None = None) -> None:
         execution.status = "ABORTED"
         frame.event("ExecutionAborted")
     else:
-        execution.status, execution.output = "SUCCEEDED", output
+        execution._output = output  # before the status: another thread may be reading
+        execution.status = "SUCCEEDED"
         frame.event("ExecutionSucceeded", {"output": output})
     execution.stop_date = frame.timeline.now() if run.timeline.virtual else datetime.now(UTC)

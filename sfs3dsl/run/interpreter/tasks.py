@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sfs3dsl.core.errors import ExecutionError, Sfs3dslError
 from sfs3dsl.run.interpreter import callbacks, dataflow, jsonata_fields
 from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
-from sfs3dsl.run.interpreter.history import not_json
+from sfs3dsl.run.interpreter.history import not_json, snapshot
 from sfs3dsl.run.interpreter.limits import DATA_LIMIT, PayloadTooLarge, result_cause
 from sfs3dsl.run.interpreter.scope import Env
 
@@ -63,8 +63,9 @@ class TaskContext:
 
     @property
     def context(self) -> dict[str, Any]:
-        """The context object (``$$``) of the state."""
-        return self._env.context()
+        """The context object (``$$``) of the state: a copy, as it holds the execution's
+        own values (its input, the Map item), which the history refers to."""
+        return snapshot(self._env.context())  # type: ignore[no-any-return]
 
     def sleep(self, seconds: float) -> None:
         """Let the task take ``seconds`` (virtual time on the virtual clock).
@@ -182,7 +183,8 @@ def _invoke(env: Env, base: str, params: Any, ctx: TaskContext) -> Any:
     payload = params.get("Payload") if base == LAMBDA_INVOKE and isinstance(params,
                                                                             dict) else params
     try:
-        result = fn(payload, ctx)
+        # the callable gets a copy and may keep or change it: the history holds ``params``
+        result = fn(snapshot(payload), ctx)
     except StateFailure:
         raise
     except (Aborted, Sfs3dslError):
@@ -192,11 +194,14 @@ def _invoke(env: Env, base: str, params: Any, ctx: TaskContext) -> Any:
     whole = isinstance(result, WholeResponse)
     if whole:
         result = result.value
-    why = not_json(result)
-    if why is not None:  # what Lambda's Python runtime answers for such a return value
+    try:
+        # a copy: the callable may keep the value it returned and change it later
+        result = snapshot(result)
+    except (TypeError, ValueError, RecursionError):
+        # what Lambda's Python runtime answers for such a return value
         raise StateFailure(MARSHAL_ERROR, json.dumps({
-            "errorMessage": f"Unable to marshal response: {why}", "errorType": MARSHAL_ERROR,
-            "requestId": "", "stackTrace": []}))
+            "errorMessage": f"Unable to marshal response: {not_json(result)}",
+            "errorType": MARSHAL_ERROR, "requestId": "", "stackTrace": []})) from None
     if base == LAMBDA_INVOKE and not ctx.token and not whole:
         return {"ExecutedVersion": "$LATEST", "Payload": result,
                 "SdkHttpMetadata": {"HttpStatusCode": 200},

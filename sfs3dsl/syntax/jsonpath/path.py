@@ -243,6 +243,11 @@ class Path:
         if all(isinstance(s, Name) and len(s.names) == 1 for s in segments):
             self._keys = tuple(s.names[0] for s in segments if isinstance(s, Name))
 
+    @property
+    def plain_keys(self) -> tuple[str, ...] | None:
+        """The object keys of a plain dotted path (``$.a.b`` -> ``("a", "b")``), else None."""
+        return self._keys
+
     def __repr__(self) -> str:
         return f"Path({self.text!r})"
 

@@ -25,6 +25,12 @@ def set_path(data: Any, path: Path, value: Any) -> Any:
         PathNotFound: the path runs through a value that is not an object or array, or an
             index is out of range (Step Functions reports States.ResultPathMatchFailure).
     """
+    keys = path.plain_keys
+    if keys is not None and len(keys) == 1 and isinstance(data, dict):
+        # the common ResultPath ``$.name``: a copy of the top level with one key set
+        out = dict(data)
+        out[keys[0]] = value
+        return out
     if not path.is_definite or any(isinstance(s, FromEnd) for s in path.segments):
         raise PathNotFound(f"{path.text!r} is not a reference path")
     if not path.segments:
