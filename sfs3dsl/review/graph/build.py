@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from sfs3dsl.core.gcpause import gc_paused
 from sfs3dsl.syntax.asl import COMPARISONS
 
 EdgeKind = Literal["next", "default", "choice", "catch", "branch", "start", "end", "ghost"]
@@ -199,6 +200,7 @@ def _is_terminal(state: Mapping[str, Any]) -> bool:
     return state.get("End") is True or state.get("Type") in ("Succeed", "Fail")
 
 
+@gc_paused
 def build_graph(asl: Mapping[str, Any]) -> Graph:
     """Turn an ASL document into nodes, edges and clusters (iteratively)."""
     graph = Graph()

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from sfs3dsl.core.errors import Sfs3dslError
+from sfs3dsl.core.gcpause import gc_paused
 from sfs3dsl.review.graph.build import (
     Graph,
     ImageFormat,
@@ -72,6 +73,7 @@ def graph_to_dot(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
+@gc_paused
 def to_dot(asl: Mapping[str, Any]) -> str:
     """A Graphviz DOT digraph of an ASL document (Parallel and Map as clusters).
 

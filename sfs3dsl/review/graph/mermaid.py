@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from sfs3dsl.core.gcpause import gc_paused
 from sfs3dsl.review.graph.build import (
     Graph,
     Node,
@@ -96,6 +97,7 @@ def graph_to_mermaid(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
+@gc_paused
 def to_mermaid(asl: Mapping[str, Any]) -> str:
     """A Mermaid flowchart of an ASL document.
 
