@@ -27,6 +27,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from stepfunctions.steps import Catch, Choice, Fail, Graph, Map, Parallel, Pass, Retry, Task, Wait
+from stepfunctions.steps.choice_rule import BaseRule, ChoiceRule
+
+import sfs3dsl as dsl
+
 SEGMENT = 20  # states per segment
 
 FETCH_ARN = "${FetchFunctionArn}"
@@ -48,28 +53,17 @@ def segments(states: int) -> int:
 
 def sfs3dsl_workflow(states: int) -> Any:
     """The workflow of ``states`` states, as sfs3dsl objects (a ``Workflow``)."""
-    from sfs3dsl import Chain, Workflow
-
     parts = [_sfs3dsl_segment(k) for k in range(segments(states))]
-    return Workflow("realistic", Chain.sequence(*parts),
-                    comment=f"{states} states: Task, Choice, Parallel, Map, Wait, JSONata")
+    return dsl.Workflow("realistic", dsl.Chain.sequence(*parts),
+                        comment=f"{states} states: Task, Choice, Parallel, Map, Wait, JSONata")
 
 
 def _sfs3dsl_segment(k: int) -> Any:
-    from sfs3dsl import (
-        Choice,
-        Context,
-        Fail,
-        JsonPath,
-        Map,
-        Parallel,
-        Pass,
-        States,
-        Wait,
-        lambda_invoke,
-        sns_publish,
-        sqs_send_message,
-    )
+    # The names are looked up once per segment, as a module using them would import them.
+    Choice, Context, Fail, JsonPath, Map = dsl.Choice, dsl.Context, dsl.Fail, dsl.JsonPath, dsl.Map
+    Parallel, Pass, States, Wait = dsl.Parallel, dsl.Pass, dsl.States, dsl.Wait
+    lambda_invoke, sns_publish = dsl.lambda_invoke, dsl.sns_publish
+    sqs_send_message = dsl.sqs_send_message
 
     failed = Fail(f"Failed_{k}", error="OrderFailed", cause="a step of the order failed")
     fetch = (lambda_invoke(f"Fetch_{k}", function=FETCH_ARN,
@@ -129,8 +123,6 @@ def _sfs3dsl_segment(k: int) -> Any:
 
 def sdk_graph(states: int) -> Any:
     """The same definition with stepfunctions-asl's classes: its ``Graph``."""
-    from stepfunctions.steps import Graph
-
     first, last = _sdk_segment(0)
     for k in range(1, segments(states)):
         head, tail = _sdk_segment(k)
@@ -146,33 +138,34 @@ def sdk_text(states: int) -> str:
     return text
 
 
+class Condition(BaseRule):  # type: ignore[misc]
+    """A JSONata rule: the SDK knows only JSONPath comparisons."""
+
+    def __init__(self, condition: str) -> None:
+        self.condition = condition
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"Condition": self.condition}
+
+
+class ItemProcessorMap(Map):  # type: ignore[misc]
+    """The SDK writes the processor as the older ``Iterator``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = super().to_dict()
+        out["ItemProcessor"] = out.pop("Iterator")
+        return out
+
+
+def jsonata(state: Any, **fields: Any) -> Any:
+    """A JSONata state: the SDK has no QueryLanguage, Output, Arguments or Assign field."""
+    state.fields["query_language"] = "JSONata"
+    state.fields.update(fields)
+    return state
+
+
 def _sdk_segment(k: int) -> tuple[Any, list[Any]]:
     """The first state of segment ``k`` and its open ends (to link to the next segment)."""
-    from stepfunctions.steps import Catch, Choice, Fail, Map, Parallel, Pass, Retry, Task, Wait
-    from stepfunctions.steps.choice_rule import BaseRule, ChoiceRule
-
-    class Condition(BaseRule):  # type: ignore[misc]
-        """A JSONata rule: the SDK knows only JSONPath comparisons."""
-
-        def __init__(self, condition: str) -> None:
-            self.condition = condition
-
-        def to_dict(self) -> dict[str, Any]:
-            return {"Condition": self.condition}
-
-    class ItemProcessorMap(Map):  # type: ignore[misc]
-        """The SDK writes the processor as the older ``Iterator``."""
-
-        def to_dict(self) -> dict[str, Any]:
-            out: dict[str, Any] = super().to_dict()
-            out["ItemProcessor"] = out.pop("Iterator")
-            return out
-
-    def jsonata(state: Any, **fields: Any) -> Any:
-        state.fields["query_language"] = "JSONata"
-        state.fields.update(fields)
-        return state
-
     failed = Fail(f"Failed_{k}", error="OrderFailed", cause="a step of the order failed")
     fetch = Task(f"Fetch_{k}", resource=LAMBDA, timeout_seconds=30, result_path="$.fetched",
                  parameters={"FunctionName": FETCH_ARN,
