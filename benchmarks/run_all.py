@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -43,7 +44,11 @@ def run_script(script: Path, quick: bool, results: Path) -> tuple[int, float, in
                           check=False)
     elapsed = time.perf_counter() - start
     sys.stdout.write(done.stdout)
-    tail = (done.stderr.strip().splitlines() or [""])[-1]
+    sys.stdout.write(done.stderr)
+    # what to show for a failed script: its traceback's last line, else its last words
+    errors = done.stderr.strip().splitlines()
+    tail = errors[-1] if errors and done.stderr.lstrip().startswith("Traceback") else \
+        (done.stdout.strip().splitlines() or [""])[-1]
     return done.returncode, elapsed, len(_rows(results)) - len(before), tail
 
 
@@ -60,7 +65,8 @@ def _table(rows: list[dict[str, object]]) -> list[str]:
     for row in rows:
         value = float(str(row["value"]))
         op = ">=" if row["better"] == "higher" else "<="
-        body.append((str(row["name"]), f"{value:.2f}x", f"{op} {float(str(row['target'])):g}x",
+        shown = f"{value:.2f}" if value >= 0.1 or math.isnan(value) else f"{value:.2g}"
+        body.append((str(row["name"]), f"{shown}x", f"{op} {float(str(row['target'])):g}x",
                      str(row["peer"]), "ok" if row["ok"] else "MISSED", str(row["what"])))
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(heads[:-1])]
     lines = []
