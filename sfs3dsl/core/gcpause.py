@@ -12,6 +12,8 @@ So a pure build runs with the collector disabled and turns it back on when it re
 Nothing is leaked: any cycle that became garbage meanwhile is still found by the next
 collection; only its freeing is postponed until the build ends. A collector already
 disabled by the caller stays disabled, and nested pauses leave it to the outermost one.
+The switch is process-wide: with two threads building at once, the first to finish turns
+the collector back on for the other, which then merely runs at its usual pace.
 """
 
 from __future__ import annotations
