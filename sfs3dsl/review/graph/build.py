@@ -33,7 +33,7 @@ _TYPE_TESTS: Final = {
 _NESTING_LIMIT: Final = 50
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A box in the picture: a state, a start or end marker, or a missing target."""
 
@@ -44,7 +44,7 @@ class Node:
     css: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """An arrow between two node ids."""
 
@@ -54,7 +54,7 @@ class Edge:
     label: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Cluster:
     """A nested box: a Parallel state, one of its branches, or a Map processor."""
 
@@ -64,7 +64,7 @@ class Cluster:
     children: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Scope:
     """One machine (the document, a branch, a processor): its names and markers."""
 
@@ -75,7 +75,7 @@ class Scope:
     end: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Graph:
     """Everything a writer needs; built by :func:`build_graph`."""
 

@@ -40,6 +40,8 @@ def dot_escape(text: str) -> str:
     """Escape text for a double-quoted DOT string; a line break becomes ``\\n``."""
     out = text.replace("\\", "\\\\").replace('"', '\\"')
     out = out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    if out.isprintable():  # most labels: no character to replace, one C call
+        return out
     return "".join(c if c.isprintable() else " " for c in out)
 
 
