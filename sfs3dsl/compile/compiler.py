@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sfs3dsl.compile.order import canonical_state, dumps
 from sfs3dsl.core.errors import ValidationError
+from sfs3dsl.core.gcpause import gc_paused
 from sfs3dsl.core.problems import Problem
 
 if TYPE_CHECKING:
@@ -248,6 +249,7 @@ def _place_scopes(scopes: list[_Scope], ctx: RenderContext,
     return path_of
 
 
+@gc_paused
 def compile_workflow(workflow: Workflow, *, validate: bool = True,
                      raise_errors: bool = True) -> Compiled:
     """Compile ``workflow`` to ASL; raise ValidationError with every problem found.

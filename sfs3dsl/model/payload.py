@@ -16,6 +16,9 @@ from sfs3dsl.model.expressions import Jsonata
 from sfs3dsl.model.intrinsics import Intrinsic
 from sfs3dsl.model.values import JsonPath
 
+#: Exact types a payload holds as they are (subclasses take the general path).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
 
 def is_dynamic(value: object) -> bool:
     """True for a value rendered under a ``.$`` key (a path or an intrinsic call)."""
@@ -29,13 +32,15 @@ def render_payload(value: Any, *, jsonata: bool, field: str) -> Any:
         BuildError: a path in a list (ASL cannot), a path in a JSONata state, or a value
             that is not JSON.
     """
-    if isinstance(value, Mapping):
+    if type(value) is dict or isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key, item in value.items():
-            if not isinstance(key, str):
+            if type(key) is not str and not isinstance(key, str):
                 raise BuildError(f"{field} has a non-string key {key!r}",
                                  hint="use str keys: JSON objects have string keys")
-            if isinstance(item, JsonPath | Intrinsic):
+            if type(item) in _PLAIN:  # most values: copied as they are, no call, no path text
+                out[key] = item
+            elif isinstance(item, JsonPath | Intrinsic):
                 if jsonata:
                     raise BuildError(
                         f"{field}.{key} is a JSONPath value in a JSONata state",

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from sfs3dsl.core.errors import ValidationError
+from sfs3dsl.core.gcpause import gc_paused
 from sfs3dsl.core.problems import Problem
 from sfs3dsl.syntax.asl import MAX_NAME_LENGTH, STATE_TYPES
 from sfs3dsl.validate.choice import check_choice
@@ -43,6 +44,7 @@ _RETRY_CATCH: Final = frozenset({"Retry", "Catch"})
 _CONTENTS: Final = VALUE_FIELDS | PATH_TRIGGERS | TEMPLATE_TRIGGERS | _RETRY_CATCH
 
 
+@gc_paused
 def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | None = None, *,
                         machine_name: str | None = None) -> list[Problem]:
     """Return every problem of an ASL definition, sorted by path (errors and warnings).

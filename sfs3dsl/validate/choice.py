@@ -45,7 +45,7 @@ def check_choice(state: State) -> None:
 
 
 def _jsonata_rule(state: State, where: str, rule: Any) -> None:
-    if not isinstance(rule, Mapping):
+    if type(rule) is not dict and not isinstance(rule, Mapping):
         state.problem("wrong-type", where, f"a choice rule must be an object, not "
                       f"{describe(rule)}", 'write {"Condition": "{% ... %}", "Next": "S"}')
         return
@@ -69,7 +69,7 @@ def _jsonpath_rules(state: State, where: str, rule: Any) -> None:
     stack: list[tuple[str, Any, bool]] = [(where, rule, True)]
     while stack:
         path, node, top = stack.pop()
-        if not isinstance(node, Mapping):
+        if type(node) is not dict and not isinstance(node, Mapping):
             state.problem("wrong-type", path, f"a choice rule must be an object, not "
                           f"{describe(node)}", 'write {"Variable": "$.x", "IsPresent": true}')
             continue

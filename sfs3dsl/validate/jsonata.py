@@ -37,7 +37,11 @@ def _strings(body: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     stack: list[tuple[str, Any]] = [(str(k), v) for k, v in body.items() if k not in _SKIP]
     while stack:
         path, node = stack.pop()
-        if isinstance(node, Mapping):
+        kind = type(node)  # exact types first: isinstance on the Mapping ABC is slow
+        if kind is str:
+            if node.startswith("{%"):
+                yield path, node
+        elif kind is dict or (kind is not list and isinstance(node, Mapping)):
             stack.extend((f"{path}.{k}", v) for k, v in node.items())
         elif isinstance(node, list):
             stack.extend((f"{path}[{i}]", v) for i, v in enumerate(node))

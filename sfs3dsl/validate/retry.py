@@ -31,7 +31,7 @@ def check_retry_catch(state: State) -> None:
             continue
         for i, item in enumerate(items):
             where = f"{key}[{i}]"
-            if not isinstance(item, Mapping):
+            if type(item) is not dict and not isinstance(item, Mapping):
                 state.problem("wrong-type", where, f"a {noun} must be an object, not "
                               f"{describe(item)}", 'write {"ErrorEquals": [...], ...}')
                 continue

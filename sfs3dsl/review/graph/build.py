@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from sfs3dsl.core.gcpause import gc_paused
 from sfs3dsl.syntax.asl import COMPARISONS
 
 EdgeKind = Literal["next", "default", "choice", "catch", "branch", "start", "end", "ghost"]
@@ -32,7 +33,7 @@ _TYPE_TESTS: Final = {
 _NESTING_LIMIT: Final = 50
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A box in the picture: a state, a start or end marker, or a missing target."""
 
@@ -43,7 +44,7 @@ class Node:
     css: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """An arrow between two node ids."""
 
@@ -53,7 +54,7 @@ class Edge:
     label: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Cluster:
     """A nested box: a Parallel state, one of its branches, or a Map processor."""
 
@@ -63,7 +64,7 @@ class Cluster:
     children: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Scope:
     """One machine (the document, a branch, a processor): its names and markers."""
 
@@ -74,7 +75,7 @@ class Scope:
     end: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Graph:
     """Everything a writer needs; built by :func:`build_graph`."""
 
@@ -199,6 +200,7 @@ def _is_terminal(state: Mapping[str, Any]) -> bool:
     return state.get("End") is True or state.get("Type") in ("Succeed", "Fail")
 
 
+@gc_paused
 def build_graph(asl: Mapping[str, Any]) -> Graph:
     """Turn an ASL document into nodes, edges and clusters (iteratively)."""
     graph = Graph()

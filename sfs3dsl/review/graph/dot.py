@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from sfs3dsl.core.errors import Sfs3dslError
+from sfs3dsl.core.gcpause import gc_paused
 from sfs3dsl.review.graph.build import (
     Graph,
     ImageFormat,
@@ -39,6 +40,8 @@ def dot_escape(text: str) -> str:
     """Escape text for a double-quoted DOT string; a line break becomes ``\\n``."""
     out = text.replace("\\", "\\\\").replace('"', '\\"')
     out = out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    if out.isprintable():  # most labels: no character to replace, one C call
+        return out
     return "".join(c if c.isprintable() else " " for c in out)
 
 
@@ -72,6 +75,7 @@ def graph_to_dot(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
+@gc_paused
 def to_dot(asl: Mapping[str, Any]) -> str:
     """A Graphviz DOT digraph of an ASL document (Parallel and Map as clusters).
 
