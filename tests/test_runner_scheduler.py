@@ -19,8 +19,10 @@ from typing import Any
 import pytest
 
 from sfs3dsl.run import handlers, mock_config
+from sfs3dsl.run.definitions import Definitions
 from sfs3dsl.run.interpreter import Runner, TaskContext, TaskFailure, inline
 from sfs3dsl.run.interpreter.tasks import nonblocking, task_never_blocks
+from sfs3dsl.run.local import LocalRun
 
 START = datetime(2024, 5, 1, 8, 30)
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:f"
@@ -313,4 +315,26 @@ def test_user_callables_keep_a_thread_each(fn: Any, threads: int,
     execution = _runner_with(fn).execute(map_of(WAIT_TASK, MaxConcurrency=3),
                                          items(5, 1, 2, 3, 4), start=START)
     assert execution.status == "SUCCEEDED"
+    assert len(thread_starts) == threads
+
+
+def _mocked() -> mock_config.Mocked:
+    answer = mock_config.Answer(0, 99, throws=False, value={"Payload": "mocked"})
+    return mock_config.Mocked("mocks.json", "case", "T",
+                              mock_config.MockedResponse("r", (answer,)))
+
+
+@pytest.mark.parametrize(("fn", "threads", "output"), [
+    (handlers.constant_task("constant"), 0, "constant"),
+    (_mocked(), 0, {"Payload": "mocked"}),
+    (_user, 3, {"wait": 1}),
+], ids=["mock-constant", "mock-config", "user-callable"])
+def test_a_local_run_schedules_mocked_tasks_on_one_thread(
+        fn: Any, threads: int, output: Any, thread_starts: list[str], tmp_path: Any) -> None:
+    definitions = Definitions("main", {"main": map_of(WAIT_TASK, MaxConcurrency=3)},
+                              tmp_path / "main.json")
+    with LocalRun(definitions, tasks={"T": fn}, generated=tmp_path) as local:
+        execution = local.run(items(1, 2, 3, 4))
+    assert execution.status == "SUCCEEDED"
+    assert execution.output[0] == output
     assert len(thread_starts) == threads
