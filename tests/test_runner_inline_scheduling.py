@@ -2,9 +2,9 @@
 
 Jobs that can neither move the virtual clock nor wait for the outside world run one after
 another on the thread that reached the state (``run/interpreter/inline.py``); the others
-keep a thread each. These tests pin which is which, that no thread starts for the first
-kind, and that their results, history and timestamps are what running them side by side
-gives.
+run under the one-thread scheduler or keep a thread each (tests/test_runner_scheduler.py).
+These tests pin which is which, that no thread starts for the first kind, and that their
+results, history and timestamps are what running them side by side gives.
 """
 
 from __future__ import annotations

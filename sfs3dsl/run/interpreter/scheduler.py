@@ -62,7 +62,8 @@ def run_scheduled(parent: Timeline, count: int, limit: int,
     ``cancel`` set (by ``one``, when a job failed and the others must stop) or one of
     ``stops`` set (the execution stops; the parent path is cancelled) ends the run: the
     jobs still running get :class:`Aborted` where they wait. Returns the exceptions jobs
-    raised besides what ``one`` handles itself (a stop, the execution's end), first first;
+    raised besides what ``one`` handles itself (a stop, the execution's end), in the order
+    they were raised;
     ``parent`` is left at the time the last job ended (or the run was cut short).
     """
     base = parent.now()
