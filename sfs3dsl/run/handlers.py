@@ -78,6 +78,9 @@ def find_handlers(folder: Path) -> dict[str, TaskFn]:
 def constant_task(value: Any) -> TaskFn:
     """A mock that returns ``value`` (and answers a ``.waitForTaskToken`` with it)."""
 
+    from sfs3dsl.run.interpreter.tasks import nonblocking
+
+    @nonblocking
     def call(payload: Any, ctx: TaskContext) -> Any:
         if ctx.token:
             ctx.runner.send_task_success(ctx.token, value)

@@ -170,7 +170,26 @@ class LocalRun:
                 (self.tasks[a] for a in names if a in self.tasks), None)
             if fn is not None:
                 self._by_state.setdefault(name, {})[machine] = fn
-        self.runner.register_task("*", self._dispatch)
+        from sfs3dsl.run.interpreter.tasks import CANNOT_BLOCK
+
+        def dispatch(payload: Any, ctx: TaskContext) -> Any:
+            return self._dispatch(payload, ctx)
+
+        setattr(dispatch, CANNOT_BLOCK, self._never_blocks)
+        self.runner.register_task("*", dispatch)
+
+    def _choose(self, state: str, machine: str) -> TaskFn | None:
+        """What runs Task ``state`` of the state machine named ``machine``."""
+        options = self._by_state.get(state, {})
+        return options.get(machine) or next(iter(options.values()), None) or self._fallback
+
+    def _never_blocks(self, state: str, machine: str) -> bool:
+        """Whether what runs Task ``state`` declared that it cannot block (on the virtual
+        clock, Map iterations calling it then share one thread)."""
+        from sfs3dsl.run.interpreter.tasks import never_blocks
+
+        fn = self._choose(state, machine)
+        return fn is not None and never_blocks(fn, state, machine)
 
     def mocked_sidecar_steps(self) -> list[str]:
         """Side-car steps a user's task targets: their handlers would not run, so nothing
@@ -226,11 +245,7 @@ class LocalRun:
     def _dispatch(self, payload: Any, ctx: TaskContext) -> Any:
         from sfs3dsl.run.interpreter import MissingTask
 
-        options = self._by_state.get(ctx.state, {})
-        fn = options.get(str(ctx.context["StateMachine"]["Name"])) or next(
-            iter(options.values()), None)
-        if fn is None and self._fallback is not None:
-            fn = self._fallback
+        fn = self._choose(ctx.state, str(ctx.context["StateMachine"]["Name"]))
         if fn is None:
             raise MissingTask(f"state {ctx.state!r}: nothing runs resource {ctx.resource!r}; "
                               f"mock it: --mock {ctx.state}=@result.json")

@@ -332,6 +332,10 @@ class MockExhausted(MissingTask):
 class Mocked:
     """One Task state's mocked response in a run: counts its invocations per execution."""
 
+    #: It answers at once (its lock is held for a count): on the virtual clock, Map
+    #: iterations calling it share one thread (sfs3dsl.run.interpreter.tasks.nonblocking).
+    cannot_block = True
+
     def __init__(self, label: str, case: str, state: str, response: MockedResponse) -> None:
         self.label = label
         self.case = case

@@ -15,7 +15,7 @@ Example:
 from sfs3dsl.run.interpreter.callbacks import TaskTokenError
 from sfs3dsl.run.interpreter.failure import TaskFailure
 from sfs3dsl.run.interpreter.runner import Execution, ExecutionHandle, Runner
-from sfs3dsl.run.interpreter.tasks import MissingTask, TaskContext
+from sfs3dsl.run.interpreter.tasks import MissingTask, TaskContext, nonblocking
 
 __all__ = ["Execution", "ExecutionHandle", "MissingTask", "Runner", "TaskContext",
-           "TaskFailure", "TaskTokenError"]
+           "TaskFailure", "TaskTokenError", "nonblocking"]

@@ -10,11 +10,14 @@ waits sleep (interruptibly, so ``stop()`` ends them).
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 ClockKind = Literal["virtual", "real"]
+#: Called by a virtual timeline before it moves forward to a time; returns when the path
+#: may be there (:mod:`sfs3dsl.run.interpreter.scheduler` runs other paths meanwhile).
+Hook = Callable[[datetime], None]
 
 
 class Timeline:
@@ -40,26 +43,37 @@ class Timeline:
 
 
 class VirtualTimeline(Timeline):
+    """Virtual time of one path. With a ``hook`` (a path run by the one-thread scheduler),
+    moving forward first hands the thread to the scheduler until the others caught up."""
+
     virtual = True
 
-    def __init__(self, start: datetime) -> None:
+    def __init__(self, start: datetime, hook: Hook | None = None) -> None:
         self._now = start
         self._lock = threading.Lock()
+        self.hook = hook
 
     def now(self) -> datetime:
         return self._now
 
     def sleep(self, seconds: float, abort: threading.Event) -> None:
         if seconds > 0:
-            with self._lock:
-                self._now += timedelta(seconds=seconds)
+            self.advance_to(self._now + timedelta(seconds=seconds))
 
     def advance_to(self, when: datetime) -> None:
+        if when <= self._now:
+            return
+        if self.hook is not None:
+            self.hook(when)
         with self._lock:
             self._now = max(self._now, when)
 
     def fork(self) -> Timeline:
-        return VirtualTimeline(self._now)
+        return VirtualTimeline(self._now, self.hook)
+
+    def at(self, start: datetime) -> VirtualTimeline:
+        """A timeline of a path that starts at ``start`` on this one's scheduler."""
+        return VirtualTimeline(start, self.hook)
 
     def join(self, children: Sequence[Timeline]) -> None:
         for child in children:

@@ -4,7 +4,9 @@ Real threads do the work (a pool per Parallel or Map state; one job runs inline 
 caller's thread). On the virtual clock each job starts when a slot frees up in virtual time,
 so a Map of ten one-hour iterations with MaxConcurrency 2 takes five virtual hours. On the
 virtual clock, jobs that can neither move the clock nor wait for the outside world
-(:mod:`sfs3dsl.run.interpreter.inline` decides) run on the caller's thread, one after another.
+(:mod:`sfs3dsl.run.interpreter.inline` decides) run on the caller's thread, one after another;
+jobs that may move the clock but never block run on the caller's thread too, under the
+discrete-event scheduler of :mod:`sfs3dsl.run.interpreter.scheduler`.
 """
 
 from __future__ import annotations
@@ -85,13 +87,21 @@ class _Slots:
 
 
 def run_jobs(frame: Frame, count: int, job: Job, make_frame: MakeFrame, limit: int,
-             stop_rule: StopRule, *, inline: bool = False) -> Outcomes:
+             stop_rule: StopRule, *, inline: bool = False,
+             scheduled: bool = False) -> Outcomes:
     """Run ``job(i, make_frame(i))`` for ``i`` in ``range(count)``; at most ``limit`` at once.
 
-    ``inline``: the jobs can neither move the virtual clock nor wait for anything outside
-    the execution (:func:`sfs3dsl.run.interpreter.inline.may_wait` is False for them); on
-    the virtual clock they then run on this thread, one after another in the order they
-    start, which is exact for such jobs (see that module) and starts no thread.
+    On the virtual clock (a real clock always takes threads):
+
+    * ``inline``: the jobs can neither move the virtual clock nor wait for anything
+      outside the execution (:func:`sfs3dsl.run.interpreter.inline.may_wait` is False for
+      them); they run on this thread, one after another in the order they start, which is
+      exact for such jobs (see that module) and starts no thread;
+    * ``scheduled``: the jobs may move the virtual clock but never block this thread
+      (:func:`sfs3dsl.run.interpreter.inline.needs_threads` is False for them); they run
+      on this thread under :mod:`sfs3dsl.run.interpreter.scheduler`, each until it would
+      move its clock, in the order of their virtual times;
+    * else each concurrent job gets a thread.
 
     A job's frame is made when the job starts and dropped when it ends, so a Map over
     100,000 items holds only ``limit`` frames at a time (and the garbage collector has no
@@ -104,12 +114,21 @@ def run_jobs(frame: Frame, count: int, job: Job, make_frame: MakeFrame, limit: i
     cancel = threading.Event()
     outcomes = Outcomes(count)
     lock = threading.Lock()
-    slots = _Slots(frame.timeline.now(), limit) if frame.timeline.virtual else None
+    timeline = frame.timeline
+    virtual = isinstance(timeline, VirtualTimeline)
+    slots = _Slots(timeline.now(), limit) if virtual else None
+    # One after another on this thread: the jobs' clocks hand over to this path's
+    # scheduler, if it has one (a nested state in a scheduled job).
+    here = limit == 1 or count <= 1 or (inline and virtual)
 
-    def one(i: int) -> None:
+    def one(i: int, own: VirtualTimeline | None = None) -> None:
         child = make_frame(i)
-        if slots is not None:
-            child.timeline = VirtualTimeline(slots.take())
+        if own is not None:
+            child.timeline = own
+        elif slots is not None:
+            start = slots.take()
+            child.timeline = timeline.at(start) if here and isinstance(
+                timeline, VirtualTimeline) else VirtualTimeline(start)
         try:
             child.cancel = (*child.cancel, cancel)
             child.check()
@@ -124,18 +143,24 @@ def run_jobs(frame: Frame, count: int, job: Job, make_frame: MakeFrame, limit: i
                 if stop_rule(len(outcomes.failures)):
                     cancel.set()
         finally:
-            if slots is not None:
+            if slots is not None and own is None:
                 slots.give(child.timeline.now())
 
-    if limit == 1 or count <= 1 or (inline and slots is not None):
+    if here:
         for i in range(count):
             if cancel.is_set():
                 break
             one(i)
+    elif scheduled and virtual:
+        from sfs3dsl.run.interpreter.scheduler import run_scheduled
+
+        _reraise(list(run_scheduled(timeline, count, limit, one, cancel, frame.cancel)))
+        frame.check()
+        return outcomes
     else:
         _run_workers(one, count, limit, cancel)
     if slots is not None:
-        frame.timeline.advance_to(slots.latest())
+        timeline.advance_to(slots.latest())
     frame.check()
     return outcomes
 

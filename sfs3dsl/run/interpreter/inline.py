@@ -14,23 +14,34 @@ they start, which is what this does. A failing job stops the jobs after it befor
 start, as a scheduler at one instant would. Threads bought nothing there but their start-up
 (milliseconds that varied run to run) and the interpreter lock passed between them.
 
-What keeps threads, and why:
+Jobs that may move the clock but can never block the thread (:func:`needs_threads` is
+False: Waits, Retry back-offs, Tasks whose callable declares it cannot block) run on the
+caller's thread too, under the discrete-event scheduler of
+:mod:`sfs3dsl.run.interpreter.scheduler`, which pauses a job where it would move its clock.
 
-* a Task state: its callable (a mock, a generated handler, a Lambda stand-in) is code of
-  the user's that may block, and side by side callables run at once in real time, as tests
-  rely on; ``.waitForTaskToken`` waits for an answer from another thread; ``.sync``
-  executions and ``TaskContext.sleep`` move the clock;
-* a Wait state, and a Retry on a Parallel or Map state (its back-off): they move the clock,
-  and the order of events at different instants (which job fails first, which one a failure
-  cuts short) needs jobs that pause, which only threads give this engine today;
+What keeps a thread per job, and why:
+
+* a Task whose callable may block (:func:`sfs3dsl.run.interpreter.tasks.task_never_blocks`
+  is False): a user's callable or a generated handler is code that may block, and side by
+  side callables run at once in real time, as tests rely on; ``.waitForTaskToken`` waits
+  for an answer from another thread; ``.sync`` and ``states:startExecution`` run other
+  executions; the local S3 answers over HTTP. The runner's echo for unmocked Lambdas,
+  ``--mock`` constants and MockConfigFile responses declare that they cannot block;
 * a Map state with an ItemReader or a ResultWriter: they call registered callables, as a
-  Task does.
+  Task does; a Distributed Map: its iterations are child executions;
+* anything on the real clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sfs3dsl.run.interpreter.scope import Frame
+
+#: ``(state name, state) -> whether the Task state can never block``.
+TaskCheck = Callable[[str, dict[str, Any]], bool]
 
 #: State types whose work is all in the interpreter and takes no virtual time.
 _INSTANT = frozenset({"Pass", "Choice", "Succeed", "Fail"})
@@ -58,3 +69,51 @@ def may_wait(machines: Iterable[Any]) -> bool:
                 continue
             return True
     return False
+
+
+def needs_threads(machines: Iterable[Any], task_never_blocks: TaskCheck) -> bool:
+    """Whether a state of ``machines`` (branches, an item processor), at any depth, may
+    block the thread it runs on (so its jobs need a thread each); moving the virtual clock
+    does not count (the scheduler pauses a job there)."""
+    from sfs3dsl.run.interpreter.map_run import is_distributed
+
+    pending = list(machines)
+    while pending:
+        machine = pending.pop()
+        states = machine.get("States") if isinstance(machine, dict) else None
+        if not isinstance(states, dict):
+            return True  # not a machine the check understands: keep the threads
+        for name, state in states.items():
+            kind = state.get("Type") if isinstance(state, dict) else None
+            if kind in _INSTANT or kind == "Wait":
+                continue
+            if kind == "Task" and task_never_blocks(name, state):
+                continue
+            if kind == "Parallel":
+                pending.extend(state.get("Branches") or ())
+                continue
+            if kind == "Map" and "ItemReader" not in state and "ResultWriter" not in state \
+                    and not is_distributed(state):
+                pending.append(state.get("ItemProcessor") or state.get("Iterator"))
+                continue
+            return True
+    return False
+
+
+def plan(state: dict[str, Any], machines: list[Any], frame: Frame) -> tuple[bool, bool]:
+    """``(inline, scheduled)`` for the jobs of the Parallel or Map ``state`` (whose
+    branches or processor are ``machines``), as :func:`run_jobs` takes them; worked out
+    once per state and execution."""
+    plans = frame.run.plans
+    key = id(state)
+    found = plans.get(key)
+    if found is None:
+        from sfs3dsl.run.interpreter.tasks import task_never_blocks
+
+        run = frame.run
+        inline = not may_wait(machines)
+        scheduled = not inline and not needs_threads(
+            machines, lambda name, task: task_never_blocks(run.runner, run.machine_name,
+                                                          name, task))
+        found = plans[key] = (inline, scheduled)
+    return found

@@ -15,7 +15,7 @@ from sfs3dsl.run.interpreter import dataflow, jsonata_fields, numbers, roots
 from sfs3dsl.run.interpreter.concurrency import INLINE_LIMIT, Job, run_jobs
 from sfs3dsl.run.interpreter.failure import StateFailure
 from sfs3dsl.run.interpreter.history import dumps
-from sfs3dsl.run.interpreter.inline import may_wait
+from sfs3dsl.run.interpreter.inline import plan
 from sfs3dsl.run.interpreter.map_run import MapRun, failed_cause, is_distributed, new_map_run
 from sfs3dsl.run.interpreter.scope import Env, Frame, RunMachine, language_of
 
@@ -193,8 +193,9 @@ def _run_items(env: Env, run_machine: RunMachine, started: list[MapRun]) -> Any:
         return bool(over_count or over_pct)
 
     job = _iteration_job(processor, inputs, env.name, run_machine, map_run, language)
+    inline, scheduled = plan(state, [processor], frame)
     outcomes = run_jobs(frame, total, job, lambda _: frame.child(language=language), limit,
-                        too_many, inline=not may_wait([processor]))
+                        too_many, inline=inline, scheduled=scheduled)
     first = outcomes.first_failure()
     if first is not None and too_many(len(outcomes.failures)):
         if tolerated_count is None and tolerated_pct is None and map_run is None:

@@ -8,7 +8,7 @@ from typing import Any
 from sfs3dsl.run.interpreter import dataflow, jsonata_fields
 from sfs3dsl.run.interpreter.concurrency import Job, run_jobs
 from sfs3dsl.run.interpreter.failure import StateFailure
-from sfs3dsl.run.interpreter.inline import may_wait
+from sfs3dsl.run.interpreter.inline import plan
 from sfs3dsl.run.interpreter.scope import Env, Frame, RunMachine, language_of
 
 
@@ -30,10 +30,11 @@ def run_parallel(env: Env, run_machine: RunMachine) -> list[Any]:
     branches: list[dict[str, Any]] = state["Branches"]
     frame.event("ParallelStateStarted")
     language = state.get("QueryLanguage", frame.language)
+    inline, scheduled = plan(state, branches, frame)
     outcomes = run_jobs(frame, len(branches), _branch_job(branches, value, run_machine),
                         lambda i: frame.child(language=language_of(branches[i], language)),
                         len(branches),
-                        lambda failures: failures > 0, inline=not may_wait(branches))
+                        lambda failures: failures > 0, inline=inline, scheduled=scheduled)
     first = outcomes.first_failure()
     if first is not None:
         frame.event("ParallelStateFailed")

@@ -366,6 +366,9 @@ def _echo(payload: Any, ctx: TaskContext) -> Any:
     return payload
 
 
+_echo.cannot_block = True  # type: ignore[attr-defined]  # see tasks.nonblocking
+
+
 def finish(run: Run, execution: Execution, frame: Frame | None = None) -> None:
     """Run the machine and record how it ended on ``execution`` (``frame``: the path to
     run it on, made here when not given)."""

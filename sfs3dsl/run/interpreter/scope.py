@@ -79,6 +79,9 @@ class Run:
     parent: Run | None = None
     #: The map runs of this execution's Distributed Map states, in the order they started.
     map_runs: list[MapRun] = field(default_factory=list)
+    #: How the jobs of each Parallel and Map state run, by ``id`` of the state
+    #: (:func:`sfs3dsl.run.interpreter.inline.plan`).
+    plans: dict[int, tuple[bool, bool]] = field(default_factory=dict)
 
     @property
     def start_text(self) -> str:

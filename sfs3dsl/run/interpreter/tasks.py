@@ -119,6 +119,47 @@ class Registry:
         return None
 
 
+#: The attribute a task callable sets to say it cannot block: True, or a function of the
+#: state's name and the state machine's name (a dispatcher that knows what each one runs).
+CANNOT_BLOCK = "cannot_block"
+
+
+def nonblocking(fn: TaskFn) -> TaskFn:
+    """Declare that ``fn`` never blocks (it computes its answer at once, never waits for
+    I/O, a lock held long, another thread or real time): on the virtual clock Map
+    iterations and Parallel branches calling it then share one thread
+    (:mod:`sfs3dsl.run.interpreter.scheduler`) instead of a thread each."""
+    setattr(fn, CANNOT_BLOCK, True)
+    return fn
+
+
+def never_blocks(fn: TaskFn, state: str, machine: str) -> bool:
+    """Whether ``fn`` declared that it cannot block when it runs Task ``state`` of the
+    state machine named ``machine``."""
+    flag = getattr(fn, CANNOT_BLOCK, False)
+    if callable(flag):
+        return bool(flag(state, machine))
+    return flag is True
+
+
+def task_never_blocks(runner: Runner, machine: str, name: str, state: dict[str, Any]) -> bool:
+    """Whether Task state ``name`` (of the state machine named ``machine``) runs a callable
+    that cannot block, as far as can be told before it runs; False when unsure."""
+    resource = state.get("Resource")
+    if not isinstance(resource, str):
+        return False
+    base, suffix = split_resource(resource)
+    if suffix or base.startswith(START_EXECUTION):
+        return False  # waits for a token or for another execution
+    params = state.get("Parameters", state.get("Arguments"))
+    if base == LAMBDA_INVOKE:
+        target = params.get("FunctionName") if isinstance(params, dict) else None
+        if not isinstance(target, str) or target.startswith("{%"):
+            return False  # the function is chosen at run time: which callable is unknown
+    fn = runner.tasks.find(*function_names(base, params)) or runner.default_task(base)
+    return fn is not None and never_blocks(fn, name, machine)
+
+
 def split_resource(resource: str) -> tuple[str, str]:
     """``arn...:lambda:invoke.waitForTaskToken`` -> (``arn...:lambda:invoke``, suffix)."""
     for suffix in _SUFFIXES:
