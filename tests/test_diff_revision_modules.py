@@ -207,3 +207,15 @@ def test_since_a_revision_git_does_not_know(repo: Path) -> None:
     assert result.output == (
         "Error: --since nosuchrev: git knows no commit 'nosuchrev'; fix: give a commit, branch "
         "or tag (`git log --oneline` lists the commits)\n")
+
+
+def test_from_a_subfolder_the_revision_path_is_read_from_the_top(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``REV:path`` names a path from the repository's top, ``REV:./path`` one from here;
+    both compile the module with its folder at that revision."""
+    monkeypatch.chdir(repo / "workflows")
+    for old in ("HEAD~1:workflows/flow.py", "HEAD~1:./flow.py"):
+        result = run(old, "HEAD:workflows/flow.py", "--no-color")
+        assert result.exit_code == 1, result.output
+        assert "  + notify: calls _flow_steps.notify; reads check (process), store (process)" \
+            in result.output.splitlines(), result.output

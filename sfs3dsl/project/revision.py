@@ -119,7 +119,9 @@ def module_at_revision(spec: str) -> Iterator[tuple[Path, Path]]:
     rel = _in_repository(rel_text, spec)
     folder = rel.parent.as_posix()
     _git("cat-file", "-e", f"{rev}:{rel.as_posix()}", spec=spec)  # the module itself exists
-    archive = _git("archive", "--format=tar", rev, "--", folder or ".", spec=spec)
+    top = _git("rev-parse", "--show-toplevel", spec=spec).decode().strip()
+    # from the top: run in a subfolder, git archive reads its paths from there
+    archive = _git("-C", top, "archive", "--format=tar", rev, "--", folder or ".", spec=spec)
     prefix = _git("rev-parse", "--show-prefix", spec=spec).decode().strip()
     before = set(sys.modules)
     with tempfile.TemporaryDirectory(prefix="sfs3dsl-rev-") as name:
