@@ -219,3 +219,13 @@ def test_from_a_subfolder_the_revision_path_is_read_from_the_top(
         assert result.exit_code == 1, result.output
         assert "  + notify: calls _flow_steps.notify; reads check (process), store (process)" \
             in result.output.splitlines(), result.output
+
+
+def test_a_build_error_at_a_revision_names_its_path(repo: Path) -> None:
+    _commit(repo, {"workflows/flow.py": "from sfs3dsl import Wait, Workflow\n\n"
+                                        "flow = Workflow('flow', Wait('w'))\n"}, "bad wait")
+    result = run("HEAD:workflows/flow.py", "HEAD~1:workflows/flow.py")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: HEAD:workflows/flow.py:3: state 'w': "), \
+        result.output
+    assert "sfs3dsl-rev-" not in result.output
