@@ -28,6 +28,7 @@ import re
 import sys
 import warnings
 from collections.abc import Mapping
+from pathlib import PurePath
 from types import ModuleType
 from typing import Any
 
@@ -112,6 +113,10 @@ def to_sdk(workflow: Workflow, *, role: str, name: str | None = None, client: An
         MissingDependencyError: the ``sdk`` extra is not installed.
     """
     sdk_workflow, steps = load_sdk()
+    if isinstance(workflow, (str, PurePath)):  # type: ignore[unreachable]
+        raise BuildError(f"to_sdk takes an sfs3dsl Workflow, not the path {str(workflow)!r}",
+                         hint="load the module's workflow first: to_sdk(sfs3dsl.load_workflow("
+                              "path, name), role=...)")
     if not isinstance(workflow, Workflow):
         raise BuildError(f"to_sdk takes an sfs3dsl Workflow, not {_kind(workflow)}",
                          hint="pass Workflow(name, definition), or from_sdk(...) for an SDK "
@@ -147,6 +152,11 @@ def from_sdk(definition: Any, *, name: str | None = None) -> Workflow:
         graph, name = definition.definition, name or definition.name
     elif isinstance(definition, (steps.Graph, steps.states.State, steps.Chain)):
         graph = definition
+    elif isinstance(definition, Workflow):
+        raise BuildError(f"from_sdk takes a Step Functions Data Science SDK object, and "
+                         f"{definition.name!r} is already an sfs3dsl Workflow",
+                         hint="use it as it is; to_sdk(workflow, role=...) makes an SDK "
+                              "Workflow of it")
     else:
         hint = ("for an ASL document, `sfs3dsl import FILE` writes its Python module"
                 if isinstance(definition, (dict, str)) else

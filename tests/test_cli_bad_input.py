@@ -179,19 +179,29 @@ ROWS = [
         "raised ZeroDivisionError", absent="fix the file so it parses",
         files={"w/r.py": RAISES}, one_line=False),
     Row("validate-bad-format", ["validate", "a.json", "--format", "xml"], 2,
-        "'xml' is not one of", files={"a.json": ASL_OK}, one_line=False),
+        "Error: Invalid value for '--format': 'xml' is not one of 'text', 'json'; fix: give "
+        "--format one of: text, json\n", files={"a.json": ASL_OK}),
     # --- diff --------------------------------------------------------------------------
-    Row("diff-one-side", ["diff", "a.json"], 2, "give OLD and NEW (or --since REV)",
-        files={"a.json": ASL_OK}, one_line=False),
+    Row("diff-one-side", ["diff", "a.json"], 2,
+        "Error: give OLD and NEW (or --since REV); fix: the usage is `sfs3dsl diff [OPTIONS] "
+        "[OLD] [NEW]` (`sfs3dsl diff --help` explains it)\n", files={"a.json": ASL_OK}),
     Row("diff-missing", ["diff", "a.json", "nope.json"], 2,
         "Error: nope.json: no such file; fix: give a .py workflow module",
         files={"a.json": ASL_OK}),
     Row("diff-malformed", ["diff", "a.json", "b.json"], 2, "b.json:1:2: invalid JSON",
         files={"a.json": ASL_OK, "b.json": "{,"}),
     Row("diff-sides-and-since", ["diff", "a.json", "a.json", "--since", "HEAD"], 2,
-        "give either OLD and NEW, or --since REV", files={"a.json": ASL_OK}, one_line=False),
+        "Error: give either OLD and NEW, or --since REV; fix: the usage is `sfs3dsl diff "
+        "[OPTIONS] [OLD] [NEW]` (`sfs3dsl diff --help` explains it)\n",
+        files={"a.json": ASL_OK}),
     Row("diff-since-bad-rev", ["diff", "--since", "no-such-rev-xyz"], 2,
-        "Error: ", files={"generated/x/statemachine.asl.json": ASL_OK}),
+        "Error: --since no-such-rev-xyz: not a git repository (or any of the parent "
+        "directories): .git; fix: run it inside the project's git repository\n",
+        files={"generated/x/statemachine.asl.json": ASL_OK},
+        env={"GIT_CEILING_DIRECTORIES": "/"}),
+    Row("diff-bad-format", ["diff", "a.json", "a.json", "--format", "yaml"], 2,
+        "Error: Invalid value for '--format': 'yaml' is not one of 'text', 'markdown', 'json'; "
+        "fix: give --format one of: text, markdown, json\n", files={"a.json": ASL_OK}),
     Row("diff-bad-rev-path", ["diff", "no-such-rev-xyz:a.json", "a.json"], 2,
         "no-such-rev-xyz:a.json: git cannot show it", files={"a.json": ASL_OK}),
     # --- graph -------------------------------------------------------------------------
@@ -205,7 +215,22 @@ ROWS = [
         "no/such/dir/g.mmd: cannot be written: No such file or directory",
         files={"a.json": ASL_OK}),
     Row("graph-bad-format", ["graph", "a.json", "--format", "bmp"], 2,
-        "'bmp' is not one of", files={"a.json": ASL_OK}, one_line=False),
+        "Error: Invalid value for '--format': 'bmp' is not one of 'mermaid', 'dot', 'svg', "
+        "'png'; fix: give --format one of: mermaid, dot, svg, png\n", files={"a.json": ASL_OK}),
+    Row("graph-missing-argument", ["graph"], 2,
+        "Error: Missing argument 'PATH'; fix: the usage is `sfs3dsl graph [OPTIONS] PATH` "
+        "(`sfs3dsl graph --help` explains it)\n"),
+    Row("graph-unknown-option", ["graph", "a.json", "--colour"], 2,
+        "Error: No such option '--colour'; fix: `sfs3dsl graph --help` lists its options\n",
+        files={"a.json": ASL_OK}),
+    Row("compile-unknown-target", ["compile", "--target", "terraform"], 2,
+        "Error: Invalid value for '--target': 'terraform' is not one of 'serverless', 'sam', "
+        "'cdk'; fix: give --target one of: serverless, sam, cdk\n"),
+    Row("unknown-command", ["frobnicate"], 2,
+        "Error: No such command 'frobnicate'; fix: `sfs3dsl --help` lists the commands\n"),
+    Row("unknown-group-option", ["--verbose", "compile"], 2,
+        "Error: No such option '--verbose'. Did you mean '--version'?; fix: `sfs3dsl --help` "
+        "lists its options\n"),
     Row("graph-several-workflows", ["graph", "w/two.py"], 2,
         "defines several workflows (a, b); fix: pick one with --workflow NAME",
         files={"w/two.py": TWO}),
@@ -270,8 +295,8 @@ def test_bad_input_is_one_clear_line(row: Row, tmp_path: Path,
 
 
 def test_the_table_covers_every_command() -> None:
-    commands = {r.argv[0] for r in ROWS}
-    assert commands == {"compile", "validate", "run", "diff", "graph", "import"}
+    commands = {r.argv[0] for r in ROWS}  # and rows for an unknown command or option
+    assert commands >= {"compile", "validate", "run", "diff", "graph", "import"}
     assert len(ROWS) >= 40
 
 

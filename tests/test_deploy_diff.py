@@ -534,7 +534,7 @@ def test_cli_markdown_since_a_revision(repo: Path) -> None:
     result = _run("diff", "--since", "HEAD~1", "--format", "markdown")
     assert result.exit_code == 1, result.output
     machine, deployment = result.output.split("### Deployment changes\n", 1)
-    assert machine.startswith("### process-a\n\n### State machine changes\n")
+    assert machine.startswith("## process-a\n\n### State machine changes\n")
     assert machine.endswith("Yellow: changed.\n\n")  # a blank line before the section
     assert "| field changed | `States.step-c.TimeoutSeconds` | `11` | `31` |" in machine
     assert deployment == (

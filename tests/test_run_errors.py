@@ -237,12 +237,14 @@ ROWS: list[tuple[list[str], int, str]] = [
     (["raises.py"], 2, "Error: raises.py:1: importing the workflow module raised "
                        "RuntimeError: boom at import"),
     (["pass.json", "--history", "folder"], 2,
-     "Error: Invalid value for '--history': File 'folder' is a directory."),
+     "Error: Invalid value for '--history': File 'folder' is a directory; fix: give --history "
+     "another value (`sfs3dsl run --help` says what it takes)\n"),
     (["pass.json", "--history", "no/such/folder/h.json"], 2,
      "Error: --history: cannot write no/such/folder/h.json: there is no folder no/such/folder; "
      "create it or give another path"),
     (["pass.json", "--generated", "pass.json"], 2,
-     "Error: Invalid value for '--generated': Directory 'pass.json' is a file."),
+     "Error: Invalid value for '--generated': Directory 'pass.json' is a file; fix: give "
+     "--generated another value (`sfs3dsl run --help` says what it takes)\n"),
     (["task.json", "--mock", "work=nothing.py:work"], 2,
      "Error: 'nothing.py:work': there is no file nothing.py; give the path of a Python file, "
      "relative to the current folder"),

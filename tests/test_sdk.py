@@ -338,6 +338,23 @@ def test_to_sdk_refuses_what_is_not_a_workflow() -> None:
                                  "Workflow(name, definition), or from_sdk(...) for an SDK object")
 
 
+def test_to_sdk_of_a_path_says_to_load_the_workflow() -> None:
+    with pytest.raises(BuildError) as caught:
+        to_sdk("workflows/claim.py", role=ROLE, client=CLIENT)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "to_sdk takes an sfs3dsl Workflow, not the path 'workflows/claim.py'; fix: load the "
+        "module's workflow first: to_sdk(sfs3dsl.load_workflow(path, name), role=...)")
+
+
+def test_from_sdk_of_an_sfs3dsl_workflow_says_it_already_is_one() -> None:
+    with pytest.raises(BuildError) as caught:
+        from_sdk(REFERENCE["process-a"])
+    assert str(caught.value) == (
+        "from_sdk takes a Step Functions Data Science SDK object, and 'process-a' is already an "
+        "sfs3dsl Workflow; fix: use it as it is; to_sdk(workflow, role=...) makes an SDK "
+        "Workflow of it")
+
+
 def test_an_unknown_substitution_is_named() -> None:
     workflow = REFERENCE["course-choice"]
     with pytest.raises(BuildError) as caught:

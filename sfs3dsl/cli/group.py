@@ -63,6 +63,40 @@ def _os_error(exc: OSError) -> str:
         fix = "check the path"
     return f"{where}{exc.strerror or exc}; fix: {fix}"
 
+def _usage_line(exc: click.UsageError) -> str:
+    """Click's usage error as one line with a fix, instead of its usage + help hint + error.
+
+    The message is click's own (it names the option, the bad value and the choices); the
+    fix says what to give, from the parameter's type or the command's usage line."""
+    message = exc.format_message().rstrip(".")
+    ctx = exc.ctx
+    # the program as the user knows it, also when run as `python -m sfs3dsl` or in tests
+    root = ctx.find_root().command_path if ctx is not None else "sfs3dsl"
+    path = "sfs3dsl" + ctx.command_path.removeprefix(root) if ctx is not None else "sfs3dsl"
+    param = getattr(exc, "param", None)
+    if isinstance(exc, click.NoSuchOption):
+        fix = f"`{path} --help` lists its options"
+    elif isinstance(exc, click.BadParameter) and not isinstance(
+            exc, click.MissingParameter) and param is not None and isinstance(
+            param.type, click.Choice):
+        name = param.opts[0] if param.opts else param.human_readable_name
+        fix = f"give {name} one of: {', '.join(map(str, param.type.choices))}"
+    elif isinstance(exc, click.BadParameter) and not isinstance(
+            exc, click.MissingParameter) and param is not None:
+        name = param.opts[0] if param.opts else param.human_readable_name
+        fix = f"give {name} another value (`{path} --help` says what it takes)"
+    elif ctx is not None and ctx.command is not None and ctx.parent is None \
+            and "No such command" in message:
+        fix = "`sfs3dsl --help` lists the commands"
+    elif ctx is not None:
+        usage = ctx.get_usage().removeprefix("Usage:").strip().removeprefix(root)
+        usage = "sfs3dsl" + usage
+        fix = f"the usage is `{' '.join(usage.split())}` (`{path} --help` explains it)"
+    else:
+        fix = "`sfs3dsl --help` lists the commands and their options"
+    return f"{message}; fix: {fix}"
+
+
 class _Group(click.Group):
     """Turns every error into a one-line message in one place: never a traceback.
 
@@ -71,9 +105,18 @@ class _Group(click.Group):
     bug in sfs3dsl, reported in one line (``SFS3DSL_DEBUG=1`` re-raises it).
     """
 
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:  # the group's own options and the command's name
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _Failure(_usage_line(exc), EXIT_USAGE) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # a command's arguments (parsed here) or its checks
+            raise _Failure(_usage_line(exc), EXIT_USAGE) from None
         except (click.exceptions.ClickException, click.exceptions.Exit,
                 click.exceptions.Abort):
             raise

@@ -72,7 +72,7 @@ def diff_command(old: str | None, new: str | None, since: str | None, generated_
                 continue
             if fmt == "markdown":
                 deployment = render_deploy_markdown(r.deployment)
-                click.echo(f"### {r.name}\n\n{render_markdown(r.asl, r.after)}"
+                click.echo(f"## {r.name}\n\n{render_markdown(r.asl, r.after)}"
                            + (f"\n{deployment}" if deployment else ""))
             else:
                 machine = "No state machine changes.\n" if r.asl.is_empty else \

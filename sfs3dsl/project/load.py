@@ -111,9 +111,13 @@ def import_path(path: Path, *, prefix: str = "sfs3dsl_user",
                     "`if __name__ == \"__main__\":`") from None
     except Exception as exc:  # the user's code failed: say where, not how we called it
         sys.modules.pop(name, None)
+        hint = "fix the error at that line of the module"
+        if isinstance(exc, ModuleNotFoundError) and exc.name:
+            top = exc.name.partition(".")[0]
+            hint = (f"put {top}.py beside {path.name}, or install the package that "
+                    f"provides {top!r}")
         raise error(f"{_user_frame(exc, path)}: importing {what} raised "
-                    f"{type(exc).__name__}: {exc}",
-                    hint="fix the error at that line of the module") from None
+                    f"{type(exc).__name__}: {exc}", hint=hint) from None
     finally:
         if added:
             sys.path.remove(folder)
@@ -288,11 +292,19 @@ def load_definition(spec: str, *, workflow: str | None = None
     """
     import tempfile
 
+    if is_git_spec(spec) and spec.endswith(".py"):
+        from sfs3dsl.project.revision import module_at_revision
+
+        # the module's folder at REV, so that it imports its own steps' modules
+        with module_at_revision(spec) as (copy, _):
+            chosen = pick_workflow(load_module_workflows(copy), spec, workflow)
+            compiled = chosen.compile()
+            return chosen.name, compiled.asl, {k: v.replace(str(copy), spec)
+                                               for k, v in compiled.sources.items()}
     if is_git_spec(spec):
         text, rel = git_show(spec)
         with tempfile.TemporaryDirectory() as tmp:
-            # Keep the file's own name: a module may import its neighbours by name only
-            # when they sit beside it, so modules at a revision load as plain ASL or alone.
+            # Keep the file's own name: the folder names a generic statemachine.asl.json
             copy = Path(tmp) / rel.name
             copy.write_text(text, encoding="utf-8")
             name, asl, sources = load_definition(str(copy), workflow=workflow)

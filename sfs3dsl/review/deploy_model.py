@@ -225,6 +225,45 @@ def _machine(model: Model, key: str, machine: Mapping[str, Any]) -> None:
     model.state_machines[key] = {k: v for k, v in machine.items() if k not in _MACHINE_SKIP}
 
 
+#: The targets of the serverless-step-functions plugin's ``notifications`` (and of the SAM
+#: template's rules made from them), and the target parameters the plugin names otherwise.
+_NOTIFY_KINDS: Final = ("sns", "sqs", "lambda", "kinesis", "firehose", "stepFunctions")
+_NOTIFY_PARAMETERS: Final = {"SqsParameters": ("MessageGroupId", "messageGroupId"),
+                             "KinesisParameters": ("PartitionKeyPath", "partitionKeyPath")}
+
+
+def _status_rule(model: Model, props: Mapping[str, Any]) -> bool:
+    """Read an EventBridge rule on a state machine's execution status changes as the
+    plugin's ``notifications`` read (``OrderStateMachine FAILED -> sqs ...``), so a SAM
+    template's notification changes are listed as a fragment's are; False, leaving it a
+    resource, for any other rule or any setting the plugin's form cannot say."""
+    pattern = as_dict(props.get("EventPattern"))
+    detail = as_dict(pattern.get("detail"))
+    machines = as_list(detail.get("stateMachineArn"))
+    if set(props) - {"EventPattern", "State", "Targets"} or props.get("State") != "ENABLED" \
+            or set(pattern) != {"source", "detail-type", "detail"} \
+            or pattern.get("source") != ["aws.states"] \
+            or pattern.get("detail-type") != ["Step Functions Execution Status Change"] \
+            or set(detail) != {"status", "stateMachineArn"} or len(machines) != 1 \
+            or set(as_dict(machines[0])) != {"Ref"}:
+        return False
+    lines: list[str] = []
+    for item in as_list(props.get("Targets")):
+        target = as_dict(item)
+        kind = str(target.get("Id", "")).rstrip("0123456789")
+        if kind not in _NOTIFY_KINDS or set(target) - {"Id", "Arn", "RoleArn",
+                                                         *_NOTIFY_PARAMETERS}:
+            return False
+        extra = {name: as_dict(target[key]).get(field)
+                 for key, (field, name) in _NOTIFY_PARAMETERS.items() if key in target}
+        where = {"arn": target.get("Arn"), **extra} if extra else target.get("Arn")
+        lines += [f"{as_dict(machines[0])['Ref']} {status} -> {kind} {cfn_text(where)}"
+                  for status in as_list(detail.get("status"))]
+    for line in lines:
+        model.notifications[line] = None
+    return True
+
+
 def _template_machine(model: Model, logical: str, props: Mapping[str, Any]) -> None:
     _template_events(model, logical, props.get("Events"))
     model.state_machines[logical] = {k: v for k, v in props.items() if k not in _MACHINE_SKIP}
@@ -255,6 +294,8 @@ def _resources(model: Model, resources: Mapping[str, Any]) -> None:
             _template_function(model, name, props)
         elif kind in _MACHINE_TYPES:
             _template_machine(model, name, props)
+        elif kind == "AWS::Events::Rule" and _status_rule(model, props):
+            pass
         else:
             model.resources[name] = dict(as_dict(resource))
     for name, props in policies:

@@ -15,9 +15,10 @@ from dataclasses import replace
 from typing import Any, Final
 
 from sfs3dsl.review.deploy_diff import CATEGORIES, DeployChange, DeployDiff
-from sfs3dsl.review.diff import MISSING
-from sfs3dsl.review.diff_render import MAX_ROWS, md_cell, value_text
+from sfs3dsl.review.diff import MISSING, ChangeKind
+from sfs3dsl.review.diff_render import MAX_ROWS, md_cell
 from sfs3dsl.review.handler_model import HANDLERS
+from sfs3dsl.review.value_diff import changed_pair, json_text_changes, value_text
 
 _ANSI: Final = {"+": "\x1b[32m", "-": "\x1b[31m", "~": "\x1b[33m", "!": "\x1b[1;31m",
                 "head": "\x1b[1m"}
@@ -116,12 +117,33 @@ def _what(change: DeployChange, actions: str | None = None, resources: str | Non
         return change.subject, text if change.change == "removed" else "", \
             text if change.change == "added" else ""
     if change.field is not None:
-        old = "" if change.old is MISSING else value_text(change.old)
-        new = "" if change.new is MISSING else value_text(change.new)
+        if change.change == "changed" and change.old is not MISSING \
+                and change.new is not MISSING:
+            old, new = changed_pair(change.old, change.new)  # long values: where they differ
+        else:
+            old = "" if change.old is MISSING else value_text(change.old)
+            new = "" if change.new is MISSING else value_text(change.new)
         return f"{change.subject}.{change.field}", old, new
     summary = _summary(change).removeprefix(": ").strip()
     return change.subject, summary if change.change == "removed" else "", \
         summary if change.change == "added" else ""
+
+
+def _json_paths(changes: Iterable[DeployChange]) -> Iterator[DeployChange]:
+    """The changes as listed in text and Markdown: a setting whose two values are JSON
+    text (a dashboard's body) becomes one change per JSON path that differs
+    (``DashboardBody $.widgets[0].properties.period: 300 -> 60``)."""
+    for change in changes:
+        paths = None
+        if change.field is not None and change.change == "changed":
+            paths = json_text_changes(change.old, change.new)
+        if not paths:
+            yield change
+            continue
+        for path, old, new in paths:
+            kind: ChangeKind = "added" if old is MISSING else \
+                "removed" if new is MISSING else "changed"
+            yield replace(change, change=kind, field=f"{change.field} {path}", old=old, new=new)
 
 
 def _where(change: DeployChange, diff: DeployDiff) -> str:
@@ -179,8 +201,8 @@ def render_deploy_text(diff: DeployDiff, color: bool = False) -> str:
     for title, changes in _sections(diff):
         if changes:
             lines.append(paint("head", f"Deployment: {title}"))
-            lines.extend(paint(sign, f"  {sign} {text}")
-                         for sign, text in (_line(c, diff, a, r) for c, a, r in _grouped(changes)))
+            lines.extend(paint(sign, f"  {sign} {text}") for sign, text in (
+                _line(c, diff, a, r) for c, a, r in _grouped(_json_paths(changes))))
     lines.append(f"Deployment: {_counts_text(diff)} ({', '.join(diff.files)})")
     return "\n".join(lines) + "\n"
 
@@ -232,7 +254,7 @@ def render_deploy_markdown(diff: DeployDiff) -> str:
             lines.append(f"- {md_cell(what)}: {md_cell(shown)} ({change.widened})"
                          f"{_where(change, diff)}")
         lines.append("")
-    rows = list(_grouped(c for c in diff.changes if not c.widened))
+    rows = list(_grouped(_json_paths(c for c in diff.changes if not c.widened)))
     if rows:
         lines += ["| change | what | old | new |", "|---|---|---|---|"]
         for change, actions, resources in rows[:MAX_ROWS]:

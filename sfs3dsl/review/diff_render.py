@@ -9,15 +9,16 @@ Example:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from sfs3dsl.review.diff import MISSING, Diff, FieldChange, Transition
 from sfs3dsl.review.graph import add_ghost, build_graph, graph_to_mermaid
+from sfs3dsl.review.value_diff import MAX_VALUE, changed_pair, value_text
 
-#: Longest value shown inline before it is cut with an ellipsis.
-MAX_VALUE: Final = 80
+__all__ = ["MAX_ROWS", "MAX_VALUE", "diff_mermaid", "md_cell", "render_json",
+           "render_markdown", "render_text", "value_text"]
+
 #: Rows of the per-change table of a PR comment; the rest are counted, not listed.
 MAX_ROWS: Final = 200
 #: Mermaid refuses diagrams longer than this by default (``maxTextSize``).
@@ -35,18 +36,14 @@ _LABELS: Final = {
 }
 
 
-def value_text(value: Any, limit: int = MAX_VALUE) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=repr)
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
 def _field_line(change: FieldChange) -> tuple[str, str]:
     sign = _SIGN[change.kind]
     if change.kind == "added":
         return sign, f"{change.path}: {value_text(change.new)}"
     if change.kind == "removed":
         return sign, f"{change.path}: {value_text(change.old)}"
-    return sign, f"{change.path}: {value_text(change.old)} -> {value_text(change.new)}"
+    old, new = changed_pair(change.old, change.new)  # long values: where they differ
+    return sign, f"{change.path}: {old} -> {new}"
 
 
 def _sections(diff: Diff) -> Iterator[tuple[str, list[tuple[str, str]]]]:
@@ -149,8 +146,11 @@ def _rows(diff: Diff) -> Iterator[tuple[str, str, str, str]]:
 
 
 def _change_row(c: FieldChange) -> tuple[str, str, str, str]:
-    old = "" if c.old is MISSING else value_text(c.old)
-    new = "" if c.new is MISSING else value_text(c.new)
+    if c.kind == "changed":
+        old, new = changed_pair(c.old, c.new)
+    else:
+        old = "" if c.old is MISSING else value_text(c.old)
+        new = "" if c.new is MISSING else value_text(c.new)
     return f"field {c.kind}", c.path, old, new
 
 

@@ -18,7 +18,7 @@ file on one side only is compared with nothing, so all it deploys is added or re
 from __future__ import annotations
 
 import json
-import tempfile
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,13 +28,13 @@ from sfs3dsl.core.errors import BuildError, LoadError
 from sfs3dsl.deploy.artifacts import ASL_FILE, SAM_FILE, SERVERLESS_FILE, TARGETS
 from sfs3dsl.model.workflow import Workflow
 from sfs3dsl.project.load import (
-    git_show,
     is_git_spec,
     load_definition,
     load_module_workflows,
     pick_workflow,
     run_git,
 )
+from sfs3dsl.project.revision import forget_modules_under, module_at_revision
 from sfs3dsl.review.deploy_diff import DeployDiff, diff_deployments
 from sfs3dsl.review.diff import Diff, diff_definitions
 from sfs3dsl.review.handler_model import HANDLERS, handlers_document
@@ -128,12 +128,10 @@ def load_side(spec: str) -> Side:
     if is_git_spec(spec):
         rev, _, rel = spec.partition(":")
         if rel.endswith(".py"):
-            text, rel_path = git_show(spec)
-            with tempfile.TemporaryDirectory() as tmp:
-                # compiled in place: the handlers' imports are relative to the copy's folder
-                copy = Path(tmp) / rel_path.name
-                copy.write_text(text, encoding="utf-8")
-                return _module_side(copy, spec, Path(tmp))
+            # the module's folder at REV, laid out as in the repository, so that it imports
+            # its own steps' modules and its handlers name them as compile run here would
+            with module_at_revision(spec) as (copy, root):
+                return _module_side(copy, spec, root, copy.parent)
         name, asl, _ = load_definition(spec)
         side = Side(name, asl)
         if Path(rel).name == ASL_FILE:
@@ -148,7 +146,11 @@ def load_side(spec: str) -> Side:
     if path.suffix == ".py" and path.is_file():
         # compile's root is the current folder; a module whose steps cannot be named from
         # there (it lives elsewhere) is compiled from its own folder
-        return _module_side(path, spec, Path.cwd(), path.resolve().parent)
+        before = set(sys.modules)
+        try:
+            return _module_side(path, spec, Path.cwd(), path.resolve().parent)
+        finally:  # the other side imports its own version of the module's neighbours
+            forget_modules_under(path.resolve().parent, before)
     name, asl, _ = load_definition(spec)
     side = Side(name, asl)
     if path.name == ASL_FILE:
@@ -203,6 +205,26 @@ def _generated_now(folder: Path) -> dict[str, dict[str, str]]:
             for p in sorted(folder.glob(f"*/{ASL_FILE}"))}
 
 
+def check_revision(rev: str, what: str) -> None:
+    """A LoadError naming ``rev`` and how to list revisions, unless git knows the commit."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+                              capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise LoadError(f"{what}: git is not installed",
+                        hint="install git, or compare two files: sfs3dsl diff OLD NEW") from None
+    if done.returncode == 0:
+        return
+    lines = done.stderr.strip().splitlines()
+    if lines:  # not a repository, or git itself failed: git says why
+        raise LoadError(f"{what}: {lines[-1].removeprefix('fatal: ')}",
+                        hint="run it inside the project's git repository")
+    raise LoadError(f"{what}: git knows no commit {rev!r}",
+                    hint="give a commit, branch or tag (`git log --oneline` lists the commits)")
+
+
 def diff_since(rev: str, folder: Path) -> list[Compared]:
     """Every workflow under ``folder`` compared with the same folder at ``rev``.
 
@@ -210,6 +232,7 @@ def diff_since(rev: str, folder: Path) -> list[Compared]:
     removed one the other way round, so both show up state by state and resource by
     resource.
     """
+    check_revision(rev, f"--since {rev}")
     old = _generated_at(rev, folder)
     new = _generated_now(folder)
     results = []
