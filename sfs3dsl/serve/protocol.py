@@ -34,7 +34,9 @@ def decode(body: bytes) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        value = json.loads(body)
+        # decoded here: json.loads of bytes first guesses among UTF-8/16/32, and the
+        # protocol's bodies are UTF-8
+        value = json.loads(body.decode())
     except (ValueError, UnicodeDecodeError) as exc:
         raise errors.serialization(f"the request body is not JSON: {exc}") from None
     if not isinstance(value, dict):
