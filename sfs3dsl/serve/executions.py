@@ -98,10 +98,11 @@ class Executions:
         self._listeners.append(listener)
 
     def get(self, arn: str) -> Record:
-        parse_arn(arn, "execution")
         with self._lock:
             found = self._records.get(arn)
         if found is None:
+            # checked only when unknown: every ARN kept here is well formed
+            parse_arn(arn, "execution")
             raise errors.execution_does_not_exist(arn)
         return found
 

@@ -111,10 +111,11 @@ class Machines:
         return machine
 
     def get(self, arn: str) -> Machine:
-        parse_arn(arn, "stateMachine")
         with self._lock:
             found = self._by_arn.get(arn)
         if found is None:
+            # checked only when unknown: every ARN kept here is well formed
+            parse_arn(arn, "stateMachine")
             raise errors.state_machine_does_not_exist(arn)
         return found
 
