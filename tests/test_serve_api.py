@@ -238,3 +238,12 @@ def test_facade_keys_and_routes(served: Served, method: str, path: str, key: str
     headers = {"x-api-key": key} if key else {}
     body = b"[1]" if method == "POST" else b""
     assert _raw(served.url, body, headers, method, path) == want
+
+
+def test_a_loaded_machine_the_runner_cannot_run_refuses_each_start(served: Served,
+                                                                   client: Any) -> None:
+    assert served.service is not None
+    machine = served.service.machines.add("unrunnable", {"StartAt": "x", "States": {}})
+    assert _error(lambda: client.start_execution(stateMachineArn=machine.arn)) == (
+        "InvalidExecutionInput", "Invalid State Machine Execution Input: 'definition: "
+        "StartAt 'x' names no state'", 400)

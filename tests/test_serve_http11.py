@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from sfs3dsl.run.interpreter.workers import Workers
+from sfs3dsl.run.interpreter.workers import Done, Workers
 from sfs3dsl.serve import http11
 
 BOTO_HEAD = (b"POST / HTTP/1.1\r\nHost: 127.0.0.1:8083\r\n"
@@ -147,3 +147,17 @@ def test_workers_never_queue_behind_a_busy_thread() -> None:
         assert all(started.acquire(timeout=10) for _ in range(5))
     finally:
         release.set()
+
+
+def test_done_wakes_every_waiter_once_set() -> None:
+    done = Done()
+    assert (done.is_set(), done.wait(0), done.wait(0.01)) == (False, False, False)
+    woke: list[bool] = []
+    waiters = [threading.Thread(target=lambda: woke.append(done.wait(10))) for _ in range(3)]
+    for waiter in waiters:
+        waiter.start()
+    done.set()
+    done.set()  # a second set changes nothing
+    for waiter in waiters:
+        waiter.join(10)
+    assert (woke, done.is_set(), done.wait(0), done.wait()) == ([True] * 3, True, True, True)

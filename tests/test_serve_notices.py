@@ -54,3 +54,21 @@ def test_a_waiting_read_skips_other_topics_and_wakes_for_its_own() -> None:
 def test_a_read_that_finds_nothing_answers_the_last_seq() -> None:
     notices = _store("process-a/t1", "process-a/t2")
     assert notices.read("downstream", 0, 0.05) == {"notices": [], "next": 2}
+
+
+def test_an_ended_execution_notice_is_shaped_when_read() -> None:
+    from sfs3dsl.run.interpreter.runner import Execution
+    from sfs3dsl.serve.executions import Record
+
+    arn = "arn:aws:states:us-east-1:123456789012:execution:process-a:t-1"
+    execution = Execution(arn, "t-1", "arn:aws:states:us-east-1:123456789012:stateMachine:"
+                          "process-a", {"processData": "txn-9", "subtopic": "eu/"},
+                          status="FAILED")
+    notices = _store("other/x")
+    notices.publish_record(Record(execution, "{}"))
+    topic = "process-a/eu/txn-9"
+    want = {"seq": 2, "topic": topic,
+            "message": {"transactionId": "txn-9", "status": "FAILED", "executionArn": arn},
+            "attributes": {"topic": topic, "transactionId": "txn-9", "status": "FAILED"}}
+    assert notices.read("process-a", 0, 0) == {"notices": [want], "next": 2}
+    assert notices.read("", 1, 0) == {"notices": [want], "next": 2}  # the same, once shaped

@@ -38,6 +38,12 @@ def serve(options: ServeOptions, echo: Echo, *, ready: threading.Event | None = 
         # again and again under load (a few per cent of serve's CPU per execution in
         # benchmarks/bench_serve.py). Undone below: serve() may run inside a test process.
         gc.freeze()
+        # Each execution leaves a few dozen containers that live as long as the server
+        # (its record and history): a young generation of 700 meant a collection every
+        # few executions, each walking the survivors again. Fewer, larger ones halve the
+        # collector's CPU under load (benchmarks/bench_serve.py); restored below.
+        thresholds = gc.get_threshold()
+        gc.set_threshold(10_000, *thresholds[1:])
         if ready is not None:
             ready.set()
         try:
@@ -47,6 +53,7 @@ def serve(options: ServeOptions, echo: Echo, *, ready: threading.Event | None = 
             pass
         finally:
             gc.unfreeze()
+            gc.set_threshold(*thresholds)
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
         stopped = served.stop_executions()

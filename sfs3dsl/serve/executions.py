@@ -10,7 +10,6 @@ once it has ended (the completion notices of :mod:`sfs3dsl.serve.notices`).
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 import uuid
 from collections.abc import Callable
@@ -21,11 +20,20 @@ from typing import TYPE_CHECKING, Any
 from sfs3dsl.core.errors import ExecutionError
 from sfs3dsl.serve import errors
 from sfs3dsl.serve.machines import Machines, page_offset, page_token
-from sfs3dsl.serve.protocol import check_name, json_text, optional_int, parse_arn, required
+from sfs3dsl.serve.protocol import (
+    Plain,
+    check_name,
+    json_text,
+    optional_int,
+    parse_arn,
+    required,
+)
 
 if TYPE_CHECKING:
     from sfs3dsl.run.interpreter import Execution, ExecutionHandle
 
+#: ``inputDetails``/``outputDetails`` of a payload shown whole (shared: encoded, never changed).
+_INCLUDED = {"included": True}
 _STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
 #: How long StopExecution waits for the abort to land before it answers (a task callable
 #: that is running cannot be interrupted; the abort then lands when it returns).
@@ -50,21 +58,27 @@ class Record:
     def status(self) -> str:
         return self.execution.status
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> Plain:
         e = self.execution
-        return {"executionArn": e.arn, "stateMachineArn": e.state_machine_arn,
-                "name": e.name, "status": e.status, "startDate": e.start_date,
-                "stopDate": e.stop_date if e.status != "RUNNING" else None}
+        out = Plain(executionArn=e.arn, stateMachineArn=e.state_machine_arn, name=e.name,
+                    status=e.status, startDate=e.start_date)
+        if e.status != "RUNNING" and e.stop_date is not None:
+            out["stopDate"] = e.stop_date
+        return out
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> Plain:
         e = self.execution
-        out = {**self.summary(), "input": self.input_text, "inputDetails": {"included": True}}
-        if e.status == "SUCCEEDED":
-            out["output"] = json.dumps(e.output, separators=(",", ":"), ensure_ascii=False)
-            out["outputDetails"] = {"included": True}
-        error, cause = (self.stop_error, self.stop_cause) if e.status == "ABORTED" else (
+        status = e.status
+        out = self.summary()
+        out["input"], out["inputDetails"] = self.input_text, _INCLUDED
+        if status == "SUCCEEDED":
+            out["output"], out["outputDetails"] = e.output_text(), _INCLUDED
+        error, cause = (self.stop_error, self.stop_cause) if status == "ABORTED" else (
             e.error, e.cause)
-        out["error"], out["cause"] = error, cause
+        if error is not None:
+            out["error"] = error
+        if cause is not None:
+            out["cause"] = cause
         out["redriveCount"], out["redriveStatus"] = 0, "NOT_REDRIVABLE"
         return out
 
@@ -84,10 +98,11 @@ class Executions:
         self._listeners.append(listener)
 
     def get(self, arn: str) -> Record:
-        parse_arn(arn, "execution")
         with self._lock:
             found = self._records.get(arn)
         if found is None:
+            # checked only when unknown: every ARN kept here is well formed
+            parse_arn(arn, "execution")
             raise errors.execution_does_not_exist(arn)
         return found
 
@@ -123,15 +138,18 @@ class Executions:
             if existing is not None:
                 # AWS: the same name and input while it runs is the same start (idempotent)
                 if existing.status == "RUNNING" and existing.input_text == text:
-                    return {"executionArn": arn, "startDate": existing.execution.start_date}
+                    return Plain(executionArn=arn, startDate=existing.execution.start_date)
                 raise errors.already_exists(arn)
+            if machine.unrunnable is not None:
+                raise errors.invalid_input(machine.unrunnable)
             try:
                 handle = self.runner.start(machine.asl, value, name=str(name),
-                                           state_machine_arn=machine.arn, on_end=self._ended)
+                                           state_machine_arn=machine.arn, on_end=self._ended,
+                                           checked=True)
             except ExecutionError as exc:
                 raise errors.invalid_input(str(exc)) from None
             self._records[arn] = Record(handle.execution, text, handle)
-        return {"executionArn": arn, "startDate": handle.execution.start_date}
+        return Plain(executionArn=arn, startDate=handle.execution.start_date)
 
     def start_sync(self, params: dict[str, Any]) -> dict[str, Any]:
         machine = self.machines.get(required(params, "stateMachineArn"))

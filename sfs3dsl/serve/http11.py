@@ -55,11 +55,17 @@ class Request:
     method: str
     target: str
     version: str
-    #: The header lines as sent (name as spelt, value stripped), in order.
-    items: list[tuple[str, str]]
+    #: The header lines as sent, without their line ends.
+    lines: list[str]
     #: By lower-cased name; a repeated header's values joined with ", " (RFC 9110, 5.3).
     headers: dict[str, str]
     body: bytes = b""
+
+    @property
+    def items(self) -> list[tuple[str, str]]:
+        """The headers as sent (name as spelt, value stripped), in order: made only for
+        the few requests that are passed on whole (S3's)."""
+        return _items(self.lines)
 
     @property
     def keep_alive(self) -> bool:
@@ -107,22 +113,37 @@ def _parse(lines: list[str]) -> Request:
     parts = lines[0].split()
     if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
         raise BadRequest(f"bad request line {lines[0][:80]!r}")
-    items: list[tuple[str, str]] = []
+    del lines[0]
     headers: dict[str, str] = {}
-    for text in lines[1:]:
+    # the common case in one plain loop (every API call comes through here); a folded or
+    # malformed line goes to the careful path, which says what is wrong
+    for text in lines:
+        name, colon, value = text.partition(":")
+        if not colon or not name or name[0] in " \t" or name[-1] in " \t":
+            headers = {}
+            for name, value in _items(lines):
+                key = name.lower()
+                headers[key] = f"{headers[key]}, {value}" if key in headers else value
+            break
+        key = name.lower()
+        value = value.strip()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return Request(parts[0], parts[1], parts[2], lines, headers)
+
+
+def _items(lines: list[str]) -> list[tuple[str, str]]:
+    """Header lines as (name, value), a folded line joined to the value it continues."""
+    items: list[tuple[str, str]] = []
+    for text in lines:
         if text[:1] in (" ", "\t") and items:  # obsolete line folding: continues a value
             name, value = items[-1]
             items[-1] = (name, f"{value} {text.strip()}")
-            headers[name.lower()] = items[-1][1]
             continue
         name, colon, value = text.partition(":")
-        if not colon or not name or name[-1] in " \t":
+        if not colon or not name or name[-1] in " \t" or name[0] in " \t":
             raise BadRequest(f"bad header line {text[:80]!r}")
-        value = value.strip()
-        items.append((name, value))
-        key = name.lower()
-        headers[key] = f"{headers[key]}, {value}" if key in headers else value
-    return Request(parts[0], parts[1], parts[2], items, headers)
+        items.append((name, value.strip()))
+    return items
 
 
 def read_body(request: Request, rfile: Reader, wfile: Writer,

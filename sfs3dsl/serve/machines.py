@@ -35,6 +35,24 @@ class Machine:
     type: str = "STANDARD"
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
     revision: str = field(default_factory=lambda: str(uuid.uuid4()))
+    #: Why the runner cannot run ``asl`` (its check, made once here rather than at every
+    #: StartExecution), or None when it can.
+    unrunnable: str | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.set_asl(self.asl)
+
+    def set_asl(self, asl: dict[str, Any]) -> None:
+        from sfs3dsl.core.errors import ExecutionError
+        from sfs3dsl.run.interpreter.checks import check_definition
+
+        try:
+            check_definition(asl)
+        except ExecutionError as exc:
+            self.unrunnable = str(exc)
+        else:
+            self.unrunnable = None
+        self.asl = asl
 
     def describe(self) -> dict[str, Any]:
         return {"stateMachineArn": self.arn, "name": self.name, "status": "ACTIVE",
@@ -93,10 +111,11 @@ class Machines:
         return machine
 
     def get(self, arn: str) -> Machine:
-        parse_arn(arn, "stateMachine")
         with self._lock:
             found = self._by_arn.get(arn)
         if found is None:
+            # checked only when unknown: every ARN kept here is well formed
+            parse_arn(arn, "stateMachine")
             raise errors.state_machine_does_not_exist(arn)
         return found
 
@@ -154,7 +173,8 @@ class Machines:
                                   "roleArn, the loggingConfiguration or the "
                                   "tracingConfiguration must be specified")
         if isinstance(text, str):
-            machine.asl, machine.definition = parse_definition(text), text
+            machine.set_asl(parse_definition(text))
+            machine.definition = text
             self.runner.register_state_machine(machine.arn, machine.asl)
         if isinstance(role, str):
             machine.role_arn = role

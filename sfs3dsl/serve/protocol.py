@@ -34,7 +34,9 @@ def decode(body: bytes) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        value = json.loads(body)
+        # decoded here: json.loads of bytes first guesses among UTF-8/16/32, and the
+        # protocol's bodies are UTF-8
+        value = json.loads(body.decode())
     except (ValueError, UnicodeDecodeError) as exc:
         raise errors.serialization(f"the request body is not JSON: {exc}") from None
     if not isinstance(value, dict):
@@ -52,9 +54,28 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class Plain(dict[str, Any]):
+    """An answer built without None anywhere in it (its only values that are not JSON are
+    datetimes): :func:`encode` writes it in one pass of the C encoder, without the walk that
+    leaves None out. StartExecution and DescribeExecution answer these (every execution
+    calls them; the walk was a tenth of serve's CPU per execution)."""
+
+    __slots__ = ()
+
+
+def _epoch(value: Any) -> float:
+    if isinstance(value, datetime):
+        return round(value.timestamp(), 3)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+#: One encoder, its options fixed once (``json.dumps`` with options builds one per call).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_epoch)
+
+
 def encode(value: dict[str, Any]) -> bytes:
     """The answer's body: datetimes as epoch seconds (milliseconds kept), None left out."""
-    return json.dumps(_plain(value), separators=(",", ":"), ensure_ascii=False).encode()
+    return _ENCODER.encode(value if type(value) is Plain else _plain(value)).encode()
 
 
 def required(params: dict[str, Any], key: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import random
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -42,7 +41,7 @@ from sfs3dsl.run.interpreter.limits import (
 from sfs3dsl.run.interpreter.scope import Frame, Run, Variables, language_of
 from sfs3dsl.run.interpreter.sizes import text_size
 from sfs3dsl.run.interpreter.tasks import LAMBDA_INVOKE, Registry, TaskContext, TaskFn
-from sfs3dsl.run.interpreter.workers import WORKERS
+from sfs3dsl.run.interpreter.workers import WORKERS, Done
 
 if TYPE_CHECKING:
     from sfs3dsl.run.interpreter.map_run import MapRun
@@ -70,6 +69,7 @@ class Execution:
     #: The output as the interpreter holds it (the history refers to it and its parts).
     _output: Any = field(default=None, repr=False)
     _output_copy: list[Any] = field(default_factory=list, repr=False)
+    _output_text: str | None = field(default=None, repr=False)
 
     @property
     def output(self) -> Any:
@@ -80,6 +80,15 @@ class Execution:
         if not self._output_copy:
             self._output_copy.append(snapshot(self._output))
         return self._output_copy[0]
+
+    def output_text(self) -> str | None:
+        """The output of a SUCCEEDED execution as compact JSON (else None), written once:
+        an ended execution's output does not change, and a service describes it often."""
+        if self.status != "SUCCEEDED":
+            return None
+        if self._output_text is None:
+            self._output_text = dumps(self._output)
+        return self._output_text
 
     @property
     def history(self) -> list[dict[str, Any]]:
@@ -108,7 +117,7 @@ class ExecutionHandle:
         self._run = run
         self.execution = execution
         self.arn = execution.arn
-        self._done = threading.Event()
+        self._done = Done()
         self._error: BaseException | None = None
 
     def done(self) -> bool:
@@ -237,16 +246,19 @@ class Runner:
 
     def start(self, definition: dict[str, Any], input: Any = None, *,
               name: str | None = None, state_machine_arn: str | None = None,
-              on_end: Callable[[ExecutionHandle], None] | None = None
-              ) -> ExecutionHandle:
+              on_end: Callable[[ExecutionHandle], None] | None = None,
+              checked: bool = False) -> ExecutionHandle:
         """Start ``definition`` on a background thread (one kept from an execution that
         ended, :mod:`~sfs3dsl.run.interpreter.workers`); returns a handle.
 
         ``on_end(handle)`` is called on that thread when the execution has ended, before
         anyone waiting on the handle wakes up (its exceptions are ignored: it observes).
+        ``checked``: the caller has passed ``definition`` through
+        :func:`~sfs3dsl.run.interpreter.checks.check_definition` already and not changed it
+        since (a service checks a machine once, not at every start).
         """
         run, execution = self._prepare(definition, {} if input is None else input, name,
-                                       state_machine_arn, None)
+                                       state_machine_arn, None, checked)
         handle = ExecutionHandle(run, execution)
 
         def main() -> None:
@@ -319,8 +331,10 @@ class Runner:
         return f"arn:aws:states:{self.region}:{self.account}:stateMachine:{name}"
 
     def _prepare(self, definition: dict[str, Any], value: Any, name: str | None,
-                 machine_arn: str | None, start: datetime | None) -> tuple[Run, Execution]:
-        check_definition(definition)
+                 machine_arn: str | None, start: datetime | None,
+                 checked: bool = False) -> tuple[Run, Execution]:
+        if not checked:
+            check_definition(definition)
         try:
             text = dumps(value)
         except (TypeError, ValueError, RecursionError):
