@@ -246,7 +246,8 @@ def test_missing_generated_handlers_are_refused(tmp_path: Path) -> None:
         WorkflowConstruct(cdk.Stack(cdk.App(), "S"), "Order", workflow=workflow, root=tmp_path)
     assert str(caught.value) == (
         f"{workflow.where}: generated/order/statemachine.asl.json is missing: the CDK assets "
-        f"ship the generated files; fix: run `sfs3dsl compile` in {tmp_path} (or pass root= the "
+        "ship the generated files; fix: run `sfs3dsl compile --target cdk` in "
+        f"{tmp_path} (or pass root= the "
         "project folder)")
 
 
@@ -270,3 +271,21 @@ def test_import_sfs3dsl_never_loads_the_cdk() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False, timeout=120)
     assert (done.stdout, done.stderr) == ("[]\n", "")
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES
+                                  if (REPO / "generated" / n / "handlers").is_dir()])
+def test_functions_get_the_runtime_layer_asset(synthesised: Path, name: str) -> None:
+    t = _template(synthesised, name)
+    (layer_id,) = _of_type(t, "AWS::Serverless::LayerVersion")
+    layer = t["Resources"][layer_id]["Properties"]
+    assets = json.loads((synthesised / f"Stack-{name}.assets.json").read_text())["files"]
+    (asset,) = [a for a in assets.values() if a["source"].get("packaging") == "zip"
+                and (synthesised / a["source"]["path"] / "python").is_dir()]
+    (destination,) = asset["destinations"].values()
+    assert layer["ContentUri"]["Key"] == destination["objectKey"]
+    staged = synthesised / asset["source"]["path"]
+    assert (staged / "python" / "sfs3dsl_runtime" / "__init__.py").read_bytes() == (
+        REPO / "sfs3dsl_runtime" / "__init__.py").read_bytes()
+    for props in _of_type(t, "AWS::Serverless::Function").values():
+        assert props["Layers"] == [{"Ref": layer_id}]

@@ -31,11 +31,11 @@ NAMES = sorted(p.parent.name for p in (REPO / "generated").glob("*/statemachine.
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project compiled with ``--target serverless --target sam``."""
+    """A copy of the project's workflows (without ``sfs3dsl_runtime``: the runtime comes as
+    the template's layer) compiled with ``--target serverless --target sam``."""
     root = tmp_path_factory.mktemp("sam-project")
-    for folder in ("workflows", "sfs3dsl_runtime"):
-        shutil.copytree(REPO / folder, root / folder,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "workflows", root / "workflows",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     done = subprocess.run([sys.executable, "-m", "sfs3dsl", "compile", "--target", "serverless",
                            "--target", "sam"], cwd=root, capture_output=True, text=True,
                           check=False, timeout=600)
