@@ -114,7 +114,7 @@ def test_bad_permissions_are_one_line_at_the_step(permissions: Any, message: str
 
 
 def test_good_permissions_are_kept_as_written() -> None:
-    statements = [
+    statements: list[dict[str, Any]] = [
         {"Sid": "Read", "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query"],
          "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/customers"},
         {"Effect": "Deny", "NotAction": "s3:*", "NotResource": [{"Fn::GetAtt": ["B", "Arn"]}],

@@ -59,12 +59,13 @@ def _check_generated(workflow: Workflow, root: Path,
     the assets ship those files, so stale ones would be deployed."""
     from sfs3dsl.deploy.sidecar.render import handler_files
 
-    checked = [(root / "generated" / rel, text)
-               for rel, text in (runtime_files() if layer else {}).items()]
+    checked: list[tuple[Path, str]] = []
     for current, _, compiled, plan in parts:
         files = {ASL_FILE: compiled.to_json(), **handler_files(current, plan)}
         checked.extend((root / "generated" / current.name / rel, text)
                        for rel, text in files.items())
+    checked.extend((root / "generated" / rel, text)
+                   for rel, text in (runtime_files() if layer else {}).items())
     for path, text in checked:
         shown = path.relative_to(root).as_posix()
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
