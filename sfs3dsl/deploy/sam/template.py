@@ -13,7 +13,7 @@ Serverless Framework and its step-functions plugin would add is written out here
 * the state machine is an ``AWS::Serverless::StateMachine`` whose ``DefinitionUri`` is the
   compiled ASL beside the template, unchanged, with a ``DefinitionSubstitutions`` entry for
   every ``${...}`` in it; foreign placeholders become template parameters;
-* every function gets the Lambda layer of ``sfs3dsl_runtime`` that compile copies to
+* every generated function gets the Lambda layer of ``sfs3dsl_runtime`` that compile copies to
   ``<out>/_runtime/`` (:mod:`sfs3dsl.deploy.runtime_layer`);
 * its role allows what the definition names (``iam.state_machine_statements``);
 * notifications become EventBridge rules (:mod:`sfs3dsl.deploy.sam.notify`), the plugin's
@@ -33,7 +33,7 @@ from sfs3dsl.compile.compiler import Compiled
 from sfs3dsl.deploy.runtime_layer import LAYER_ID, layer_resource
 from sfs3dsl.deploy.sam.notify import notification_resources
 from sfs3dsl.deploy.serverless import iam
-from sfs3dsl.deploy.serverless.fragment import foreign_parameters
+from sfs3dsl.deploy.serverless.fragment import GENERATED, foreign_parameters
 from sfs3dsl.deploy.serverless.monitoring import alarm_resources
 from sfs3dsl.deploy.serverless.names import Ids, function_logical_id, pascal
 from sfs3dsl.deploy.serverless.placeholders import Found, resolve
@@ -182,10 +182,13 @@ def workflow_resources(name: str, fragment: Json, compiled: Compiled, asl_uri: s
 
 
 def _add_runtime_layer(resources: Json) -> None:
-    """Give every function the layer of ``sfs3dsl_runtime`` (which the generated handlers
-    import, and which the project root of ``CodeUri`` does not hold), adding the layer."""
+    """Give every generated function the layer of ``sfs3dsl_runtime`` (which the generated
+    handlers import, and which the project root of ``CodeUri`` does not hold), adding the
+    layer. A Lambda of the user's own (``functions/<name>.py``) does not import the runtime,
+    and compile writes the layer's folder only for generated handlers."""
     functions = [r["Properties"] for r in resources.values()
-                 if r["Type"] == "AWS::Serverless::Function"]
+                 if r["Type"] == "AWS::Serverless::Function"
+                 and r["Properties"]["Handler"].startswith(f"{GENERATED}/")]
     if not functions:
         return
     resources[LAYER_ID] = layer_resource({f["Runtime"] for f in functions})
