@@ -136,6 +136,14 @@ def test_compile_help_says_what_the_default_targets_are() -> None:
     assert "(without --target: those of every target found there)" in text
 
 
+def test_a_workflow_named_like_the_runtime_folder_is_refused(project: Path) -> None:
+    (project / "workflows" / "hello.py").write_text(GOOD.replace('"hello"', '"_runtime"'))
+    result = run("compile")
+    assert (result.exit_code, result.output) == (
+        1, "Error: workflows/hello.py:4: workflow name '_runtime' is the folder of the "
+           "sfs3dsl_runtime layer under --out; fix: give the workflow another name\n")
+
+
 def test_check_reports_missing_files(project: Path) -> None:
     result = run("compile", "--check")
     assert result.exit_code == 1

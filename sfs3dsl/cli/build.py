@@ -120,8 +120,14 @@ def _workflows_to_compile(paths: list[Path]) -> list[Workflow]:
     if not found:
         raise LoadError(f"{', '.join(map(str, paths))}: no workflow module found",
                         hint="give .py files that assign a Workflow, or a folder of them")
+    from sfs3dsl.deploy.runtime_layer import RUNTIME_DIR
+
     first: dict[str, Workflow] = {}
     for workflow in found:
+        if workflow.name == RUNTIME_DIR:
+            raise _Failure(f"{workflow.where}: workflow name {RUNTIME_DIR!r} is the folder of "
+                           "the sfs3dsl_runtime layer under --out; fix: give the workflow "
+                           "another name", EXIT_PROBLEMS)
         other = first.setdefault(workflow.name, workflow)
         if other is not workflow:
             raise _Failure(f"{workflow.where}: workflow name {workflow.name!r} is already "
