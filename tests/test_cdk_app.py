@@ -176,7 +176,8 @@ def test_a_stale_generated_file_is_one_line(project: Path) -> None:
     assert done.stderr == (
         f"Error: {workflow.where.replace(str(project) + os.sep, '')}: "
         "generated/course-map/statemachine.asl.json is stale: the CDK assets ship the generated "
-        f"files; fix: run `sfs3dsl compile` in {project} (or pass root= the project folder)\n")
+        f"files; fix: run `sfs3dsl compile --target cdk` in {project} (or pass root= the "
+        "project folder)\n")
 
 
 def test_without_the_extra_the_app_names_it(project: Path) -> None:

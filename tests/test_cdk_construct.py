@@ -134,7 +134,8 @@ def test_functions_run_the_project_asset(synthesised: Path, name: str) -> None:
     functions = _of_type(t, "AWS::Serverless::Function")
     assert functions
     (asset,) = [a for a in json.loads((synthesised / f"Stack-{name}.assets.json").read_text())[
-        "files"].values() if a["source"].get("packaging") == "zip"]
+        "files"].values() if a["source"].get("packaging") == "zip"
+        and not (synthesised / a["source"]["path"] / "python").is_dir()]  # not the layer
     (destination,) = asset["destinations"].values()
     key = destination["objectKey"]
     staged = synthesised / asset["source"]["path"]  # zipped when `cdk deploy` publishes it
@@ -246,7 +247,8 @@ def test_missing_generated_handlers_are_refused(tmp_path: Path) -> None:
         WorkflowConstruct(cdk.Stack(cdk.App(), "S"), "Order", workflow=workflow, root=tmp_path)
     assert str(caught.value) == (
         f"{workflow.where}: generated/order/statemachine.asl.json is missing: the CDK assets "
-        f"ship the generated files; fix: run `sfs3dsl compile` in {tmp_path} (or pass root= the "
+        "ship the generated files; fix: run `sfs3dsl compile --target cdk` in "
+        f"{tmp_path} (or pass root= the "
         "project folder)")
 
 
@@ -270,3 +272,39 @@ def test_import_sfs3dsl_never_loads_the_cdk() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False, timeout=120)
     assert (done.stdout, done.stderr) == ("[]\n", "")
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES
+                                  if (REPO / "generated" / n / "handlers").is_dir()])
+def test_functions_get_the_runtime_layer_asset(synthesised: Path, name: str) -> None:
+    t = _template(synthesised, name)
+    (layer_id,) = _of_type(t, "AWS::Serverless::LayerVersion")
+    layer = t["Resources"][layer_id]["Properties"]
+    assets = json.loads((synthesised / f"Stack-{name}.assets.json").read_text())["files"]
+    (asset,) = [a for a in assets.values() if a["source"].get("packaging") == "zip"
+                and (synthesised / a["source"]["path"] / "python").is_dir()]
+    (destination,) = asset["destinations"].values()
+    assert layer["ContentUri"]["Key"] == destination["objectKey"]
+    staged = synthesised / asset["source"]["path"]
+    assert (staged / "python" / "sfs3dsl_runtime" / "__init__.py").read_bytes() == (
+        REPO / "sfs3dsl_runtime" / "__init__.py").read_bytes()
+    for props in _of_type(t, "AWS::Serverless::Function").values():
+        assert props["Layers"] == [{"Ref": layer_id}]
+
+
+def test_a_stale_runtime_layer_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The installed runtime (here: a newer one) differs from generated/_runtime/."""
+    import aws_cdk as cdk
+
+    from sfs3dsl.cdk import WorkflowConstruct
+    from sfs3dsl.deploy.cdk import construct
+
+    init = "_runtime/python/sfs3dsl_runtime/__init__.py"
+    monkeypatch.setattr(construct, "runtime_files", lambda: {init: "# a newer runtime\n"})
+    workflow = _workflow("order")
+    with pytest.raises(BuildError) as caught:
+        WorkflowConstruct(cdk.Stack(cdk.App(), "S"), "Order", workflow=workflow, root=REPO)
+    assert str(caught.value) == (
+        f"{workflow.where}: generated/{init} is stale: the CDK assets ship the generated "
+        f"files; fix: run `sfs3dsl compile --target cdk` in {REPO} (or pass root= the project "
+        "folder)")

@@ -70,7 +70,7 @@ def test_check_passes_when_fresh_and_fails_when_stale(project: Path) -> None:
     assert run("compile").exit_code == 0
     fresh = run("compile", "--check")
     assert fresh.exit_code == 0
-    assert "1 workflow(s): generated/ is up to date" in fresh.output
+    assert fresh.output == "1 workflow(s), target(s) serverless: generated/ is up to date\n"
     target = project / "generated/hello/statemachine.asl.json"
     target.write_text(target.read_text().replace('"x": 1', '"x": 2'))
     stale = run("compile", "--check")
@@ -78,6 +78,70 @@ def test_check_passes_when_fresh_and_fails_when_stale(project: Path) -> None:
     assert "1 generated file(s) are missing or stale:" in stale.output
     assert "generated/hello/statemachine.asl.json" in stale.output
     assert "run `sfs3dsl compile` and commit the result" in stale.output
+
+
+def _change_hello(project: Path) -> None:
+    """Change the ASL and the SAM template's Description (the template names the ASL file)."""
+    module = project / "workflows" / "hello.py"
+    module.write_text(module.read_text().replace('"x": 1', '"x": 2').replace(
+        'Succeed("done"))', 'Succeed("done"), comment="hello v2")'))
+
+
+def test_plain_compile_rewrites_every_target_already_there(project: Path) -> None:
+    assert run("compile", "--target", "sam", "--target", "cdk").exit_code == 0
+    folder = project / "generated" / "hello"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "cdk_app.py", "statemachine.asl.json", "template.yaml"]
+    _change_hello(project)
+    result = run("compile")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "hello: generated/hello/statemachine.asl.json", "hello: generated/hello/template.yaml",
+        "hello: generated/hello/cdk_app.py"]
+    assert not (folder / "serverless.yml").exists()  # not a target of this project
+    assert '"x": 2' in (folder / "statemachine.asl.json").read_text()
+    check = run("compile", "--check", "--target", "sam", "--target", "cdk")
+    assert (check.exit_code, check.output) == (
+        0, "1 workflow(s), target(s) sam, cdk: generated/ is up to date\n")
+
+
+def test_plain_check_checks_every_target_already_there(project: Path) -> None:
+    assert run("compile", "--target", "serverless", "--target", "sam").exit_code == 0
+    _change_hello(project)
+    assert run("compile", "--target", "serverless").exit_code == 0  # template.yaml left stale
+    stale = run("compile", "--check")
+    assert (stale.exit_code, stale.output) == (1, (
+        "Error: 1 generated file(s) are missing or stale:\n"
+        "  generated/hello/template.yaml\n"
+        "run `sfs3dsl compile` and commit the result\n"))
+    assert run("compile").exit_code == 0
+    fresh = run("compile", "--check")
+    assert (fresh.exit_code, fresh.output) == (
+        0, "1 workflow(s), target(s) serverless, sam: generated/ is up to date\n")
+
+
+def test_check_of_named_targets_says_to_compile_them(project: Path) -> None:
+    assert run("compile").exit_code == 0
+    stale = run("compile", "--check", "--target", "sam")
+    assert (stale.exit_code, stale.output) == (1, (
+        "Error: 1 generated file(s) are missing or stale:\n"
+        "  generated/hello/template.yaml\n"
+        "run `sfs3dsl compile --target sam` and commit the result\n"))
+
+
+def test_compile_help_says_what_the_default_targets_are() -> None:
+    text = " ".join(run("compile", "--help").output.split())
+    assert ("Default: every target whose file is already under --out (so none goes stale), "
+            "or serverless when none is.") in text
+    assert "(without --target: those of every target found there)" in text
+
+
+def test_a_workflow_named_like_the_runtime_folder_is_refused(project: Path) -> None:
+    (project / "workflows" / "hello.py").write_text(GOOD.replace('"hello"', '"_runtime"'))
+    result = run("compile")
+    assert (result.exit_code, result.output) == (
+        1, "Error: workflows/hello.py:4: workflow name '_runtime' is the folder of the "
+           "sfs3dsl_runtime layer under --out; fix: give the workflow another name\n")
 
 
 def test_check_reports_missing_files(project: Path) -> None:

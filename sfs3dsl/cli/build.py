@@ -34,41 +34,72 @@ from sfs3dsl.cli.group import (
               type=click.Path(file_okay=False),
               help="Folder that receives one folder per workflow.")
 @click.option("--check", is_flag=True,
-              help="Write nothing; fail if the files under --out are missing or stale.")
+              help="Write nothing; fail if the files under --out are missing or stale "
+                   "(without --target: those of every target found there).")
 @click.option("--target", "targets", multiple=True,
               type=click.Choice(["serverless", "sam", "cdk"]),
-              help="Deployment target (repeat for several): serverless.yml (the default), "
-                   "a SAM template.yaml, or cdk_app.py, a CDK app around "
-                   "sfs3dsl.cdk.WorkflowConstruct.")
+              help="Deployment target (repeat for several): serverless.yml, a SAM "
+                   "template.yaml, or cdk_app.py, a CDK app around "
+                   "sfs3dsl.cdk.WorkflowConstruct. Default: every target whose file is "
+                   "already under --out (so none goes stale), or serverless when none is.")
 def compile_command(paths: tuple[str, ...], out_dir: str, check: bool,
                     targets: tuple[str, ...]) -> None:
-    """Compile workflow modules (default: workflows/) into OUT/<workflow>/."""
+    """Compile workflow modules (default: workflows/) into OUT/<workflow>/.
+
+    Side-car workflows also get OUT/_runtime/python/sfs3dsl_runtime/, a copy of the runtime
+    the generated handlers import (the SAM and CDK targets deploy it as a Lambda layer).
+    """
     from sfs3dsl.deploy.artifacts import workflow_artifacts
+    from sfs3dsl.deploy.runtime_layer import runtime_files
 
     out = Path(out_dir)
+    chosen = targets or _targets_present(out)
     stale: list[str] = []
+    needs_layer = False
     workflows = _workflows_to_compile(_paths(paths, "workflows"))
     for workflow in workflows:
-        files, compiled = workflow_artifacts(workflow, targets=targets or ("serverless",))
+        files, compiled = workflow_artifacts(workflow, targets=chosen)
         for problem in compiled.warnings:
             click.echo(problem.render(), err=True)
-        for rel, text in files.items():
-            target = out / workflow.name / rel
-            fresh = target.is_file() and target.read_text(encoding="utf-8") == text
-            if check:
-                if not fresh:
-                    stale.append(str(target))
-                continue
-            if not fresh:
-                _write(target, text)
-            click.echo(f"{workflow.name}: {target}")
+        needs_layer = needs_layer or any(rel.startswith("handlers/") for rel in files)
+        stale.extend(_emit(out / workflow.name, files, check, workflow.name))
+    if needs_layer:  # what the handlers import, for every target (docs/deploy.md)
+        stale.extend(_emit(out, runtime_files(), check, "sfs3dsl_runtime layer"))
     if check:
         if stale:
             listing = "\n".join(f"  {s}" for s in stale)
+            again = "".join(f" --target {t}" for t in targets)
             raise click.ClickException(
                 f"{len(stale)} generated file(s) are missing or stale:\n{listing}\n"
-                "run `sfs3dsl compile` and commit the result")
-        click.echo(f"{len(workflows)} workflow(s): {out}/ is up to date")
+                f"run `sfs3dsl compile{again}` and commit the result")
+        click.echo(f"{len(workflows)} workflow(s), target(s) {', '.join(chosen)}: "
+                   f"{out}/ is up to date")
+
+
+def _targets_present(out: Path) -> tuple[str, ...]:
+    """The targets whose file some workflow folder of ``out`` already holds (a plain
+    ``compile`` must not leave a template.yaml stale), or serverless when none does."""
+    from sfs3dsl.deploy.artifacts import CDK_FILE, SAM_FILE, SERVERLESS_FILE
+
+    files = {"serverless": SERVERLESS_FILE, "sam": SAM_FILE, "cdk": CDK_FILE}
+    present = tuple(t for t, name in files.items() if any(out.glob(f"*/{name}")))
+    return present or ("serverless",)
+
+
+def _emit(folder: Path, files: dict[str, str], check: bool, label: str) -> list[str]:
+    """Write the files that differ under ``folder`` (or, with ``check``, return them)."""
+    stale: list[str] = []
+    for rel, text in files.items():
+        target = folder / rel
+        fresh = target.is_file() and target.read_text(encoding="utf-8") == text
+        if check:
+            if not fresh:
+                stale.append(str(target))
+            continue
+        if not fresh:
+            _write(target, text)
+        click.echo(f"{label}: {target}")
+    return stale
 
 def _workflows_to_compile(paths: list[Path]) -> list[Workflow]:
     """Every workflow of the modules named or found in the folders named.
@@ -89,8 +120,14 @@ def _workflows_to_compile(paths: list[Path]) -> list[Workflow]:
     if not found:
         raise LoadError(f"{', '.join(map(str, paths))}: no workflow module found",
                         hint="give .py files that assign a Workflow, or a folder of them")
+    from sfs3dsl.deploy.runtime_layer import RUNTIME_DIR
+
     first: dict[str, Workflow] = {}
     for workflow in found:
+        if workflow.name == RUNTIME_DIR:
+            raise _Failure(f"{workflow.where}: workflow name {RUNTIME_DIR!r} is the folder of "
+                           "the sfs3dsl_runtime layer under --out; fix: give the workflow "
+                           "another name", EXIT_PROBLEMS)
         other = first.setdefault(workflow.name, workflow)
         if other is not workflow:
             raise _Failure(f"{workflow.where}: workflow name {workflow.name!r} is already "
@@ -183,10 +220,12 @@ def _workflow_problems(workflow: Workflow) -> list[Problem]:
 
 def _build_problem(exc: BuildError) -> Problem:
     """A workflow built wrongly, as a problem of the validate report."""
+    from sfs3dsl.core.errors import DeploymentOptionError
     from sfs3dsl.core.problems import Problem
 
     path = f"States.{exc.state}" if exc.state is not None else "(workflow)"
-    return Problem("build-error", path, exc.message, exc.hint or "see the message",
+    code = "deployment-option" if isinstance(exc, DeploymentOptionError) else "build-error"
+    return Problem(code, path, exc.message, exc.hint or "see the message",
                    state=exc.state, where=exc.where)
 
 def _load_problem(exc: LoadError) -> Problem:

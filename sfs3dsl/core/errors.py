@@ -56,6 +56,11 @@ class BuildError(Sfs3dslError):
         return "".join(parts)
 
 
+class DeploymentOptionError(BuildError):
+    """Deployment options (``Workflow(deployment=...)``, ``SideCar(serverless=...)``) given
+    wrongly; ``sfs3dsl validate`` labels it ``deployment-option``."""
+
+
 class ValidationError(Sfs3dslError):
     """A definition has one or more problems; ``problems`` holds all of them."""
 

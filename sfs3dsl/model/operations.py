@@ -108,6 +108,12 @@ class Vpc:
                 "subnetIds": list(self.subnet_ids)}
 
 
+def _statuses(statuses: Sequence[str] | str) -> tuple[str, ...]:
+    """``statuses`` as a tuple; one string is one status (``statuses="TIMED_OUT"``), not
+    its letters."""
+    return (statuses,) if isinstance(statuses, str) else tuple(statuses)
+
+
 @dataclass(frozen=True)
 class Notification:
     """A target of execution status changes (seed 003), as the plugin's ``notifications``.
@@ -127,38 +133,38 @@ class Notification:
     @classmethod
     def sns(cls, arn: Arn, *, statuses: Sequence[str] = ("ABORTED", "FAILED", "TIMED_OUT")
             ) -> Notification:
-        return cls("sns", arn, tuple(statuses))
+        return cls("sns", arn, _statuses(statuses))
 
     @classmethod
     def sqs(cls, arn: Arn, *, message_group_id: str | None = None,
             statuses: Sequence[str] = ("ABORTED", "FAILED", "TIMED_OUT")) -> Notification:
         """A queue; a FIFO queue (``...fifo``) needs ``message_group_id``."""
-        return cls("sqs", arn, tuple(statuses), message_group_id=message_group_id)
+        return cls("sqs", arn, _statuses(statuses), message_group_id=message_group_id)
 
     @classmethod
     def lambda_function(cls, arn: Arn, *, statuses: Sequence[str] = ("ABORTED", "FAILED",
                                                                       "TIMED_OUT")
                         ) -> Notification:
-        return cls("lambda", arn, tuple(statuses))
+        return cls("lambda", arn, _statuses(statuses))
 
     @classmethod
     def kinesis(cls, arn: Arn, *, partition_key_path: str | None = None,
                 statuses: Sequence[str] = ("ABORTED", "FAILED", "TIMED_OUT")) -> Notification:
         """A stream; ``partition_key_path`` (``"$.detail.name"``) picks the partition key
         from the event, else EventBridge uses the event's id."""
-        return cls("kinesis", arn, tuple(statuses), partition_key_path=partition_key_path)
+        return cls("kinesis", arn, _statuses(statuses), partition_key_path=partition_key_path)
 
     @classmethod
     def firehose(cls, arn: Arn, *, statuses: Sequence[str] = ("ABORTED", "FAILED",
                                                                "TIMED_OUT")) -> Notification:
-        return cls("firehose", arn, tuple(statuses))
+        return cls("firehose", arn, _statuses(statuses))
 
     @classmethod
     def step_functions(cls, arn: Arn, *, statuses: Sequence[str] = ("ABORTED", "FAILED",
                                                                      "TIMED_OUT")
                        ) -> Notification:
         """Another state machine, started with the event as its input."""
-        return cls("stepFunctions", arn, tuple(statuses))
+        return cls("stepFunctions", arn, _statuses(statuses))
 
     def problems(self) -> list[Problem]:
         out: list[Problem] = []

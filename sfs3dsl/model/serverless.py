@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sfs3dsl.core.errors import BuildError
+from sfs3dsl.core.errors import DeploymentOptionError
 from sfs3dsl.model.operations import (
     MAX_TARGETS_PER_RULE,
     STATUSES,
@@ -75,15 +75,16 @@ class ServerlessOptions:
         if not isinstance(notifications, tuple):
             object.__setattr__(self, "notifications", tuple(notifications))
         if self.api not in ("auto", "facade", "plugin", "none"):
-            raise BuildError(f"api {self.api!r} is not one of auto, facade, plugin, none",
-                             where=where, hint='use api="facade" for a side-car workflow')
+            raise DeploymentOptionError(
+                f"api {self.api!r} is not one of auto, facade, plugin, none", where=where,
+                hint='use api="facade" for a side-car workflow')
         if self.logging not in (None, "ALL", "ERROR", "FATAL"):
-            raise BuildError(f"logging {self.logging!r} is not ALL, ERROR or FATAL",
+            raise DeploymentOptionError(f"logging {self.logging!r} is not ALL, ERROR or FATAL",
                              where=where, hint='use logging="ERROR", or None for no logs')
         for name in ("quota_limit", "burst_limit", "rate_limit", "memory_size"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise BuildError(f"{name} must be a positive int, got {value!r}",
+                raise DeploymentOptionError(f"{name} must be a positive int, got {value!r}",
                                  where=where, hint=f"e.g. {name}=100")
 
     def problems(self) -> list[Problem]:
@@ -128,4 +129,5 @@ class ServerlessOptions:
         problems = self.problems()
         if problems:
             message, where, hint = problems[0]
-            raise BuildError(f"workflow {workflow!r}: {message}", where=where, hint=hint)
+            raise DeploymentOptionError(f"workflow {workflow!r}: {message}", where=where,
+                                        hint=hint)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from sfs3dsl.core.errors import BuildError
 from sfs3dsl.model.expressions import _Unset
+from sfs3dsl.model.iam_statements import permission_problem
 from sfs3dsl.model.integrations import function_ref
 from sfs3dsl.model.retry import Catch, Retry
 from sfs3dsl.model.serverless import ServerlessOptions
@@ -224,6 +225,10 @@ class SideCarStep(Task):
                              f"one second less), got {timeout!r}", where=where,
                              hint="e.g. timeout_seconds=11")
         exposed = _exposed(expose, where)
+        wrong = permission_problem(permissions)
+        if wrong is not None:
+            raise BuildError(f"side-car step {step_name!r}: {wrong[0]}", where=where,
+                             hint=wrong[1])
         super().__init__(step_name, resource=LAMBDA_INVOKE,
                          parameters={"FunctionName": function_ref(step_name),
                                      "Payload": {"input": JsonPath("$"),

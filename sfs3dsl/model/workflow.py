@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sfs3dsl.core.errors import BuildError
+from sfs3dsl.core.errors import BuildError, DeploymentOptionError
 from sfs3dsl.model.chain import Chainable, as_chainable
 from sfs3dsl.model.source import caller_location
 from sfs3dsl.model.states import QueryLanguage
@@ -62,9 +62,9 @@ class Workflow:
             from sfs3dsl.model.serverless import ServerlessOptions
 
             if not isinstance(deployment, ServerlessOptions):
-                raise BuildError(f"workflow {name!r}: deployment={deployment!r} is not a "
-                                 "ServerlessOptions", where=self.where,
-                                 hint="pass deployment=ServerlessOptions(...)")
+                raise DeploymentOptionError(
+                    f"workflow {name!r}: deployment={deployment!r} is not a ServerlessOptions",
+                    where=self.where, hint="pass deployment=ServerlessOptions(...)")
             deployment.check(name)
 
     def compile(self, *, validate: bool = True) -> Compiled:

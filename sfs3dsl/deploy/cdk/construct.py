@@ -8,7 +8,8 @@ logical ids so that several workflows (and the user's own resources) share a sta
 rewrites every ``Ref``, ``Fn::GetAtt`` and ``Fn::Sub`` to the new names. Then only what a
 SAM template leaves to ``sam build`` is replaced: each function's ``CodeUri`` becomes the S3
 location of one asset of the project folder, and each state machine's ``DefinitionUri``
-becomes the S3 location of an asset of its ``statemachine.asl.json``
+becomes the S3 location of an asset of its ``statemachine.asl.json``, and the layer of
+``sfs3dsl_runtime`` an asset of ``generated/_runtime/`` (:mod:`sfs3dsl.deploy.runtime_layer`)
 (``DefinitionSubstitutions`` unchanged). The ASL is not put inline (``Definition``): the CDK
 drops ``null`` values from resource properties, and ``"ResultPath": null`` means "discard
 the result", so the deployed machine would differ from the compiled one.
@@ -38,6 +39,7 @@ from constructs import Construct
 from sfs3dsl.compile.compiler import Compiled
 from sfs3dsl.core.errors import BuildError
 from sfs3dsl.deploy.artifacts import ASL_FILE, deployment_parts
+from sfs3dsl.deploy.runtime_layer import LAYER_ID, RUNTIME_DIR, runtime_files
 from sfs3dsl.deploy.sam.template import TRANSFORM, sam_template
 from sfs3dsl.deploy.serverless.names import Ids
 from sfs3dsl.model.workflow import Workflow
@@ -50,22 +52,29 @@ DEFAULT_EXCLUDE = (".venv", "venv", ".git", "cdk.out", "node_modules", "**/__pyc
 
 
 def _check_generated(workflow: Workflow, root: Path,
-                     parts: Sequence[tuple[Workflow, Any, Compiled, Any]]) -> None:
+                     parts: Sequence[tuple[Workflow, Any, Compiled, Any]],
+                     layer: bool) -> None:
     """Fail unless ``generated/<workflow>/`` under ``root`` holds exactly the ASL and handlers
-    the workflows compile to: the assets ship those files, so stale ones would be deployed."""
+    the workflows compile to, and ``generated/_runtime/`` the runtime layer when ``layer``:
+    the assets ship those files, so stale ones would be deployed."""
     from sfs3dsl.deploy.sidecar.render import handler_files
 
+    checked: list[tuple[Path, str]] = []
     for current, _, compiled, plan in parts:
         files = {ASL_FILE: compiled.to_json(), **handler_files(current, plan)}
-        for relative, text in files.items():
-            path = root / "generated" / current.name / relative
-            shown = path.relative_to(root).as_posix()
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                state = "missing" if not path.is_file() else "stale"
-                raise BuildError(
-                    f"{shown} is {state}: the CDK assets ship the generated files",
-                    where=workflow.where,
-                    hint=f"run `sfs3dsl compile` in {root} (or pass root= the project folder)")
+        checked.extend((root / "generated" / current.name / rel, text)
+                       for rel, text in files.items())
+    checked.extend((root / "generated" / rel, text)
+                   for rel, text in (runtime_files() if layer else {}).items())
+    for path, text in checked:
+        shown = path.relative_to(root).as_posix()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            state = "missing" if not path.is_file() else "stale"
+            raise BuildError(
+                f"{shown} is {state}: the CDK assets ship the generated files",
+                where=workflow.where,
+                hint=f"run `sfs3dsl compile --target cdk` in {root} (or pass root= the "
+                     "project folder)")
 
 
 class WorkflowConstruct(Construct):
@@ -95,9 +104,9 @@ class WorkflowConstruct(Construct):
         parts = deployment_parts(workflow, project)
         self.workflow_names: tuple[str, ...] = tuple(w.name for w, _, _, _ in parts)
         self._refuse_overlap(workflow)
-        _check_generated(workflow, project, parts)
         template = sam_template([(w.name, f, c) for w, f, c, _ in parts],
                                 workflow.comment or f"sfs3dsl workflow {workflow.name}")
+        _check_generated(workflow, project, parts, LAYER_ID in template["Resources"])
         with tempfile.TemporaryDirectory(prefix="sfs3dsl-cdk-") as folder:
             path = Path(folder) / "template.json"
             path.write_text(json.dumps(template), encoding="utf-8")
@@ -115,6 +124,15 @@ class WorkflowConstruct(Construct):
                 function = self.include.get_resource(logical)
                 assert isinstance(function, aws_sam.CfnFunction)
                 function.code_uri = code_uri
+        #: the asset of the sfs3dsl_runtime layer (``generated/_runtime/``), if any function
+        self.runtime: aws_s3_assets.Asset | None = None
+        if LAYER_ID in template["Resources"]:
+            self.runtime = aws_s3_assets.Asset(
+                self, "Runtime", path=str(project / "generated" / RUNTIME_DIR))
+            layer = self.include.get_resource(LAYER_ID)
+            assert isinstance(layer, aws_sam.CfnLayerVersion)
+            layer.content_uri = aws_sam.CfnLayerVersion.S3LocationProperty(
+                bucket=self.runtime.s3_bucket_name, key=self.runtime.s3_object_key)
         self.definitions: dict[str, aws_s3_assets.Asset] = {}
         for current, _, _, _ in parts:
             machine = self.include.get_resource(Ids(current.name).state_machine)

@@ -13,6 +13,8 @@ Serverless Framework and its step-functions plugin would add is written out here
 * the state machine is an ``AWS::Serverless::StateMachine`` whose ``DefinitionUri`` is the
   compiled ASL beside the template, unchanged, with a ``DefinitionSubstitutions`` entry for
   every ``${...}`` in it; foreign placeholders become template parameters;
+* every generated function gets the Lambda layer of ``sfs3dsl_runtime`` that compile copies to
+  ``<out>/_runtime/`` (:mod:`sfs3dsl.deploy.runtime_layer`);
 * its role allows what the definition names (``iam.state_machine_statements``);
 * notifications become EventBridge rules (:mod:`sfs3dsl.deploy.sam.notify`), the plugin's
   alarms CloudWatch alarms (:func:`sfs3dsl.deploy.serverless.monitoring.alarm_resources`);
@@ -28,9 +30,10 @@ from __future__ import annotations
 from typing import Any
 
 from sfs3dsl.compile.compiler import Compiled
+from sfs3dsl.deploy.runtime_layer import LAYER_ID, layer_resource
 from sfs3dsl.deploy.sam.notify import notification_resources
 from sfs3dsl.deploy.serverless import iam
-from sfs3dsl.deploy.serverless.fragment import foreign_parameters
+from sfs3dsl.deploy.serverless.fragment import GENERATED, foreign_parameters
 from sfs3dsl.deploy.serverless.monitoring import alarm_resources
 from sfs3dsl.deploy.serverless.names import Ids, function_logical_id, pascal
 from sfs3dsl.deploy.serverless.placeholders import Found, resolve
@@ -178,6 +181,21 @@ def workflow_resources(name: str, fragment: Json, compiled: Compiled, asl_uri: s
     return foreign_parameters(found.foreign, name), resources
 
 
+def _add_runtime_layer(resources: Json) -> None:
+    """Give every generated function the layer of ``sfs3dsl_runtime`` (which the generated
+    handlers import, and which the project root of ``CodeUri`` does not hold), adding the
+    layer. A Lambda of the user's own (``functions/<name>.py``) does not import the runtime,
+    and compile writes the layer's folder only for generated handlers."""
+    functions = [r["Properties"] for r in resources.values()
+                 if r["Type"] == "AWS::Serverless::Function"
+                 and r["Properties"]["Handler"].startswith(f"{GENERATED}/")]
+    if not functions:
+        return
+    resources[LAYER_ID] = layer_resource({f["Runtime"] for f in functions})
+    for props in functions:
+        props["Layers"] = [{"Ref": LAYER_ID}]
+
+
 def sam_template(parts: list[tuple[str, Json, Compiled]], description: str) -> Json:
     """The template of the first workflow of ``parts`` (``(name, fragment, compiled)``),
     holding every workflow of ``parts`` (the first one and those it starts)."""
@@ -194,6 +212,7 @@ def sam_template(parts: list[tuple[str, Json, Compiled]], description: str) -> J
         more_params, more = workflow_resources(name, fragment, compiled, uri, known)
         params = merge(params, more_params)
         resources = merge(resources, more)
+    _add_runtime_layer(resources)
     ids = Ids(first)
     outputs[f"{ids.stem}StateMachineArn"] = {"Value": {"Ref": ids.state_machine}}
     if f"{ids.stem}Api" in resources:

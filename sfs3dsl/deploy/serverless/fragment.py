@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sfs3dsl.compile.compiler import Compiled
-from sfs3dsl.core.errors import BuildError
+from sfs3dsl.core.errors import BuildError, DeploymentOptionError
 from sfs3dsl.deploy.serverless import iam, monitoring, resources
 from sfs3dsl.deploy.serverless.names import Ids, camel, env_stem, function_logical_id, snake
 from sfs3dsl.deploy.serverless.placeholders import parameter_name, resolve
@@ -316,9 +316,9 @@ def deployment_options(workflow: Workflow, sidecar: SideCar | None) -> Serverles
     own = workflow.deployment
     carried = sidecar.serverless if sidecar is not None else None
     if own is not None and carried is not None and carried != ServerlessOptions():
-        raise BuildError(f"workflow {workflow.name!r} has deployment options twice: "
-                         "deployment= and its side-car's serverless=", where=workflow.where,
-                         hint="keep one of them")
+        raise DeploymentOptionError(
+            f"workflow {workflow.name!r} has deployment options twice: deployment= and its "
+            "side-car's serverless=", where=workflow.where, hint="keep one of them")
     return own or carried or ServerlessOptions()
 
 

@@ -161,9 +161,18 @@ def sidecar_problems(workflow: Workflow, compiled: Compiled) -> list[Problem]:
 
 
 def _option_problems(workflow: Workflow) -> list[Problem]:
+    from sfs3dsl.model.serverless import ServerlessOptions
+
     sidecar = next((s.sidecar for s in _walk(workflow) if isinstance(s, SideCarStep)), None)
-    if sidecar is None or workflow.deployment is not None:
+    if sidecar is None:
         return []
+    if workflow.deployment is not None:  # what deployment_options refuses at compile
+        if sidecar.serverless == ServerlessOptions():
+            return []
+        return [Problem("deployment-option", "(workflow)",
+                        f"workflow {workflow.name!r} has deployment options twice: deployment= "
+                        "and its side-car's serverless=", "keep one of them",
+                        where=workflow.where)]
     return [Problem("deployment-option", "(workflow)", f"workflow {workflow.name!r}: {message}",
                     hint, where=where)
             for message, where, hint in sidecar.serverless.problems()]
