@@ -15,8 +15,9 @@ segments of 20 states each, every segment holding
   Condition rules going to one of two Passes.
 
 ``sfs3dsl_workflow(n)`` builds it with sfs3dsl's DSL; ``sdk_graph(n)`` builds the same
-definition with the Step Functions Data Science SDK's state classes (stepfunctions-asl
-2.3.0). The SDK has no field for what Step Functions added after it (ResultSelector,
+definition with the Step Functions Data Science SDK's state classes (``stepfunctions``
+2.3.0, imported through ``sfs3dsl.sdk.load_sdk()``, which keeps sagemaker from printing
+to stdout and warning). The SDK has no field for what Step Functions added after it (ResultSelector,
 Assign, QueryLanguage, Arguments, Output, ItemSelector, ItemProcessor, Condition): they are
 put straight into the field dict it serialises, the cheapest way to have the SDK write
 them. ``same_definition`` checks that both texts parse to the same document.
@@ -27,10 +28,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from stepfunctions.steps import Catch, Choice, Fail, Graph, Map, Parallel, Pass, Retry, Task, Wait
-from stepfunctions.steps.choice_rule import BaseRule, ChoiceRule
+from sfs3dsl.sdk import load_sdk
 
-import sfs3dsl as dsl
+load_sdk()  # before the SDK's own modules: it imports them quietly (see its docstring)
+
+from stepfunctions.steps import (  # noqa: E402
+    Catch,
+    Choice,
+    Fail,
+    Graph,
+    Map,
+    Parallel,
+    Pass,
+    Retry,
+    Task,
+    Wait,
+)
+from stepfunctions.steps.choice_rule import BaseRule, ChoiceRule  # noqa: E402
+
+import sfs3dsl as dsl  # noqa: E402
 
 SEGMENT = 20  # states per segment
 
@@ -122,7 +138,7 @@ def _sfs3dsl_segment(k: int) -> Any:
 # -- the SDK ------------------------------------------------------------------------------------
 
 def sdk_graph(states: int) -> Any:
-    """The same definition with stepfunctions-asl's classes: its ``Graph``."""
+    """The same definition with the SDK's classes: its ``Graph``."""
     first, last = _sdk_segment(0)
     for k in range(1, segments(states)):
         head, tail = _sdk_segment(k)

@@ -259,3 +259,25 @@ def test_task_credentials_with_a_path() -> None:
 def test_task_resource_that_is_not_an_arn_is_refused() -> None:
     with pytest.raises(ValidationError):
         Workflow("w", Task("t", resource="not-an-arn")).compile()
+
+
+@pytest.mark.parametrize("over", [0, 1])
+@pytest.mark.parametrize("filler", ["x", "\u00e9", "\x7f", "\U0001f600"], ids=repr)
+def test_the_compiler_measures_the_size_as_the_validator_does(filler: str, over: int) -> None:
+    # compile_workflow measures the text it writes for to_json(); the validator on its
+    # own dumps the document: both must count the same UTF-8 bytes of the compact text.
+    from sfs3dsl.syntax.asl import MAX_DEFINITION_BYTES
+
+    def build(count: int) -> Workflow:
+        return Workflow("big", Pass("p", result=filler * count))
+
+    empty = len(json.dumps(compile_workflow(build(0)).asl, separators=(",", ":")))
+    count = (MAX_DEFINITION_BYTES - empty) // len(filler.encode()) + over
+    compiled = compile_workflow(build(count), raise_errors=False)
+    size = len(json.dumps(compiled.asl, separators=(",", ":"), ensure_ascii=False).encode())
+    alone = validate_definition(compiled.asl, compiled.sources)
+    assert [p.render() for p in compiled.problems] == [p.render() for p in alone]
+    assert [p.code for p in compiled.problems] == (
+        ["definition-too-large"] if size > MAX_DEFINITION_BYTES else [])
+    assert (size > MAX_DEFINITION_BYTES) == (over == 1)
+    assert compiled.to_json() == json.dumps(compiled.asl, indent=2, ensure_ascii=False) + "\n"

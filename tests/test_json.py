@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from corpus import execution_cases, real_world_definitions
 
-from sfs3dsl.compile.json_text import dumps_indented
+from sfs3dsl.compile.json_text import dumps_indented, dumps_measured
 
 AWKWARD: list[Any] = [
     {}, [], "", 0, -1, 1.5, 2e100, -0.0, 1e-7, math.inf, -math.inf, None, True, False,
@@ -55,3 +55,30 @@ def test_nesting_across_the_recursive_and_iterative_writers_matches() -> None:
     for i in range(200):
         doc = [doc, {"a": i, "b": []}] if i % 2 else {"k": doc, "n": None}
     assert dumps_indented(doc) == json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def _compact(doc: Any) -> int:
+    return len(json.dumps(doc, separators=(",", ":"), ensure_ascii=False))
+
+
+@pytest.mark.parametrize("doc", AWKWARD, ids=repr)
+def test_measured_text_and_compact_length_match_the_standard_library(doc: Any) -> None:
+    assert dumps_measured(doc) == (dumps_indented(doc), _compact(doc))
+
+
+def test_every_corpus_definition_is_measured_as_its_compact_text() -> None:
+    docs = [d for _, d in real_world_definitions()]
+    assert len(docs) > 100
+    for doc in docs:
+        assert dumps_measured(doc) == (dumps_indented(doc), _compact(doc))
+
+
+def test_below_the_recursive_writer_the_compact_length_is_not_counted() -> None:
+    shallow: Any = {"leaf": "x"}
+    deep: Any = {"leaf": "x"}
+    for _ in range(63):
+        shallow = [shallow]
+    for _ in range(80):
+        deep = [deep]
+    assert dumps_measured(shallow) == (dumps_indented(shallow), _compact(shallow))
+    assert dumps_measured(deep) == (dumps_indented(deep), None)

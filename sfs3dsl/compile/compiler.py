@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from sfs3dsl.compile.json_text import dumps_measured
 from sfs3dsl.compile.order import canonical_state, dumps
 from sfs3dsl.core.errors import ValidationError
 from sfs3dsl.core.gcpause import gc_paused
@@ -32,19 +33,25 @@ class Compiled:
             ``raise_errors=False``).
     """
 
-    __slots__ = ("asl", "problems", "sources")
+    __slots__ = ("_text", "asl", "problems", "sources")
 
     def __init__(self, asl: dict[str, Any], sources: Mapping[str, str],
-                 problems: list[Problem]) -> None:
+                 problems: list[Problem], text: str | None = None) -> None:
         self.asl = asl
         self.sources = sources
         self.problems = problems
+        #: to_json()'s text when the validator needed it written (for the size check)
+        self._text = text
 
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
     def to_json(self) -> str:
+        """The ASL as deterministic JSON text: of the document as compiled (the text the
+        validator measured, when it ran), so change a copy of ``asl``, not ``asl``."""
+        if self._text is not None:
+            return self._text
         return dumps(self.asl, ordered=True)
 
 
@@ -280,11 +287,22 @@ def compile_workflow(workflow: Workflow, *, validate: bool = True,
     if workflow.version is not None:
         asl["Version"] = workflow.version
     found = list(problems)
+    text: str | None = None
     if validate:
         from sfs3dsl.validate import validate_definition
 
-        found.extend(validate_definition(asl, sources))
+        # The size check measures the definition's text: write it once, here, for both
+        # the check and to_json() (the document is in canonical order already). What the
+        # writer refuses (a non-string key, a value JSON has no form for) is left to the
+        # validator, which measures it its own way and reports it.
+        measured: tuple[str, int | None] | None
+        try:
+            measured = dumps_measured(asl)
+        except (TypeError, ValueError):
+            measured = None
+        found.extend(validate_definition(asl, sources, text=measured))
+        text = None if measured is None else measured[0] + "\n"
     errors = [p for p in found if p.severity == "error"]
     if errors and raise_errors:
         raise ValidationError(errors)
-    return Compiled(asl, sources, found)
+    return Compiled(asl, sources, found, text)

@@ -45,16 +45,21 @@ def _scalar(value: Any) -> str:
 _MAX_DEPTH = 64
 
 
-def _write(value: Any, indent: str, add: Callable[[str], None], depth: int) -> None:
-    """Append the text of a container ``value`` whose first line is at ``indent``."""
+def _write(value: Any, indent: str, add: Callable[[str], None], depth: int) -> float:
+    """Append the text of a container ``value`` whose first line is at ``indent``; return
+    how many of its characters are whitespace that ``separators=(",", ":")`` would not
+    write (NaN below the recursive writer's depth: not counted there)."""
     if depth > _MAX_DEPTH:
         add(_dumps_iteratively(value, indent))
-        return
+        return math.nan
     inner = indent + "  "
+    # Each member starts on a line of its own (``inner`` is a newline and spaces), the
+    # closing bracket on one at ``indent``, and a key is followed by ": " not ":".
     if type(value) is dict or isinstance(value, dict):
         if not value:
             add("{}")
-            return
+            return 0
+        spaces: float = len(value) * (len(inner) + 1) + len(indent)
         sep = "{" + inner
         for key, item in value.items():
             if type(key) is not str:
@@ -64,15 +69,16 @@ def _write(value: Any, indent: str, add: Callable[[str], None], depth: int) -> N
                 add(sep + encode_basestring(key) + ": " + encode_basestring(item))
             elif kind is dict or kind is list or isinstance(item, dict | list | tuple):
                 add(sep + encode_basestring(key) + ": ")
-                _write(item, inner, add, depth + 1)
+                spaces += _write(item, inner, add, depth + 1)
             else:
                 add(sep + encode_basestring(key) + ": " + _scalar(item))
             sep = "," + inner
         add(indent + "}")
-        return
+        return spaces
     if not value:
         add("[]")
-        return
+        return 0
+    spaces = len(value) * len(inner) + len(indent)
     sep = "[" + inner
     for item in value:
         kind = type(item)
@@ -80,11 +86,12 @@ def _write(value: Any, indent: str, add: Callable[[str], None], depth: int) -> N
             add(sep + encode_basestring(item))
         elif kind is dict or kind is list or isinstance(item, dict | list | tuple):
             add(sep)
-            _write(item, inner, add, depth + 1)
+            spaces += _write(item, inner, add, depth + 1)
         else:
             add(sep + _scalar(item))
         sep = "," + inner
     add(indent + "]")
+    return spaces
 
 
 def dumps_indented(doc: Any) -> str:
@@ -98,6 +105,20 @@ def dumps_indented(doc: Any) -> str:
     parts: list[str] = []
     _write(doc, "\n", parts.append, 0)
     return "".join(parts)
+
+
+def dumps_measured(doc: Any) -> tuple[str, int | None]:
+    """``dumps_indented(doc)`` and the length of ``json.dumps(doc, separators=(",", ":"),
+    ensure_ascii=False)``, counted while writing (None when the document is nested deeper
+    than the recursive writer goes). The compiler measures the definition's size this way
+    instead of writing it a second time."""
+    if not isinstance(doc, dict | list | tuple):
+        text = _scalar(doc)
+        return text, len(text)
+    parts: list[str] = []
+    spaces = _write(doc, "\n", parts.append, 0)
+    text = "".join(parts)
+    return text, None if math.isnan(spaces) else len(text) - int(spaces)
 
 
 def _dumps_iteratively(doc: Any, indent: str) -> str:

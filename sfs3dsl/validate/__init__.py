@@ -46,7 +46,8 @@ _CONTENTS: Final = VALUE_FIELDS | PATH_TRIGGERS | TEMPLATE_TRIGGERS | _RETRY_CAT
 
 @gc_paused
 def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | None = None, *,
-                        machine_name: str | None = None) -> list[Problem]:
+                        machine_name: str | None = None,
+                        text: tuple[str, int | None] | None = None) -> list[Problem]:
     """Return every problem of an ASL definition, sorted by path (errors and warnings).
 
     Args:
@@ -54,6 +55,9 @@ def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | Non
         sources: ``{state path: "file:line"}`` (from ``compile_workflow``); copied into
             each problem's ``where``.
         machine_name: also check the state machine's name, when given.
+        text: the definition's JSON text as already written, and the length of its
+            compact form (``json_text.dumps_measured``): the size check reads them instead
+            of writing the definition again.
     """
     report = Report(sources or {})
     document: object = asl  # callers may pass any parsed JSON
@@ -63,7 +67,7 @@ def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | Non
         return report.sorted()
     if machine_name is not None:
         machine_name_problems(machine_name, report)
-    check_size(asl, report)
+    check_size(asl, report, *(text or ()))
     machines = walk(asl, report)
     for machine in machines:
         for name, body in zip(machine.names, machine.bodies, strict=True):

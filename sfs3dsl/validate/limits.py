@@ -40,7 +40,30 @@ def machine_name_problems(name: str, report: Report) -> None:
                    "use only letters, digits, '-' and '_' (also what CloudWatch Logs needs)")
 
 
-def check_size(asl: Mapping[str, Any], report: Report) -> None:
+def check_size(asl: Mapping[str, Any], report: Report, text: str | None = None,
+               compact: int | None = None) -> None:
+    """AWS's limit is on the definition string CreateStateMachine receives, in UTF-8 bytes;
+    what is measured is the definition's most compact JSON text (``separators=(",", ":")``,
+    unescaped UTF-8), so any layout of the same document that is accepted is counted alike.
+
+    ``text`` and ``compact``, when a caller has written the definition already (the
+    compiler writes it indented for ``to_json``): that text and the length its compact form
+    would have. An ASCII-only text measures exactly what the compact dump would (UTF-8
+    bytes are characters); any other is measured by dumping the document again.
+    """
+    size = compact if text is not None and compact is not None and text.isascii() \
+        else _dumped_size(asl, report)
+    if size is None:  # not JSON: reported
+        return
+    if size > MAX_DEFINITION_BYTES:
+        report.add("definition-too-large", DOCUMENT,
+                   f"the definition is {size:,} bytes; the maximum is "
+                   f"{MAX_DEFINITION_BYTES:,} bytes", "split it into nested state machines")
+
+
+def _dumped_size(asl: Mapping[str, Any], report: Report) -> int | None:
+    """The compact text's UTF-8 bytes, or a lower bound of it when that is under the limit;
+    None (reported) when the document is not JSON."""
     try:
         # The ASCII-escaped text is never shorter than the UTF-8 bytes, and faster to make:
         # only a definition near the limit pays for the exact count. Without a "\u" escape
@@ -54,11 +77,8 @@ def check_size(asl: Mapping[str, Any], report: Report) -> None:
     except (TypeError, ValueError):
         report.add("not-json", DOCUMENT, "the definition is not JSON-serialisable",
                    "use only objects, arrays, strings, numbers, booleans and null")
-        return
-    if size > MAX_DEFINITION_BYTES:
-        report.add("definition-too-large", DOCUMENT,
-                   f"the definition is {size:,} bytes; the maximum is "
-                   f"{MAX_DEFINITION_BYTES:,} bytes", "split it into nested state machines")
+        return None
+    return size
 
 
 def _compact_length(asl: Mapping[str, Any]) -> tuple[int, bool]:

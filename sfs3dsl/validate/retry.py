@@ -35,7 +35,7 @@ def check_retry_catch(state: State) -> None:
                 state.problem("wrong-type", where, f"a {noun} must be an object, not "
                               f"{describe(item)}", 'write {"ErrorEquals": [...], ...}')
                 continue
-            for name in item:
+            for name in item if not fields.issuperset(item) else ():
                 if name not in fields:
                     state.problem("unknown-field", f"{where}.{name}",
                                   f'unknown field "{name}" in a {noun}',

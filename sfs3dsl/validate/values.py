@@ -45,17 +45,17 @@ def check_number(name: str, value: Any, *, integer: bool, minimum: float | None 
     if not is_number:
         return [("wrong-type", f'field "{name}" must be a number, not {describe(value)}',
                  f'write "{name}" as a number')]
-    shown = _show(value)
+    # the value is shown only in a finding: a valid number (nearly all) is not formatted
     if minimum is not None and value < minimum:
-        return [("out-of-range", f'field "{name}" is {shown}, but the allowed minimum is '
-                 f"{_show(minimum)}", f'set "{name}" to {_show(minimum)} or more')]
+        return [("out-of-range", f'field "{name}" is {_show(value)}, but the allowed minimum '
+                 f"is {_show(minimum)}", f'set "{name}" to {_show(minimum)} or more')]
     if floor is not None and value <= floor:
-        return [("out-of-range", f'field "{name}" is {shown}, but it must be greater than '
-                 f"{_show(floor)} (the allowed floor is {_show(floor)})",
+        return [("out-of-range", f'field "{name}" is {_show(value)}, but it must be greater '
+                 f"than {_show(floor)} (the allowed floor is {_show(floor)})",
                  f'set "{name}" above {_show(floor)}')]
     if maximum is not None and value > maximum:
-        return [("out-of-range", f'field "{name}" is {shown}, but the allowed maximum is '
-                 f"{_show(maximum)}", f'set "{name}" to {_show(maximum)} or less')]
+        return [("out-of-range", f'field "{name}" is {_show(value)}, but the allowed maximum '
+                 f"is {_show(maximum)}", f'set "{name}" to {_show(maximum)} or less')]
     return []
 
 
