@@ -47,28 +47,38 @@ TaskCheck = Callable[[str, dict[str, Any]], bool]
 _INSTANT = frozenset({"Pass", "Choice", "Succeed", "Fail"})
 
 
-def may_wait(machines: Iterable[Any]) -> bool:
-    """Whether a state of ``machines`` (branches, an item processor), at any depth, may move
-    the virtual clock or wait for something outside the execution."""
+def _some_state(machines: Iterable[Any], settled: TaskCheck,
+                opens: Callable[[dict[str, Any]], bool]) -> bool:
+    """Whether a state of ``machines``, at any depth, is not ``settled``: a Parallel or Map
+    state that ``opens`` is judged by the states of its branches or processor instead of
+    by ``settled``. Anything that is not a machine the walk understands counts as
+    unsettled, so its jobs keep their threads."""
     pending = list(machines)
     while pending:
         machine = pending.pop()
         states = machine.get("States") if isinstance(machine, dict) else None
         if not isinstance(states, dict):
-            return True  # not a machine the check understands: keep the threads
-        for state in states.values():
-            kind = state.get("Type") if isinstance(state, dict) else None
-            if kind in _INSTANT:
-                continue
-            if kind == "Parallel" and not state.get("Retry"):
+            return True
+        for name, state in states.items():
+            if not isinstance(state, dict):
+                return True
+            kind = state.get("Type")
+            if kind == "Parallel" and opens(state):
                 pending.extend(state.get("Branches") or ())
-                continue
-            if kind == "Map" and not state.get("Retry") and "ItemReader" not in state \
+            elif kind == "Map" and opens(state) and "ItemReader" not in state \
                     and "ResultWriter" not in state:
                 pending.append(state.get("ItemProcessor") or state.get("Iterator"))
-                continue
-            return True
+            elif not settled(name, state):
+                return True
     return False
+
+
+def may_wait(machines: Iterable[Any]) -> bool:
+    """Whether a state of ``machines`` (branches, an item processor), at any depth, may move
+    the virtual clock or wait for something outside the execution (a nested Parallel or
+    Map with a Retry may back off)."""
+    return _some_state(machines, lambda _name, state: state.get("Type") in _INSTANT,
+                       lambda state: not state.get("Retry"))
 
 
 def needs_threads(machines: Iterable[Any], task_never_blocks: TaskCheck) -> bool:
@@ -77,27 +87,12 @@ def needs_threads(machines: Iterable[Any], task_never_blocks: TaskCheck) -> bool
     does not count (the scheduler pauses a job there)."""
     from sfs3dsl.run.interpreter.map_run import is_distributed
 
-    pending = list(machines)
-    while pending:
-        machine = pending.pop()
-        states = machine.get("States") if isinstance(machine, dict) else None
-        if not isinstance(states, dict):
-            return True  # not a machine the check understands: keep the threads
-        for name, state in states.items():
-            kind = state.get("Type") if isinstance(state, dict) else None
-            if kind in _INSTANT or kind == "Wait":
-                continue
-            if kind == "Task" and task_never_blocks(name, state):
-                continue
-            if kind == "Parallel":
-                pending.extend(state.get("Branches") or ())
-                continue
-            if kind == "Map" and "ItemReader" not in state and "ResultWriter" not in state \
-                    and not is_distributed(state):
-                pending.append(state.get("ItemProcessor") or state.get("Iterator"))
-                continue
-            return True
-    return False
+    def settled(name: str, state: dict[str, Any]) -> bool:
+        kind = state.get("Type")
+        return kind in _INSTANT or kind == "Wait" or (
+            kind == "Task" and task_never_blocks(name, state))
+
+    return _some_state(machines, settled, lambda state: not is_distributed(state))
 
 
 def plan(state: dict[str, Any], machines: list[Any], frame: Frame) -> tuple[bool, bool]:
