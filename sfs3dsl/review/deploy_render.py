@@ -16,14 +16,10 @@ from typing import Any, Final
 
 from sfs3dsl.review.deploy_diff import CATEGORIES, DeployChange, DeployDiff
 from sfs3dsl.review.diff import MISSING, ChangeKind
-from sfs3dsl.review.diff_render import MAX_ROWS, md_cell
+from sfs3dsl.review.diff_render import MAX_ROWS, SIGN, md_cell, section_lines
 from sfs3dsl.review.handler_model import HANDLERS
 from sfs3dsl.review.value_diff import changed_pair, json_text_changes, value_text
 
-_ANSI: Final = {"+": "\x1b[32m", "-": "\x1b[31m", "~": "\x1b[33m", "!": "\x1b[1;31m",
-                "head": "\x1b[1m"}
-_RESET: Final = "\x1b[0m"
-_SIGN: Final = {"added": "+", "removed": "-", "changed": "~"}
 _TITLES: Final = {"iam": "IAM", "functions": "functions", "steps": "side-car steps",
                   "routes": "routes",
                   "buckets": "buckets", "api": "API", "state_machines": "state machines",
@@ -166,7 +162,7 @@ def _line(change: DeployChange, diff: DeployDiff, actions: str | None = None,
         text = f"{what}: {old or new}"
     if change.widened:
         return "!", f"{text} (widened: {change.widened}){_where(change, diff)}"
-    return _SIGN[change.change], text + _where(change, diff)
+    return SIGN[change.change], text + _where(change, diff)
 
 
 def _sections(diff: DeployDiff) -> Iterator[tuple[str, list[DeployChange]]]:
@@ -194,15 +190,13 @@ def render_deploy_text(diff: DeployDiff, color: bool = False) -> str:
     if diff.is_empty:
         return ""
 
-    def paint(key: str, text: str) -> str:
-        return f"{_ANSI[key]}{text}{_RESET}" if color else text
-
     lines: list[str] = []
     for title, changes in _sections(diff):
         if changes:
-            lines.append(paint("head", f"Deployment: {title}"))
-            lines.extend(paint(sign, f"  {sign} {text}") for sign, text in (
-                _line(c, diff, a, r) for c, a, r in _grouped(_json_paths(changes))))
+            lines.extend(section_lines(
+                f"Deployment: {title}",
+                (_line(c, diff, a, r) for c, a, r in _grouped(_json_paths(changes))),
+                color=color))
     lines.append(f"Deployment: {_counts_text(diff)} ({', '.join(diff.files)})")
     return "\n".join(lines) + "\n"
 

@@ -9,7 +9,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from sfs3dsl.review.diff import MISSING, Diff, FieldChange, Transition
@@ -24,10 +24,21 @@ MAX_ROWS: Final = 200
 #: Mermaid refuses diagrams longer than this by default (``maxTextSize``).
 MERMAID_MAX_TEXT: Final = 50_000
 
+#: The colour of each line sign (``!``: a deployment change that widens access) and of
+#: section titles, in both the ASL and the deployment diff.
 _ANSI: Final = {"+": "\x1b[32m", "-": "\x1b[31m", "~": "\x1b[33m", "R": "\x1b[36m",
-                "head": "\x1b[1m"}
+                "!": "\x1b[1;31m", "head": "\x1b[1m"}
 _RESET: Final = "\x1b[0m"
-_SIGN: Final = {"added": "+", "removed": "-", "changed": "~"}
+SIGN: Final = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def section_lines(title: str, rows: Iterable[tuple[str, str]], *, color: bool) -> list[str]:
+    """A text section: its title, then one indented ``<sign> <text>`` line per row,
+    coloured by sign when ``color``."""
+    if not color:
+        return [title, *(f"  {sign} {text}" for sign, text in rows)]
+    return [f"{_ANSI['head']}{title}{_RESET}",
+            *(f"{_ANSI[sign]}  {sign} {text}{_RESET}" for sign, text in rows)]
 _LABELS: Final = {
     "states_added": "states added", "states_removed": "states removed",
     "states_renamed": "states renamed", "fields_changed": "fields changed",
@@ -37,7 +48,7 @@ _LABELS: Final = {
 
 
 def _field_line(change: FieldChange) -> tuple[str, str]:
-    sign = _SIGN[change.kind]
+    sign = SIGN[change.kind]
     if change.kind == "added":
         return sign, f"{change.path}: {value_text(change.new)}"
     if change.kind == "removed":
@@ -70,14 +81,10 @@ def render_text(diff: Diff, color: bool = False) -> str:
     if diff.is_empty:
         return "No changes.\n"
 
-    def paint(key: str, text: str) -> str:
-        return f"{_ANSI[key]}{text}{_RESET}" if color else text
-
     lines: list[str] = []
     for title, rows in _sections(diff):
         if rows:
-            lines.append(paint("head", title))
-            lines.extend(paint(sign, f"  {sign} {text}") for sign, text in rows)
+            lines.extend(section_lines(title, rows, color=color))
     counts = diff.counts()
     lines.append(", ".join(f"{n} {_LABELS[k]}" for k, n in counts.items() if n))
     return "\n".join(lines) + "\n"
