@@ -68,20 +68,6 @@ def test_may_wait(machines: list[dict[str, Any]], expected: bool) -> None:
     assert may_wait(machines) is expected
 
 
-@pytest.fixture
-def thread_starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the threads started while a test runs."""
-    started: list[str] = []
-    real_start = threading.Thread.start
-
-    def start(thread: threading.Thread) -> None:
-        started.append(thread.name)
-        real_start(thread)
-
-    monkeypatch.setattr(threading.Thread, "start", start)
-    return started
-
-
 NESTED = map_of(parallel_of(PASS, map_of(CHOICE_FAIL, ItemsPath="$.values")),
                 ItemsPath="$.groups", MaxConcurrency=0)
 

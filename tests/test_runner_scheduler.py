@@ -11,7 +11,6 @@ execution's TimeoutSeconds still end such jobs, and that no thread starts.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from datetime import datetime, timedelta
 from typing import Any
@@ -118,19 +117,6 @@ CASES: dict[str, tuple[dict[str, Any], Any]] = {
                           items(30, 10, 20, fail=1)),
     "nested-map-in-parallel": (NESTED, {"items": items(8, 2, 6)}),
 }
-
-
-@pytest.fixture
-def thread_starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    started: list[str] = []
-    real_start = threading.Thread.start
-
-    def start(thread: threading.Thread) -> None:
-        started.append(thread.name)
-        real_start(thread)
-
-    monkeypatch.setattr(threading.Thread, "start", start)
-    return started
 
 
 def runner() -> Runner:
