@@ -45,8 +45,7 @@ def decode(body: bytes) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return round(value.timestamp(), 3)
+    """``value`` without None anywhere (datetimes are left to the encoder's ``_epoch``)."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items() if v is not None}
     if isinstance(value, (list, tuple)):
