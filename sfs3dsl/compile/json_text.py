@@ -1,12 +1,26 @@
 """JSON text with indent 2, byte for byte what ``json.dumps(indent=2, ensure_ascii=False)``
-writes, about twice as fast.
+writes, and the size of the compact text, for the compiled definition.
 
-The standard library's indenting encoder is pure Python and passes every chunk up through
-one generator per level of nesting; this one appends each member in one piece (key,
-separator and scalar value together) and escapes strings with the C helper. It recurses
-over nesting (ASL documents are a few levels deep) and hands anything nested deeper than
-64 levels to an explicit stack, so no document meets the recursion limit. Compiled
-definitions of 100,000 states are written through it.
+The definition is written by orjson (a maintained C/Rust encoder, about ten times faster
+than the writer below on a 200-state definition, see ``benchmarks/bench_compile.py``)
+whenever its bytes are the standard library's. They are for strings, integers, booleans,
+null, objects and arrays (the tests compare them on every corpus definition and on
+generated values), and for floats Python writes without an exponent. Three things differ, and
+each sends the document to the hand-written writer below instead:
+
+* a float Python writes in exponent form (``1e+16`` / ``1e16``, ``1e-05`` / ``0.00001``);
+* NaN and Infinity, which orjson writes as ``null`` (the standard library: ``NaN``; the
+  model and the validator refuse such values, so a compiled definition has none). One walk
+  over the document looks for both kinds of float before orjson writes it;
+* what orjson refuses (an integer beyond 64 bits, a non-string key, a string that is not
+  UTF-8, nesting past its depth limit of 255): ``orjson.JSONEncodeError``.
+
+The hand-written writer stays for those: the standard library's indenting encoder is pure
+Python and passes every chunk up through one generator per level of nesting; this one
+appends each member in one piece (key, separator and scalar value together) and escapes
+strings with the C helper. It recurses over nesting (ASL documents are a few levels deep)
+and hands anything nested deeper than 64 levels to an explicit stack, so no document meets
+the recursion limit.
 """
 
 from __future__ import annotations
@@ -15,6 +29,8 @@ import math
 from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
+
+import orjson
 
 _END: Any = object()
 _INF = float("inf")
@@ -94,12 +110,53 @@ def _write(value: Any, indent: str, add: Callable[[str], None], depth: int) -> f
     return spaces
 
 
+#: Exact types that hold no float: skipped by the search for NaN and Infinity.
+_NO_FLOAT = frozenset({str, int, bool, type(None)})
+
+
+def _floats_differ(value: Any) -> bool:
+    """True when a float orjson writes unlike ``float.__repr__`` is somewhere in ``value``:
+    NaN or Infinity (orjson: ``null``), or one Python writes with an exponent, below 1e-4 or
+    from 1e16 up (orjson writes small ones out in full: ``0.0000123``, not ``1.23e-05``).
+    Zero and every float in between are written alike (tests/test_json.py checks it on
+    generated floats). One walk over the document: cheaper than a regular expression over
+    the text, which finds nothing faster than it looks at every byte."""
+    stack = [value]
+    while stack:
+        container = stack.pop()
+        for item in container.values() if isinstance(container, dict) else container:
+            kind = type(item)
+            if kind in _NO_FLOAT:
+                continue
+            if kind is dict or kind is list:
+                stack.append(item)
+            elif isinstance(item, float):
+                if item and not 1e-4 <= abs(item) < 1e16:  # NaN fails the comparison too
+                    return True
+            elif isinstance(item, dict | list | tuple):
+                stack.append(item)
+    return False
+
+
+def _by_orjson(doc: Any) -> tuple[bytes, bytes] | None:
+    """orjson's indented and compact bytes of ``doc`` when they are the standard library's."""
+    if _floats_differ([doc]):
+        return None
+    try:
+        return orjson.dumps(doc, option=orjson.OPT_INDENT_2), orjson.dumps(doc)
+    except orjson.JSONEncodeError:
+        return None
+
+
 def dumps_indented(doc: Any) -> str:
     """``json.dumps(doc, indent=2, ensure_ascii=False)``.
 
-    Written recursively up to a depth of 64 (ASL documents are far shallower), iteratively
-    below that.
+    Written by orjson when its bytes are the standard library's, else recursively up to a
+    depth of 64 (ASL documents are far shallower) and iteratively below that.
     """
+    fast = _by_orjson(doc)
+    if fast is not None:
+        return fast[0].decode()
     if not isinstance(doc, dict | list | tuple):
         return _scalar(doc)
     parts: list[str] = []
@@ -108,17 +165,21 @@ def dumps_indented(doc: Any) -> str:
 
 
 def dumps_measured(doc: Any) -> tuple[str, int | None]:
-    """``dumps_indented(doc)`` and the length of ``json.dumps(doc, separators=(",", ":"),
-    ensure_ascii=False)``, counted while writing (None when the document is nested deeper
+    """``dumps_indented(doc)`` and the size in UTF-8 bytes of ``json.dumps(doc,
+    separators=(",", ":"), ensure_ascii=False)`` (None when the document is nested deeper
     than the recursive writer goes). The compiler measures the definition's size this way
     instead of writing it a second time."""
+    fast = _by_orjson(doc)
+    if fast is not None:
+        return fast[0].decode(), len(fast[1])
     if not isinstance(doc, dict | list | tuple):
         text = _scalar(doc)
-        return text, len(text)
+        return text, len(text.encode())
     parts: list[str] = []
     spaces = _write(doc, "\n", parts.append, 0)
     text = "".join(parts)
-    return text, None if math.isnan(spaces) else len(text) - int(spaces)
+    # the whitespace left out of the compact text is ASCII: one byte a character
+    return text, None if math.isnan(spaces) else len(text.encode()) - int(spaces)
 
 
 def _dumps_iteratively(doc: Any, indent: str) -> str:

@@ -47,11 +47,10 @@ def check_size(asl: Mapping[str, Any], report: Report, text: str | None = None,
     unescaped UTF-8), so any layout of the same document that is accepted is counted alike.
 
     ``text`` and ``compact``, when a caller has written the definition already (the
-    compiler writes it indented for ``to_json``): that text and the length its compact form
-    would have. An ASCII-only text measures exactly what the compact dump would (UTF-8
-    bytes are characters); any other is measured by dumping the document again.
+    compiler writes it indented for ``to_json``): that text and the UTF-8 bytes its compact
+    form has (``json_text.dumps_measured``); without them the document is dumped here.
     """
-    size = compact if text is not None and compact is not None and text.isascii() \
+    size = compact if text is not None and compact is not None \
         else _dumped_size(asl, report)
     if size is None:  # not JSON: reported
         return
