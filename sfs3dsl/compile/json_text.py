@@ -167,19 +167,23 @@ def dumps_indented(doc: Any) -> str:
 def dumps_measured(doc: Any) -> tuple[str, int | None]:
     """``dumps_indented(doc)`` and the size in UTF-8 bytes of ``json.dumps(doc,
     separators=(",", ":"), ensure_ascii=False)`` (None when the document is nested deeper
-    than the recursive writer goes). The compiler measures the definition's size this way
-    instead of writing it a second time."""
+    than the recursive writer goes, or may hold NaN or Infinity). The compiler measures the
+    definition's size this way instead of writing it a second time."""
     fast = _by_orjson(doc)
     if fast is not None:
         return fast[0].decode(), len(fast[1])
     if not isinstance(doc, dict | list | tuple):
         text = _scalar(doc)
-        return text, len(text.encode())
+        return text, None if text in ("NaN", "Infinity", "-Infinity") else len(text.encode())
     parts: list[str] = []
     spaces = _write(doc, "\n", parts.append, 0)
     text = "".join(parts)
+    if math.isnan(spaces) or "NaN" in text or "Infinity" in text:
+        # not counted: nested too deep, or perhaps a NaN or Infinity, which is not JSON
+        # (the validator's size check writes the document again and reports it)
+        return text, None
     # the whitespace left out of the compact text is ASCII: one byte a character
-    return text, None if math.isnan(spaces) else len(text.encode()) - int(spaces)
+    return text, len(text.encode()) - int(spaces)
 
 
 def _dumps_iteratively(doc: Any, indent: str) -> str:

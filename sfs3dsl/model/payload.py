@@ -9,6 +9,7 @@ an intrinsic call stands for a value computed at run time. It renders under a ke
 from __future__ import annotations
 
 from collections.abc import Mapping
+from math import isfinite
 from typing import Any
 
 from sfs3dsl.core.errors import BuildError
@@ -39,6 +40,8 @@ def render_payload(value: Any, *, jsonata: bool, field: str) -> Any:
                 raise BuildError(f"{field} has a non-string key {key!r}",
                                  hint="use str keys: JSON objects have string keys")
             if type(item) in _PLAIN:  # most values: copied as they are, no call, no path text
+                if type(item) is float and not isfinite(item):
+                    _not_json_number(item, f"{field}.{key}")
                 out[key] = item
             elif isinstance(item, JsonPath | Intrinsic):
                 if jsonata:
@@ -61,9 +64,16 @@ def render_payload(value: Any, *, jsonata: bool, field: str) -> Any:
     if isinstance(value, Jsonata):
         return str(value)
     if value is None or isinstance(value, str | int | float | bool):
+        if isinstance(value, float) and not isfinite(value):
+            _not_json_number(value, field)
         return value
     raise BuildError(f"{field} holds {value!r} ({type(value).__name__}), which is not JSON",
                      hint="use dict, list, str, int, float, bool, None, JsonPath or Jsonata")
+
+
+def _not_json_number(value: float, field: str) -> None:
+    raise BuildError(f"{field} holds {value!r}, which JSON has no number for (AWS would refuse "
+                     "the definition)", hint="use a finite number, or null or a string")
 
 
 class AslObject:

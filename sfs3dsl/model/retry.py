@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -76,8 +77,10 @@ class Retry:
         _check_int("Retry max_delay_seconds", max_delay_seconds, 1, self.where)
         if backoff_rate is not None and (isinstance(backoff_rate, bool)
                                          or not isinstance(backoff_rate, int | float)
-                                         or backoff_rate < 1):
-            raise BuildError(f"Retry backoff_rate is {backoff_rate!r}; the allowed minimum is 1",
+                                         or not 1 <= backoff_rate < math.inf):
+            limit = "JSON has no number for it" if isinstance(backoff_rate, float) and \
+                not math.isfinite(backoff_rate) else "the allowed minimum is 1"
+            raise BuildError(f"Retry backoff_rate is {backoff_rate!r}; {limit}",
                              where=self.where, hint="use backoff_rate=1 for a constant interval")
         if jitter_strategy not in (None, "FULL", "NONE"):
             raise BuildError(f"Retry jitter_strategy {jitter_strategy!r} is not one of "

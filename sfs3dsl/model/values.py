@@ -8,9 +8,11 @@ Compared with a Python value a :class:`JsonPath` makes a Choice condition
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from typing import TYPE_CHECKING, Final, Literal, NoReturn
 
 from sfs3dsl.core.errors import BuildError
+from sfs3dsl.model.source import caller_location
 
 if TYPE_CHECKING:
     from sfs3dsl.model.conditions import Condition
@@ -111,6 +113,10 @@ class JsonPath:
             raise BuildError(f"cannot compare {self.text} with {other!r} "
                              f"({type(other).__name__})",
                              hint="compare with a str, int, float, bool, datetime or JsonPath")
+        if isinstance(other, float) and not math.isfinite(other):
+            raise BuildError(f"cannot compare {self.text} with {other!r}: JSON has no number "
+                             "for it (AWS would refuse the definition)",
+                             hint="compare with a finite number", where=caller_location())
         value = _coerce(kind, other, self.text)
         if kind == "boolean" and op != "==":
             _no_order("booleans", self.text)

@@ -64,18 +64,20 @@ def _dumped_size(asl: Mapping[str, Any], report: Report) -> int | None:
     """The compact text's UTF-8 bytes, or a lower bound of it when that is under the limit;
     None (reported) when the document is not JSON."""
     try:
-        # The ASCII-escaped text is never shorter than the UTF-8 bytes, and faster to make:
-        # only a definition near the limit pays for the exact count. Without a "\u" escape
-        # the two texts are the same (only non-ASCII characters and DEL are escaped
-        # differently), so the length is already exact.
-        size, escaped = _compact_length(asl)
-        if size > MAX_DEFINITION_BYTES and escaped:
-            size = len(json.dumps(asl, separators=_COMPACT, ensure_ascii=False).encode())
-    except RecursionError:  # nesting deeper than the C encoder goes: count by hand
-        size = _size(asl)
-    except (TypeError, ValueError):
+        try:
+            # The ASCII-escaped text is never shorter than the UTF-8 bytes, and faster to
+            # make: only a definition near the limit pays for the exact count. Without a
+            # "\u" escape the two texts are the same (only non-ASCII characters and DEL are
+            # escaped differently), so the length is already exact.
+            size, escaped = _compact_length(asl)
+            if size > MAX_DEFINITION_BYTES and escaped:
+                size = len(json.dumps(asl, separators=_COMPACT, ensure_ascii=False,
+                                      allow_nan=False).encode())
+        except RecursionError:  # nesting deeper than the C encoder goes: count by hand
+            size = _size(asl)
+    except (TypeError, ValueError):  # ValueError: NaN or Infinity, which JSON has no text for
         report.add("not-json", DOCUMENT, "the definition is not JSON-serialisable",
-                   "use only objects, arrays, strings, numbers, booleans and null")
+                   "use only objects, arrays, strings, finite numbers, booleans and null")
         return None
     return size
 
@@ -93,14 +95,14 @@ def _compact_length(asl: Mapping[str, Any]) -> tuple[int, bool]:
              if type(key) is str and type(value) is dict and len(value) > LARGE_OBJECT
              and set(map(type, value)) == {str}} if type(asl) is dict else {}
     if not large:
-        text = json.dumps(asl, separators=_COMPACT)
+        text = json.dumps(asl, separators=_COMPACT, allow_nan=False)
         return len(text), "\\u" in text
     rest = {key: value for key, value in asl.items() if key not in large}
-    texts = [json.dumps(rest, separators=_COMPACT)]
+    texts = [json.dumps(rest, separators=_COMPACT, allow_nan=False)]
     length = len(texts[0]) - (0 if rest else 1)  # no comma before the first entry
     for key, value in large.items():
         texts += [json.dumps(key), json.dumps(list(value), separators=_COMPACT),
-                  json.dumps(list(value.values()), separators=_COMPACT)]
+                  json.dumps(list(value.values()), separators=_COMPACT, allow_nan=False)]
         # ',' '"key"' ':' and the object, whose text is the two lists' but one character:
         # beside the same names and values, n entries take 2n + 2 characters of brackets
         # and commas in the lists, and 2n + 1 of braces, colons and commas in the object.
@@ -123,5 +125,5 @@ def _size(document: Any) -> int:
             total += 2 + max(len(node) - 1, 0)
             stack.extend(node)
         else:
-            total += len(json.dumps(node, ensure_ascii=False).encode())
+            total += len(json.dumps(node, ensure_ascii=False, allow_nan=False).encode())
     return total

@@ -45,6 +45,9 @@ def check_number(name: str, value: Any, *, integer: bool, minimum: float | None 
     if not is_number:
         return [("wrong-type", f'field "{name}" must be a number, not {describe(value)}',
                  f'write "{name}" as a number')]
+    if value - value != 0:  # NaN or Infinity (x - x is 0 for every finite number)
+        return [("not-json", f'field "{name}" is {value!r}, which JSON has no number for',
+                 f'write "{name}" as a finite number')]
     # the value is shown only in a finding: a valid number (nearly all) is not formatted
     if minimum is not None and value < minimum:
         return [("out-of-range", f'field "{name}" is {_show(value)}, but the allowed minimum '
