@@ -281,3 +281,24 @@ def test_the_compiler_measures_the_size_as_the_validator_does(filler: str, over:
         ["definition-too-large"] if size > MAX_DEFINITION_BYTES else [])
     assert (size > MAX_DEFINITION_BYTES) == (over == 1)
     assert compiled.to_json() == json.dumps(compiled.asl, indent=2, ensure_ascii=False) + "\n"
+
+
+def _reference_workflows() -> list[Any]:
+    from pathlib import Path
+
+    from sfs3dsl.project.load import load_module_workflows
+
+    root = Path(__file__).resolve().parent.parent / "workflows"
+    return [w for m in sorted(root.glob("[!_]*.py")) for w in load_module_workflows(m)]
+
+
+def test_compiled_documents_are_canonical_all_the_way_down() -> None:
+    # The compiler orders only each state's own keys; what the model renders inside
+    # (rules, retriers, catchers, branches, processors) must come in canonical order.
+    from sfs3dsl.compile.order import canonical
+
+    workflows = _reference_workflows()
+    assert len(workflows) >= 10
+    for workflow in workflows:
+        asl = workflow.compile().asl
+        assert json.dumps(asl) == json.dumps(canonical(asl)), workflow.name
