@@ -11,7 +11,6 @@ schema knows.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -42,6 +41,8 @@ def _statement_problem(index: int, statement: Any) -> tuple[str, str] | None:
         return (f"{here} is {statement!r}, not an IAM statement (a dict)", f"use {EXAMPLE}")
     for key in statement:
         if key not in KEYS:
+            import difflib  # only for a misspelt key: ~0.7 ms of every compile otherwise
+
             close = difflib.get_close_matches(str(key), KEYS, n=1)
             hint = f"write {close[0]!r}" if close else f"use only {list(KEYS)}"
             return (f"{here} has the key {key!r}, which an IAM statement does not take", hint)

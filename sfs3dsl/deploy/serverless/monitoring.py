@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sfs3dsl.model.operations import Alarms
+if TYPE_CHECKING:
+    from sfs3dsl.model.operations import Alarms
 
 Json = dict[str, Any]
 #: ``AWS/States`` execution metrics on the dashboard, in widget order.
