@@ -6,8 +6,8 @@ pre-commit: heavy modules are imported inside the commands that need them, and t
 imports only the module of the command that runs (``sfs3dsl --help`` imports none). One
 module per kind of work holds the commands: ``build`` (compile, validate), ``local`` (run,
 test-state), ``review`` (diff, graph, import) and ``service`` (serve, start, wait,
-send-task-*). ``cli`` itself is loaded on first use (PEP 562), so that :func:`main` pauses
-the garbage collector before click is imported.
+send-task-*). ``cli`` itself is loaded on first use (PEP 562), so that :func:`entry`, the
+process's entry point, pauses the garbage collector before click is imported.
 """
 
 from __future__ import annotations
@@ -15,50 +15,53 @@ from __future__ import annotations
 import atexit
 import gc
 from collections.abc import Sequence
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sfs3dsl.cli.group import cli as cli
 
-__all__ = ["build", "cli", "local", "main", "review", "service"]
+__all__ = ["build", "cli", "entry", "local", "main", "review", "service"]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``sfs3dsl`` command and ``python -m sfs3dsl``.
+    """Run the command line ``argv`` (default: the process's); ends in ``SystemExit``.
 
-    Two costs of a short process are skipped, neither of which frees anything:
-
-    - the cyclic garbage collector is paused while click and the group are imported (the
-      commands that build, ``compile`` and ``validate``, keep it paused while they run, as
-      the library does for every pure build: ``sfs3dsl.core.gcpause`` says why). A start-up
-      allocates tens of thousands of objects (modules, classes, functions) that live until
-      the process ends; the collector, triggered by allocation counts, keeps walking them;
-    - at exit, the interpreter's last collections walk every object again (~8 ms after a
-      compile). ``gc.freeze()``, registered with ``atexit``, moves them out of the
-      collector's sight first. Exit handlers still run and streams are still flushed; what
-      is skipped is ``__del__`` of objects in reference cycles, which Python does not
-      promise to run at exit anyway (and which sfs3dsl does not rely on: files are closed
-      by ``with`` blocks).
+    Safe to call in a running program (tests do): it changes nothing process-wide.
     """
-    _freeze_at_exit()
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        from sfs3dsl.cli.group import cli
-    finally:
-        if running:
-            gc.enable()
+    from sfs3dsl.cli.group import cli
+
     cli.main(args=list(argv) if argv is not None else None, prog_name="sfs3dsl")
 
 
-_FREEZE_REGISTERED: list[bool] = []
+def entry() -> None:
+    """The ``sfs3dsl`` process: the console script and ``python -m sfs3dsl``.
 
+    :func:`main`, plus two savings only a process that ends with its command may make;
+    neither frees less than the collector would have (``sfs3dsl.core.gcpause`` says why
+    collections during a build find nothing):
 
-def _freeze_at_exit() -> None:
-    """Register ``gc.freeze`` to run at exit, once per process (see :func:`main`)."""
-    if not _FREEZE_REGISTERED:
-        _FREEZE_REGISTERED.append(True)
-        atexit.register(gc.freeze)
+    - click and the group are imported with the cyclic garbage collector paused, then
+      frozen (``gc.freeze()``): they live until exit, so no collection ever walks them
+      again. A start-up allocates tens of thousands of such objects; without this the
+      collector, triggered by allocation counts, walks them over and over (~2-4 ms of a
+      ``compile``);
+    - at exit the interpreter's last collections walk every object once more (~8 ms after
+      a compile); ``gc.freeze()``, registered with ``atexit``, moves them out of sight
+      first. Exit handlers still run and streams are still flushed; what is skipped is
+      ``__del__`` of objects in reference cycles, which Python does not promise to run at
+      exit anyway (sfs3dsl closes its files with ``with`` blocks).
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        import_module("sfs3dsl.cli.group")  # click and the group; main() uses them
+    finally:
+        gc.freeze()
+        if running:
+            gc.enable()
+    atexit.register(gc.freeze)
+    main()
 
 
 def __getattr__(name: str) -> Any:
