@@ -16,8 +16,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
-#: ``service:Action``, with IAM's wildcards; "*" alone is every action.
-_ACTION = re.compile(r"^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$")
+#: ``service:Action``, with IAM's wildcards; "*" alone is every action. A pattern string,
+#: compiled by ``re`` on first use: most workflows give no extra permissions.
+_ACTION = r"^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$"
 EXAMPLE = '[{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "<table arn>"}]'
 
 
@@ -54,7 +55,7 @@ def _statement_problem(index: int, statement: Any) -> tuple[str, str] | None:
         return (f"{here} needs exactly one of Action and NotAction",
                 'e.g. "Action": ["dynamodb:GetItem", "dynamodb:Query"]')
     listed = _strings(statement[actions[0]])
-    bad = [a for a in listed or [None] if not isinstance(a, str) or not _ACTION.match(a)]
+    bad = [a for a in listed or [None] if not isinstance(a, str) or not re.match(_ACTION, a)]
     if bad:
         return (f"{here} {actions[0]} {bad[0]!r} is not of the form 'service:Action'",
                 'e.g. "dynamodb:GetItem" (a string, or a list of them)')
