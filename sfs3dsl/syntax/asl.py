@@ -83,7 +83,9 @@ def looks_intrinsic(text: str) -> bool:
 
 def is_forbidden_in_machine_name(char: str) -> bool:
     """True for a character AWS does not allow in a state machine name."""
-    import unicodedata
+    if " " < char < "\x7f":  # printable ASCII: neither space, control nor surrogate
+        return char in FORBIDDEN_MACHINE_NAME_CHARACTERS
+    import unicodedata  # only for other characters: its import costs every compile ~0.3 ms
 
     return (char in FORBIDDEN_MACHINE_NAME_CHARACTERS or char.isspace()
             or unicodedata.category(char) in ("Cc", "Cs"))
