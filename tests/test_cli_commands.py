@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 import sfs3dsl.cli
 from sfs3dsl.cli import cli, main
-from sfs3dsl.cli.group import COMMANDS
+from sfs3dsl.cli.group import COMMANDS, command_of
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND_MODULES = ("build", "local", "review", "service")
@@ -110,10 +110,13 @@ def test_a_process_imports_only_the_module_of_its_command(argv: list[str],
     assert _modules_after(*argv) == loaded
 
 
-@pytest.mark.parametrize("argv", [["--version"], ["validate", "workflows/process_a.py"],
-                                  ["nope"]])
-def test_the_process_entry_freezes_its_heap_at_exit_and_keeps_the_collector(
-        argv: list[str]) -> None:
+@pytest.mark.parametrize(("argv", "collecting"), [
+    (["--version"], True),
+    (["nope"], True),
+    (["test-state", "--help"], True),
+    (["validate", "workflows/process_a.py"], False),  # a pure build: paused to the end
+])
+def test_the_process_entry_freezes_its_heap_at_exit(argv: list[str], collecting: bool) -> None:
     # an exit handler registered before entry() runs after the one entry() registers
     code = ("import atexit, gc, sys\n"
             "atexit.register(lambda: print('at exit:', gc.isenabled(), "
@@ -123,8 +126,21 @@ def test_the_process_entry_freezes_its_heap_at_exit_and_keeps_the_collector(
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False, cwd=ROOT, timeout=120)
     assert done.returncode == (2 if argv == ["nope"] else 0), done.stderr
-    # still collecting; everything frozen, nothing left for the last collections to walk
-    assert done.stderr.endswith("at exit: True True True\n"), done.stderr
+    # everything frozen: nothing left for the last collections to walk
+    assert done.stderr.endswith(f"at exit: {collecting} True True\n"), done.stderr
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_a_pure_build_is_one_whose_callback_pauses_the_collector(name: str) -> None:
+    callback = _defined_commands()[name][2].callback
+    assert COMMANDS[name].build == (getattr(callback, "__wrapped__", None) is not None)
+
+
+def test_the_group_takes_no_option_with_a_value_so_command_of_finds_the_command() -> None:
+    assert all(isinstance(p, click.Option) and p.is_flag for p in cli.params)
+    assert command_of(["--version"]) is None
+    assert command_of(["-h", "compile", "--out", "x"]) == "compile"
+    assert command_of(["run", "compile.py"]) == "run"
 
 
 def test_main_in_a_running_program_changes_nothing_process_wide() -> None:

@@ -99,11 +99,14 @@ def _usage_line(exc: click.UsageError) -> str:
 
 
 class Entry(NamedTuple):
-    """Where a command lives, and the first sentence of its help (what ``--help`` shows)."""
+    """Where a command lives, the first sentence of its help (what ``--help`` shows), and
+    whether it is a pure build: its callback runs with the garbage collector paused
+    (``sfs3dsl.core.gcpause``), and a process running it keeps it paused to the end."""
 
     module: str
     attribute: str
     summary: str
+    build: bool = False
 
 
 #: Every command: name -> where it is defined and the first sentence of its help. Each
@@ -111,10 +114,11 @@ class Entry(NamedTuple):
 #: the options) costs start-up time a process running another command should not pay.
 COMMANDS: dict[str, Entry] = {
     "compile": Entry("sfs3dsl.cli.build", "compile_command",
-                     "Compile workflow modules (default: workflows/) into OUT/<workflow>/."),
+                     "Compile workflow modules (default: workflows/) into OUT/<workflow>/.",
+                     build=True),
     "validate": Entry("sfs3dsl.cli.build", "validate_command",
                       "Validate workflow modules and ASL JSON/YAML files; report every "
-                      "problem."),
+                      "problem.", build=True),
     "run": Entry("sfs3dsl.cli.local", "run_command",
                  "Run a workflow module or an ASL file locally: no AWS, S3 embedded."),
     "test-state": Entry("sfs3dsl.cli.local", "test_state_command",
@@ -145,6 +149,13 @@ COMMANDS: dict[str, Entry] = {
                                  "Tell a callback task its worker is alive "
                                  "(SendTaskHeartbeat)."),
 }
+
+
+def command_of(args: Sequence[str]) -> str | None:
+    """The name of the command ``args`` (a process's arguments) run, or None: the first
+    argument that is not an option, since the group's own options (``--help``,
+    ``--version``) take no value (``tests/test_cli_commands.py`` checks that)."""
+    return next((a for a in args if not a.startswith("-")), None)
 
 
 class _Group(click.Group):
