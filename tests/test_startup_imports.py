@@ -27,6 +27,7 @@ NOT_IMPORTED = {
     "sfs3dsl.cli.review": "the review commands' module",
     "sfs3dsl.cli.service": "the service commands' module",
     "sfs3dsl.model.operations": "no VPC, alarms or notifications",
+    "sfs3dsl.deploy.serverless.monitoring": "no dashboard, no alarms",
     "sfs3dsl.syntax.intrinsics": "no intrinsic function call",
     "difflib": "no misspelt IAM key",
     "unicodedata": "ASCII workflow names",
