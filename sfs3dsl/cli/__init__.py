@@ -15,10 +15,14 @@ from __future__ import annotations
 import atexit
 import gc
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
+#: True for type checkers only, as in ``sfs3dsl/__init__.py``: ``typing`` is then first
+#: imported with click, while :func:`entry` keeps the garbage collector paused.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
     from sfs3dsl.cli.group import cli as cli
 
 __all__ = ["build", "cli", "entry", "local", "main", "review", "service"]
