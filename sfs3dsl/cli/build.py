@@ -42,7 +42,7 @@ from sfs3dsl.cli.group import (
                    "template.yaml, or cdk_app.py, a CDK app around "
                    "sfs3dsl.cdk.WorkflowConstruct. Default: every target whose file is "
                    "already under --out (so none goes stale), or serverless when none is.")
-@gc_paused  # a pure build, imports included (sfs3dsl.cli.main says why)
+@gc_paused  # a pure build, imports included (sfs3dsl.core.gcpause, sfs3dsl.cli.entry)
 def compile_command(paths: tuple[str, ...], out_dir: str, check: bool,
                     targets: tuple[str, ...]) -> None:
     """Compile workflow modules (default: workflows/) into OUT/<workflow>/.
@@ -156,7 +156,7 @@ def _write(target: Path, text: str) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json prints one object for machines.")
-@gc_paused  # a pure build, imports included (sfs3dsl.cli.main says why)
+@gc_paused  # a pure build, imports included (sfs3dsl.core.gcpause, sfs3dsl.cli.entry)
 def validate_command(paths: tuple[str, ...], fmt: str) -> None:
     """Validate workflow modules and ASL JSON/YAML files; report every problem.
 
