@@ -29,7 +29,9 @@ b. 10,000 and 100,000 states complete, time growing linearly (10x the states, at
    on the Pass line at the same sizes and what happened is printed;
 c. start-up against a bare interpreter (``python -c 'import json'``, medians of >= 15 runs),
    on a WHEEL install in a temp venv (``_wheel.py``: the editable install's path finder adds
-   ~5 ms to every process): ``python -c 'import sfs3dsl'`` at most 1.5x, a whole ``sfs3dsl
+   ~5 ms to every process): ``python -c 'import sfs3dsl'`` at most 1.5x (it and the floor
+   run with ``-P``: ``-c`` would put the working directory, the worktree, first on
+   ``sys.path``, importing the sources instead of the wheel), a whole ``sfs3dsl
    compile workflows/process_a.py --out <tmp>`` process at most 4x, with the compile cache a
    user has after one compile (``sfs3dsl.deploy.cache``: handlers and serverless.yml read back
    instead of importing jinja2 and PyYAML). The cold figure (``SFS3DSL_CACHE=0``) is printed
@@ -322,9 +324,11 @@ def bench_startup(runs: int) -> None:
             compile_args = [str(bin_dir / "sfs3dsl"), "compile", "workflows/process_a.py",
                             "--out", out]
             plain = _process_env()
+            # -P: `python -c` would put the working directory (the worktree) first on
+            # sys.path, and `import sfs3dsl` would load the sources instead of the wheel
             floor, imported, warm, cold = _processes([
-                ([python, "-c", "import json"], plain),
-                ([python, "-c", "import sfs3dsl"], plain),
+                ([python, "-P", "-c", "import json"], plain),
+                ([python, "-P", "-c", "import sfs3dsl"], plain),
                 # the compile cache as a user has it after one compile (filled by round 0)
                 (compile_args, _process_env(SFS3DSL_CACHE_DIR=cache)),
                 # and without it: jinja2 renders the handlers, PyYAML writes serverless.yml
@@ -353,7 +357,7 @@ def bench_startup(runs: int) -> None:
 
 def print_importtime(python: str) -> None:
     """Top 5 modules by self time in ``python -X importtime -c 'import sfs3dsl'``."""
-    done = subprocess.run([python, "-X", "importtime", "-c", "import sfs3dsl"], cwd=ROOT,
+    done = subprocess.run([python, "-P", "-X", "importtime", "-c", "import sfs3dsl"], cwd=ROOT,
                           capture_output=True, text=True, check=True, env=_process_env())
     rows: list[tuple[int, int, str]] = []
     for line in done.stderr.splitlines():

@@ -13,7 +13,9 @@ start-up stay cheap; ``from sfs3dsl import Pass`` loads only what ``Pass`` needs
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+#: True for type checkers only (mypy reads any name ``TYPE_CHECKING`` so): ``import
+#: sfs3dsl`` then imports no ``typing`` (~1.7 ms; the model loads it when used).
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 
@@ -154,6 +156,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from sfs3dsl.compile.compiler import Compiled as Compiled
     from sfs3dsl.compile.compiler import compile_workflow as compile_workflow
     from sfs3dsl.core.errors import BuildError as BuildError

@@ -14,6 +14,7 @@ from sfs3dsl.core.errors import (
     LoadError,
     ParseError,
 )
+from sfs3dsl.core.gcpause import gc_paused
 
 if TYPE_CHECKING:
     from sfs3dsl.core.problems import Problem
@@ -24,11 +25,10 @@ from sfs3dsl.cli.group import (
     EXIT_USAGE,
     _Failure,
     _paths,
-    cli,
 )
 
 
-@cli.command("compile")
+@click.command("compile")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--out", "out_dir", default="generated", show_default=True,
               type=click.Path(file_okay=False),
@@ -42,6 +42,7 @@ from sfs3dsl.cli.group import (
                    "template.yaml, or cdk_app.py, a CDK app around "
                    "sfs3dsl.cdk.WorkflowConstruct. Default: every target whose file is "
                    "already under --out (so none goes stale), or serverless when none is.")
+@gc_paused  # a pure build, imports included (sfs3dsl.core.gcpause, sfs3dsl.cli.entry)
 def compile_command(paths: tuple[str, ...], out_dir: str, check: bool,
                     targets: tuple[str, ...]) -> None:
     """Compile workflow modules (default: workflows/) into OUT/<workflow>/.
@@ -151,10 +152,11 @@ def _write(target: Path, text: str) -> None:
         raise _Failure(f"{target}: cannot be written: {exc.strerror}; fix: choose a folder "
                        "you may write to with --out DIR", EXIT_USAGE) from exc
 
-@cli.command("validate")
+@click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json prints one object for machines.")
+@gc_paused  # a pure build, imports included (sfs3dsl.core.gcpause, sfs3dsl.cli.entry)
 def validate_command(paths: tuple[str, ...], fmt: str) -> None:
     """Validate workflow modules and ASL JSON/YAML files; report every problem.
 

@@ -1,8 +1,12 @@
-"""The ``sfs3dsl`` group: exit codes, and every error turned into one line in one place.
+"""The ``sfs3dsl`` group: exit codes, every error turned into one line in one place, and
+the commands loaded only when they run.
 
 Library errors keep their text; a missing optional package names the extra; a file that
 cannot be read or written names the file; anything else is a bug, reported in one line.
-The commands live beside this module, one module per kind of work.
+The commands live beside this module, one module per kind of work; :data:`COMMANDS` names
+them, so a process imports the module of the one command it runs and ``sfs3dsl --help``
+lists them all without importing any (``tests/test_cli_commands.py`` checks the table
+against the commands themselves).
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ import errno
 import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -21,10 +26,6 @@ from sfs3dsl.core.errors import (
     MissingDependencyError,
     Sfs3dslError,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 EXIT_PROBLEMS = 1
 
@@ -97,13 +98,96 @@ def _usage_line(exc: click.UsageError) -> str:
     return f"{message}; fix: {fix}"
 
 
+class Entry(NamedTuple):
+    """Where a command lives, the first sentence of its help (what ``--help`` shows), and
+    whether it is a pure build: its callback runs with the garbage collector paused
+    (``sfs3dsl.core.gcpause``), and a process running it keeps it paused to the end."""
+
+    module: str
+    attribute: str
+    summary: str
+    build: bool = False
+
+
+#: Every command: name -> where it is defined and the first sentence of its help. Each
+#: module imports what its commands need, and some of that (click's command objects,
+#: the options) costs start-up time a process running another command should not pay.
+COMMANDS: dict[str, Entry] = {
+    "compile": Entry("sfs3dsl.cli.build", "compile_command",
+                     "Compile workflow modules (default: workflows/) into OUT/<workflow>/.",
+                     build=True),
+    "validate": Entry("sfs3dsl.cli.build", "validate_command",
+                      "Validate workflow modules and ASL JSON/YAML files; report every "
+                      "problem.", build=True),
+    "run": Entry("sfs3dsl.cli.local", "run_command",
+                 "Run a workflow module or an ASL file locally: no AWS, S3 embedded."),
+    "test-state": Entry("sfs3dsl.cli.local", "test_state_command",
+                        "Test one state as AWS's TestState API does; prints its response as "
+                        "JSON."),
+    "diff": Entry("sfs3dsl.cli.review", "diff_command",
+                  "Semantic diff of two workflows: OLD and NEW are .py modules, ASL files or "
+                  "REV:path."),
+    "graph": Entry("sfs3dsl.cli.review", "graph_command",
+                   "Draw a workflow (.py module, ASL file or REV:path) as Mermaid, DOT, SVG or "
+                   "PNG."),
+    "import": Entry("sfs3dsl.cli.review", "import_command",
+                    "Write an ASL JSON/YAML file (or REV:path) as an sfs3dsl Python module to "
+                    "stdout."),
+    "serve": Entry("sfs3dsl.cli.service", "serve_command",
+                   "Serve workflows (default workflows/) on 127.0.0.1 as AWS would: the Step "
+                   "Functions API for the AWS CLI and boto3, the side-car's S3, the API "
+                   "facade's routes and completion notices."),
+    "start": Entry("sfs3dsl.cli.service", "start_command",
+                   "Start an execution (StartExecution); with --wait, print how it ended."),
+    "wait": Entry("sfs3dsl.cli.service", "wait_command",
+                  "Wait until an execution is no longer RUNNING and print DescribeExecution."),
+    "send-task-success": Entry("sfs3dsl.cli.service", "send_task_success_command",
+                               "Resume a callback task with its result (SendTaskSuccess)."),
+    "send-task-failure": Entry("sfs3dsl.cli.service", "send_task_failure_command",
+                               "Fail a callback task (SendTaskFailure)."),
+    "send-task-heartbeat": Entry("sfs3dsl.cli.service", "send_task_heartbeat_command",
+                                 "Tell a callback task its worker is alive "
+                                 "(SendTaskHeartbeat)."),
+}
+
+
+def command_of(args: Sequence[str]) -> str | None:
+    """The name of the command ``args`` (a process's arguments) run, or None: the first
+    argument that is not an option, since the group's own options (``--help``,
+    ``--version``) take no value (``tests/test_cli_commands.py`` checks that)."""
+    return next((a for a in args if not a.startswith("-")), None)
+
+
 class _Group(click.Group):
     """Turns every error into a one-line message in one place: never a traceback.
 
     Library errors keep their text; a missing optional package names the extra that
     installs it; a file that cannot be read or written names the file; anything else is a
     bug in sfs3dsl, reported in one line (``SFS3DSL_DEBUG=1`` re-raises it).
+
+    Commands are loaded from :data:`COMMANDS` when one is resolved (to run it, or show its
+    help); the group's own help lists them from the table, importing none.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None or cmd_name in self.commands:
+            return super().get_command(ctx, cmd_name)
+        command = getattr(import_module(entry.module), entry.attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{entry.module}.{entry.attribute} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # click's own listing with its own shortening, from the table's first sentences
+        # (all click's short help reads of a help text) instead of the imported commands
+        listed = {name: click.Command(name, help=entry.summary)
+                  for name, entry in COMMANDS.items()}
+        listed.update(self.commands)
+        click.Group(commands=listed).format_commands(ctx, formatter)
 
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: Any) -> click.Context:

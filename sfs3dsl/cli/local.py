@@ -14,11 +14,10 @@ if TYPE_CHECKING:
 
 from sfs3dsl.cli.group import (
     EXIT_PROBLEMS,
-    cli,
 )
 
 
-@cli.command("run")
+@click.command("run")
 @click.argument("path", type=click.Path())
 @click.option("--input", "input_text", metavar="JSON|@FILE",
               help="The execution input: JSON text or @file.json (default {}).")
@@ -65,7 +64,7 @@ def run_command(path: str, input_text: str | None, workflow: str | None,
                          limits=not no_limits)
     sys.exit(run(options, click.echo))
 
-@cli.command("test-state")
+@click.command("test-state")
 @click.argument("path", type=click.Path())
 @click.option("--state", "state", required=True, metavar="NAME", help="The state to test.")
 @click.option("--workflow", help="Which workflow of the module (default: the first).")

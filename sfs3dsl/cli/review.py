@@ -20,11 +20,10 @@ from sfs3dsl.cli.group import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
     _Failure,
-    cli,
 )
 
 
-@cli.command("diff")
+@click.command("diff")
 @click.argument("old", required=False)
 @click.argument("new", required=False)
 @click.option("--since", "since", metavar="REV",
@@ -83,7 +82,7 @@ def diff_command(old: str | None, new: str | None, since: str | None, generated_
         sys.exit(EXIT_PROBLEMS)
 
 
-@cli.command("graph")
+@click.command("graph")
 @click.argument("path")
 @click.option("--workflow", help="The workflow to draw when the module defines several.")
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg", "png"]),
@@ -116,7 +115,7 @@ def graph_command(path: str, workflow: str | None, fmt: str, output: str | None)
     else:
         click.get_binary_stream("stdout").write(data)
 
-@cli.command("import")
+@click.command("import")
 @click.argument("path")
 @click.option("--name", help="The workflow's name (default: the file's name, or its folder's "
                               "for statemachine.asl.json).")

@@ -15,11 +15,10 @@ if TYPE_CHECKING:
 
 from sfs3dsl.cli.group import (
     _paths,
-    cli,
 )
 
 
-@cli.command("serve")
+@click.command("serve")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--port", default=8083, show_default=True, type=click.IntRange(0, 65535),
               help="The port on 127.0.0.1 (0: any free port).")
@@ -56,7 +55,7 @@ _ENDPOINT = click.option("--endpoint-url", "endpoint", metavar="URL",
                          help="A Step Functions endpoint, e.g. sfs3dsl serve's "
                               "http://127.0.0.1:8083 (default: AWS).")
 
-@cli.command("start")
+@click.command("start")
 @click.argument("state_machine_arn")
 @click.option("--input", "input_text", metavar="JSON|@FILE", help="The input (default {}).")
 @click.option("--name", help="The execution's name (default: a UUID).")
@@ -81,7 +80,7 @@ def start_command(state_machine_arn: str, input_text: str | None, name: str | No
     sys.exit(start(state_machine_arn, {} if value is None else value, name, endpoint, wait,
                    poll, timeout, click.echo))
 
-@cli.command("wait")
+@click.command("wait")
 @click.argument("execution_arn")
 @click.option("--poll", default=1.5, show_default=True, type=click.FloatRange(0.01),
               help="Seconds before the next DescribeExecution (then backing off).")
@@ -99,7 +98,7 @@ def wait_command(execution_arn: str, poll: float, timeout: float,
 
     sys.exit(wait(execution_arn, endpoint, poll, timeout, click.echo))
 
-@cli.command("send-task-success")
+@click.command("send-task-success")
 @click.option("--task-token", required=True)
 @click.option("--output", "output_text", required=True, metavar="JSON|@FILE",
               help="The task's result.")
@@ -113,7 +112,7 @@ def send_task_success_command(task_token: str, output_text: str,
     output = json.dumps(parse_input(output_text))
     sys.exit(send_task("SendTaskSuccess", task_token, endpoint, output=output))
 
-@cli.command("send-task-failure")
+@click.command("send-task-failure")
 @click.option("--task-token", required=True)
 @click.option("--error", help="The error name a Catch matches.")
 @click.option("--cause", help="What went wrong.")
@@ -125,7 +124,7 @@ def send_task_failure_command(task_token: str, error: str | None, cause: str | N
 
     sys.exit(send_task("SendTaskFailure", task_token, endpoint, error=error, cause=cause))
 
-@cli.command("send-task-heartbeat")
+@click.command("send-task-heartbeat")
 @click.option("--task-token", required=True)
 @_ENDPOINT
 def send_task_heartbeat_command(task_token: str, endpoint: str | None) -> None:

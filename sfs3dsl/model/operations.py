@@ -24,10 +24,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sfs3dsl.model.eventbridge import STATUSES
 from sfs3dsl.model.source import caller_location
 
-#: The execution statuses EventBridge reports ("Step Functions Execution Status Change").
-STATUSES = ("ABORTED", "FAILED", "RUNNING", "SUCCEEDED", "TIMED_OUT")
 #: Notification targets, spelt as the serverless-step-functions plugin spells them.
 TARGET_KINDS = ("sns", "sqs", "lambda", "kinesis", "firehose", "stepFunctions")
 #: The alarms the plugin can make (its ``alarms.metrics`` names).
@@ -50,9 +49,6 @@ _ARN_SHAPES = {"sns": ("sns", ""), "sqs": ("sqs", ""), "lambda": ("lambda", "fun
                "kinesis": ("kinesis", "stream/"), "firehose": ("firehose", "deliverystream/"),
                "stepFunctions": ("states", "stateMachine:")}
 _ARN = re.compile(r"arn:aws[a-z-]*:([a-z0-9-]+):[a-z0-9-]*:\d*:(.+)\Z")
-
-#: EventBridge's quota of targets per rule; the plugin makes one rule per status.
-MAX_TARGETS_PER_RULE = 5
 
 #: A problem: what is wrong, where it was written, and how to fix it.
 Problem = tuple[str, str, str]

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sfs3dsl.core.errors import DeploymentOptionError
-from sfs3dsl.model.operations import (
-    MAX_TARGETS_PER_RULE,
-    STATUSES,
-    Alarms,
-    Notification,
-    Problem,
-    Vpc,
-)
+from sfs3dsl.model.eventbridge import MAX_TARGETS_PER_RULE, STATUSES
 from sfs3dsl.model.source import caller_location
+
+if TYPE_CHECKING:
+    from sfs3dsl.model.operations import Alarms, Notification, Problem, Vpc
 
 Api = Literal["auto", "facade", "plugin", "none"]
 LogLevel = Literal["ALL", "ERROR", "FATAL"]
@@ -95,6 +91,20 @@ class ServerlessOptions:
         if isinstance(notify, str) or unknown:
             out.append((f"notify names {unknown or notify!r}, which are not execution "
                         "statuses", self.where, f"use some of {list(NOTIFIABLE)}"))
+        if self.vpc is not None or self.alarms is not None or self.notifications:
+            out += self._operations_problems()
+        if self.express and self.notifications:
+            out.append(("an Express state machine sends no execution status changes to "
+                        "EventBridge, so notifications would never arrive", self.where,
+                        "drop notifications, or deploy a Standard machine (express=False)"))
+        return out
+
+    def _operations_problems(self) -> list[Problem]:
+        """The problems of ``vpc``, ``alarms`` and ``notifications``; only called when one
+        is set, so a workflow without them never imports :mod:`sfs3dsl.model.operations`."""
+        from sfs3dsl.model.operations import Alarms, Notification, Vpc
+
+        out: list[Problem] = []
         checked: tuple[tuple[str, Any, Any], ...] = (("vpc", self.vpc, Vpc),
                                                       ("alarms", self.alarms, Alarms))
         for name, value, kind in checked:
@@ -118,10 +128,6 @@ class ServerlessOptions:
                             f"EventBridge matches it with takes at most {MAX_TARGETS_PER_RULE}",
                             self.where, f"send {status} to at most {MAX_TARGETS_PER_RULE} "
                             "targets (notify's topic is one); fan out through an SNS topic"))
-        if self.express and self.notifications:
-            out.append(("an Express state machine sends no execution status changes to "
-                        "EventBridge, so notifications would never arrive", self.where,
-                        "drop notifications, or deploy a Standard machine (express=False)"))
         return out
 
     def check(self, workflow: str) -> None:

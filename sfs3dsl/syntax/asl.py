@@ -74,9 +74,18 @@ MAX_TASK_TOKEN_LENGTH: Final = 2048
 FORBIDDEN_MACHINE_NAME_CHARACTERS: Final = frozenset('<>{}[]?*"#%\\^|~`$&,;:/')
 
 
+def looks_intrinsic(text: str) -> bool:
+    """True when ``text`` starts with ``States.`` after optional whitespace: an intrinsic
+    function call, to be parsed by :mod:`sfs3dsl.syntax.intrinsics` (here, so that a
+    validator meeting none imports no parser: ~0.8 ms of every ``sfs3dsl compile``)."""
+    return isinstance(text, str) and text.lstrip().startswith("States.")
+
+
 def is_forbidden_in_machine_name(char: str) -> bool:
     """True for a character AWS does not allow in a state machine name."""
-    import unicodedata
+    if " " < char < "\x7f":  # printable ASCII: neither space, control nor surrogate
+        return char in FORBIDDEN_MACHINE_NAME_CHARACTERS
+    import unicodedata  # only for other characters: its import costs every compile ~0.3 ms
 
     return (char in FORBIDDEN_MACHINE_NAME_CHARACTERS or char.isspace()
             or unicodedata.category(char) in ("Cc", "Cs"))

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Final, Union
 
-from sfs3dsl.syntax.asl import INTRINSIC_NESTING_LIMIT, INTRINSICS
+from sfs3dsl.syntax.asl import INTRINSIC_NESTING_LIMIT, INTRINSICS, looks_intrinsic
 from sfs3dsl.syntax.jsonpath import JsonPathError, Path, parse_path
 
 __all__ = [
@@ -52,11 +52,6 @@ class Call:
 
 
 Arg = Union[Call, Path, str, int, float, bool, None]  # noqa: UP007 (a runtime alias)
-
-
-def looks_intrinsic(text: str) -> bool:
-    """True when ``text`` starts with ``States.`` after optional whitespace."""
-    return isinstance(text, str) and text.lstrip().startswith("States.")
 
 
 @functools.lru_cache(maxsize=2048)

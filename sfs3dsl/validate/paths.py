@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from sfs3dsl.syntax.intrinsics import IntrinsicSyntaxError, looks_intrinsic, parse_intrinsic
+from sfs3dsl.syntax.asl import looks_intrinsic
 from sfs3dsl.syntax.jsonpath import JsonPathError, parse_path, parse_reference_path
 from sfs3dsl.validate.report import State
 from sfs3dsl.validate.values import describe
@@ -54,6 +54,8 @@ def path_error(value: Any, *, nullable: bool, reference: bool, intrinsic: bool,
     if looks_intrinsic(value):
         if not intrinsic:
             return "is not a valid JSONPath: intrinsic functions are not allowed here"
+        from sfs3dsl.syntax.intrinsics import IntrinsicSyntaxError, parse_intrinsic
+
         try:
             parse_intrinsic(value)
         except IntrinsicSyntaxError as exc:
@@ -150,6 +152,8 @@ def template_error(value: Any) -> str | None:
     if not isinstance(value, str):
         return f"it is {describe(value)}, not a string"
     if looks_intrinsic(value):
+        from sfs3dsl.syntax.intrinsics import IntrinsicSyntaxError, parse_intrinsic
+
         try:
             parse_intrinsic(value)
         except IntrinsicSyntaxError as exc:

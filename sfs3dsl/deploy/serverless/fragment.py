@@ -12,7 +12,7 @@ from typing import Any
 
 from sfs3dsl.compile.compiler import Compiled
 from sfs3dsl.core.errors import BuildError, DeploymentOptionError
-from sfs3dsl.deploy.serverless import iam, monitoring, resources
+from sfs3dsl.deploy.serverless import iam, resources
 from sfs3dsl.deploy.serverless.names import Ids, camel, env_stem, function_logical_id, snake
 from sfs3dsl.deploy.serverless.placeholders import parameter_name, resolve
 from sfs3dsl.deploy.sidecar.plan import PlannedStep, SideCarPlan, _walk
@@ -202,6 +202,8 @@ class _Builder:
             if topic is None:
                 self.resources[ids.alarm_topic] = resources.topic()
                 topic = {"Ref": ids.alarm_topic}
+            from sfs3dsl.deploy.serverless import monitoring  # only for alarms or a dashboard
+
             machine["alarms"] = monitoring.alarms_config(opts.alarms, topic)
         if opts.tracing:
             machine["tracingConfig"] = {"enabled": True}
@@ -236,6 +238,8 @@ class _Builder:
             self.notices()
         machine = self.state_machine(definition)
         if self.options.dashboard:
+            from sfs3dsl.deploy.serverless import monitoring  # only for alarms or a dashboard
+
             self.resources[self.ids.dashboard] = monitoring.dashboard(
                 self.workflow.name, self.ids.state_machine,
                 [(key, function_logical_id(key)) for key in found.functions

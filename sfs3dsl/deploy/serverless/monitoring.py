@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sfs3dsl.model.operations import Alarms
+if TYPE_CHECKING:
+    from sfs3dsl.model.operations import Alarms
 
 Json = dict[str, Any]
 #: ``AWS/States`` execution metrics on the dashboard, in widget order.
@@ -47,7 +48,9 @@ _DESCRIPTIONS = {"executionsTimedOut": "executions timed out",
                  "executionThrottled": "execution were throttled",
                  "executionsSucceeded": "executions succeeded"}
 _MARK = "@@sfs3dsl-ref-{}@@"
-_MARKED = re.compile(r"@@sfs3dsl-ref-(\d+)@@")
+#: A pattern string, compiled by ``re`` on first use (and cached there): compiling it at
+#: import would cost every ``sfs3dsl compile``, and only a dashboard needs it.
+_MARKED = r"@@sfs3dsl-ref-(\d+)@@"
 
 
 def _joined(body: Any, refs: list[Any]) -> Json:
@@ -55,7 +58,7 @@ def _joined(body: Any, refs: list[Any]) -> Json:
     CloudFormation value ``refs[i]``."""
     text = json.dumps(body, separators=(",", ":"), sort_keys=False)
     parts: list[Any] = []
-    for i, piece in enumerate(_MARKED.split(text)):
+    for i, piece in enumerate(re.split(_MARKED, text)):
         parts.append(refs[int(piece)] if i % 2 else piece)
     return {"Fn::Join": ["", [p for p in parts if p != ""]]}
 

@@ -25,8 +25,9 @@ from sfs3dsl.deploy.serverless.names import function_logical_id, pascal
 
 _OURS = re.compile(r"\$\{([A-Za-z0-9]+?)(FunctionArn|TopicArn|StateMachineArn)\}\Z")
 #: ``${...}`` as CloudFormation's Fn::Sub reads it: up to the first ``}``; ``${!x}`` is
-#: Fn::Sub's escape for a literal ``${x}``, so it is no placeholder.
-_ANY = re.compile(r"\$\{(?!!)([^}]+)\}")
+#: Fn::Sub's escape for a literal ``${x}``, so it is no placeholder. A pattern string,
+#: compiled by ``re`` on first use: most workflows hold no foreign placeholder.
+_ANY = r"\$\{(?!!)([^}]+)\}"
 
 
 @dataclass
@@ -95,7 +96,7 @@ def _ours(text: str, found: Found) -> Any:
 def _foreign(text: str, found: Found) -> Any:
     parts: list[Any] = []
     last = 0
-    for match in _ANY.finditer(text):
+    for match in re.finditer(_ANY, text):
         name = match.group(1)
         if name not in found.foreign:
             found.foreign.append(name)
@@ -122,7 +123,7 @@ def resolve(asl: dict[str, Any]) -> tuple[dict[str, Any], Found]:
             if isinstance(key, str) and "${" in key:
                 # a field name cannot be a CloudFormation function: it stays as written,
                 # and its placeholders get their parameters (Fn::Sub fills them in)
-                for name in _ANY.findall(key):
+                for name in re.findall(_ANY, key):
                     if name not in found.foreign:
                         found.foreign.append(name)
             if isinstance(value, dict | list):

@@ -30,8 +30,10 @@ from sfs3dsl.core.problems import Problem
 
 #: What a side-car execution starts with (the facade's reference).
 START_KEYS = frozenset({"processData", "subtopic"})
-_TOP_KEY = re.compile(r"\$\.([A-Za-z_][A-Za-z0-9_]*)|\$\[['\"]([^'\"]+)['\"]\]")
-_JSONATA_INPUT = re.compile(r"\$states\.input\.([A-Za-z_][A-Za-z0-9_]*)")
+#: A pattern string, compiled by ``re`` on first use (and cached there): compiling it at
+#: import would cost every ``sfs3dsl compile``, and most workflows never need it.
+_TOP_KEY = r"\$\.([A-Za-z_][A-Za-z0-9_]*)|\$\[['\"]([^'\"]+)['\"]\]"
+_JSONATA_INPUT = r"\$states\.input\.([A-Za-z_][A-Za-z0-9_]*)"
 _UNKNOWN = None  # the input of a state the analysis cannot describe
 _ABSENT = object()  # a field the state does not have
 
@@ -42,7 +44,7 @@ def _top_key(path: Any) -> str | None:
     """``$.order.id`` -> ``order``; None for ``$``, context paths and variables."""
     if not isinstance(path, str):
         return None
-    found = _TOP_KEY.match(path)
+    found = re.match(_TOP_KEY, path)
     if found is None:
         return None
     return found.group(1) or found.group(2)
@@ -148,7 +150,7 @@ def _reads(choice: Mapping[str, Any]) -> tuple[list[str], set[str]]:
         if isinstance(rule.get("Not"), Mapping):
             stack.append(rule["Not"])
         if isinstance(rule.get("Condition"), str):
-            reads.extend(_JSONATA_INPUT.findall(rule["Condition"]))
+            reads.extend(re.findall(_JSONATA_INPUT, rule["Condition"]))
         variable = _top_key(rule.get("Variable"))
         if variable is not None:
             (guarded.add if "IsPresent" in rule else reads.append)(variable)

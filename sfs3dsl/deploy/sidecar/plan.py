@@ -5,10 +5,9 @@ from __future__ import annotations
 import inspect
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 from sfs3dsl.compile.compiler import Compiled
 from sfs3dsl.core.errors import BuildError, ValidationError
@@ -20,8 +19,11 @@ from sfs3dsl.model.states import State
 from sfs3dsl.model.workflow import Workflow
 
 
-@dataclass(frozen=True)
-class PlannedStep:
+# PlannedStep and SideCarPlan (and predicates.Need) are NamedTuples, not frozen dataclasses:
+# the same fields, repr and immutability, equal when their fields are (and, unlike a
+# dataclass, to a plain tuple of the same values, which nothing compares them with), and
+# ~0.3 ms less of every `sfs3dsl compile` each: a dataclass compiles six methods at import.
+class PlannedStep(NamedTuple):
     """One side-car step as its handler and its serverless function see it."""
 
     path: str
@@ -42,8 +44,7 @@ class PlannedStep:
         return self.name.replace("-", "_")
 
 
-@dataclass(frozen=True)
-class SideCarPlan:
+class SideCarPlan(NamedTuple):
     """The side-car of a workflow (None when it has no side-car step) and its steps."""
 
     sidecar: SideCar | None

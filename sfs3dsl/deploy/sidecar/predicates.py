@@ -28,15 +28,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sfs3dsl.core.errors import BuildError
 
 Scope = str  # "process" | "iteration" | "collection"
 
 
-@dataclass(frozen=True)
-class Need:
+class Need(NamedTuple):  # not a frozen dataclass: ~0.3 ms less at import (plan.py says why)
     """One required output: the producing step's name, the scope it is needed in, and
     whether it must be *fresh*: produced again since the consumer's previous visit, because
     every way from the consumer back to itself (a loop) runs the producer again."""
@@ -48,6 +47,8 @@ class Need:
 
 @dataclass
 class _Machine:
+    """A machine of the document (top level, a branch, a Map's processor) being solved."""
+
     prefix: str
     states: Mapping[str, Any]
     start: str

@@ -26,10 +26,10 @@ from sfs3dsl.syntax.jsonpath.path import (
 _PLAIN: Final = re.compile(r"\$(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 _VAR_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INT: Final = re.compile(r"\s*(-?\d+)\s*")
-_FROM_END: Final = re.compile(r"\(\s*@\.length\s*-\s*(\d+)\s*\)")
+_FROM_END: Final = r"\(\s*@\.length\s*-\s*(\d+)\s*\)"
 #: Characters that end a name written in dot notation (``$.name``).
 _NAME_STOP: Final = frozenset(".[]()'\"=!<>&|,? \t\r\n")
-_TOKEN: Final = re.compile(r"""
+_TOKEN: Final = r"""
     \s*(?:
       (?P<op>==|!=|<=|>=|=~|<|>|&&|\|\||!|\(|\))
     | (?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
@@ -38,7 +38,16 @@ _TOKEN: Final = re.compile(r"""
     | (?P<word>true|false|null|in|nin|empty)(?![A-Za-z0-9_])
     | (?P<path>[@$])
     | (?P<list>\[)
-    )""", re.VERBOSE)
+    )"""
+
+
+@functools.cache
+def _pattern(source: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile`` on first use, for the patterns most paths never need (filters,
+    ``(@.length-N)``): compiled at import they would cost every ``sfs3dsl compile`` ~0.5 ms."""
+    return re.compile(source, flags)
+
+
 _COMPARE_OPS: Final = frozenset({"==", "!=", "<", "<=", ">", ">=", "=~", "in", "nin"})
 _LITERAL_WORDS: Final = {"true": True, "false": False, "null": None}
 
@@ -53,13 +62,13 @@ class _FilterParser:
         return JsonPathError(message, self.pos)
 
     def peek(self) -> tuple[str, str] | None:
-        match = _TOKEN.match(self.text, self.pos)
+        match = _pattern(_TOKEN, re.VERBOSE).match(self.text, self.pos)
         if match is None or match.lastgroup is None:
             return None
         return match.lastgroup, match.group(match.lastgroup)
 
     def take(self) -> tuple[str, str]:
-        match = _TOKEN.match(self.text, self.pos)
+        match = _pattern(_TOKEN, re.VERBOSE).match(self.text, self.pos)
         if match is None or match.lastgroup is None:
             raw = self.text[self.pos:]
             rest = raw.lstrip()
@@ -250,7 +259,7 @@ class _Parser:
             return Wildcard()
         if stripped.startswith("?"):
             return self._filter(stripped, lead)
-        match = _FROM_END.fullmatch(stripped)
+        match = _pattern(_FROM_END).fullmatch(stripped)
         if match:
             return FromEnd(int(match.group(1)))
         if ":" in stripped:
