@@ -40,19 +40,8 @@ class Node:
     id: str
     name: str
     kind: str
-    #: Path of the machine holding the state ("" at the top), None for markers and
-    #: missing targets. The node's path is derived from it on demand (see :attr:`path`).
-    machine: str | None = None
+    path: str | None = None
     css: str | None = None
-
-    @property
-    def path(self) -> str | None:
-        """Where the state is in the document, e.g. ``States.Par.Branches[0].States.B``.
-
-        Computed when asked (only the diff colouring asks), not stored: one string per
-        state would be built and freed on every drawing for nothing.
-        """
-        return None if self.machine is None else state_path(self.machine, self.name)
 
 
 def state_path(machine: str, name: str) -> str:
@@ -105,7 +94,8 @@ class Graph:
     def add_node(self, prefix: str, name: str, kind: str, cluster: str | None,
                  machine: str | None = None) -> str:
         node_id = f"{prefix}{len(self.nodes)}"
-        self.nodes[node_id] = Node(node_id, name, kind, machine)
+        path = None if machine is None else state_path(machine, name)
+        self.nodes[node_id] = Node(node_id, name, kind, path)
         (self.clusters[cluster].members if cluster else self.top_nodes).append(node_id)
         return node_id
 
