@@ -20,6 +20,8 @@ from sfs3dsl.review.diff_render import diff_mermaid
 from sfs3dsl.review.graph import (
     build_graph,
     condition_text,
+    graph_to_dot,
+    graph_to_mermaid,
     mermaid_escape,
     node_label,
     render_image,
@@ -261,6 +263,24 @@ def test_dot_shapes_edges_markers_and_clusters() -> None:
                      's3 -> s4 [label="$.n == 1"]', 's3 -> s9 [label="Default"]']:
         assert fragment in text, fragment
     assert text.count("{") == text.count("}")
+
+
+GOLDEN = Path(__file__).parent / "data" / "graph"
+
+
+@pytest.mark.parametrize(("draw", "golden"), [(to_dot, "shapes.dot"),
+                                               (to_mermaid, "shapes.mmd")])
+def test_whole_text_is_pinned(draw: Any, golden: str) -> None:
+    """Every byte of both formats, as printed before they were written while walking."""
+    assert draw(SHAPES) == (GOLDEN / golden).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["shapes", "tricky", *CORPUS])
+def test_drawing_while_walking_equals_printing_the_graph(name: str) -> None:
+    doc = SHAPES if name == "shapes" else tricky() if name == "tricky" else _DEFINITIONS[name]
+    graph = build_graph(doc)
+    assert to_dot(doc) == graph_to_dot(graph)
+    assert to_mermaid(doc) == graph_to_mermaid(graph)
 
 
 def test_every_terminal_state_reaches_an_end_marker() -> None:

@@ -10,7 +10,7 @@ import json
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, Protocol
 
 from sfs3dsl.core.gcpause import gc_paused
 from sfs3dsl.syntax.asl import COMPARISONS
@@ -42,6 +42,11 @@ class Node:
     kind: str
     path: str | None = None
     css: str | None = None
+
+
+def state_path(machine: str, name: str) -> str:
+    """Path of state ``name`` in the machine at path ``machine`` ("" for the top)."""
+    return f"{machine}.States.{name}" if machine else f"States.{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +92,9 @@ class Graph:
     scopes: dict[str, Scope] = field(default_factory=dict)
 
     def add_node(self, prefix: str, name: str, kind: str, cluster: str | None,
-                 path: str | None = None) -> str:
+                 machine: str | None = None) -> str:
         node_id = f"{prefix}{len(self.nodes)}"
+        path = None if machine is None else state_path(machine, name)
         self.nodes[node_id] = Node(node_id, name, kind, path)
         (self.clusters[cluster].members if cluster else self.top_nodes).append(node_id)
         return node_id
@@ -99,10 +105,27 @@ class Graph:
         (self.clusters[parent].children if parent else self.top_clusters).append(cluster_id)
         return cluster_id
 
-    def end_marker(self, scope: Scope) -> str:
-        if scope.end is None:
-            scope.end = self.add_node("m", "End", "end", scope.cluster)
-        return scope.end
+    def add_edge(self, src: str, dst: str, kind: EdgeKind, label: str = "") -> None:
+        self.edges.append(Edge(src, dst, kind, label))
+
+    def add_scope(self, scope: Scope) -> None:
+        self.scopes[scope.path] = scope
+
+
+class Sink(Protocol):
+    """What the builder draws into: a :class:`Graph` (kept, for the diff colouring and
+    tests), or a text writer (:class:`~.drawing.Drawing`) that prints each node and edge as it
+    comes and keeps no graph at all. Both get the same calls in the same order, so the
+    text of a document drawn directly equals the text of its :class:`Graph` printed."""
+
+    def add_node(self, prefix: str, name: str, kind: str, cluster: str | None,
+                 machine: str | None = None) -> str: ...
+
+    def add_cluster(self, label: str, parent: str | None) -> str: ...
+
+    def add_edge(self, src: str, dst: str, kind: EdgeKind, label: str = "") -> None: ...
+
+    def add_scope(self, scope: Scope) -> None: ...
 
 
 # --- conditions -----------------------------------------------------------------------------
@@ -196,6 +219,10 @@ def _children(state: Mapping[str, Any], path: str) -> Iterator[tuple[str, str, M
             yield "items", f"{path}.{key}", processor
 
 
+def _has_children(state: Mapping[str, Any]) -> bool:
+    return "Branches" in state or "ItemProcessor" in state or "Iterator" in state
+
+
 def _is_terminal(state: Mapping[str, Any]) -> bool:
     return state.get("End") is True or state.get("Type") in ("Succeed", "Fail")
 
@@ -204,53 +231,63 @@ def _is_terminal(state: Mapping[str, Any]) -> bool:
 def build_graph(asl: Mapping[str, Any]) -> Graph:
     """Turn an ASL document into nodes, edges and clusters (iteratively)."""
     graph = Graph()
-    root = Scope("", None, graph.add_node("m", "Start", "start", None))
-    queue: deque[tuple[Mapping[str, Any], Scope]] = deque([(asl, root)])
-    while queue:
-        machine, scope = queue.popleft()
-        graph.scopes[scope.path] = scope
-        _add_machine(graph, machine, scope, queue)
+    draw(asl, graph)
     return graph
 
 
-def _add_machine(graph: Graph, machine: Mapping[str, Any], scope: Scope,
+def draw(asl: Mapping[str, Any], sink: Sink) -> None:
+    """Walk an ASL document and draw its nodes, edges and clusters into ``sink``."""
+    root = Scope("", None, sink.add_node("m", "Start", "start", None))
+    queue: deque[tuple[Mapping[str, Any], Scope]] = deque([(asl, root)])
+    while queue:
+        machine, scope = queue.popleft()
+        sink.add_scope(scope)
+        _add_machine(sink, machine, scope, queue)
+
+
+def _add_machine(sink: Sink, machine: Mapping[str, Any], scope: Scope,
                  queue: deque[tuple[Mapping[str, Any], Scope]]) -> None:
     states = machine.get("States")
     states = states if isinstance(states, Mapping) else {}
-    prefix = f"{scope.path}." if scope.path else ""
     for name, state in states.items():
         kind = str(state.get("Type", "?")) if isinstance(state, Mapping) else "?"
-        path = f"{prefix}States.{name}"
-        scope.names[name] = graph.add_node("s", str(name), kind, scope.cluster, path)
+        scope.names[name] = sink.add_node("s", str(name), kind, scope.cluster, scope.path)
     start_at = machine.get("StartAt")
     if start_at is not None:
-        graph.edges.append(Edge(scope.start, _lookup(graph, scope, start_at), "start"))
+        sink.add_edge(scope.start, _lookup(sink, scope, start_at), "start")
     for name, state in states.items():
         if not isinstance(state, Mapping):
             continue
         node_id = scope.names[name]
         for kind, label, target in _targets(state):
-            graph.edges.append(Edge(node_id, _lookup(graph, scope, target), kind, label))
+            sink.add_edge(node_id, _lookup(sink, scope, target), kind, label)
         if _is_terminal(state):
-            graph.edges.append(Edge(node_id, graph.end_marker(scope), "end"))
-        path = f"{prefix}States.{name}"
-        children = list(_children(state, path))
+            sink.add_edge(node_id, _end_marker(sink, scope), "end")
+        if not _has_children(state):
+            continue
+        children = list(_children(state, state_path(scope.path, name)))
         if not children:
             continue
-        box = graph.add_cluster(f"{name} ({state.get('Type', '?')})", scope.cluster)
+        box = sink.add_cluster(f"{name} ({state.get('Type', '?')})", scope.cluster)
         for label, child_path, child in children:
-            inner = graph.add_cluster(label, box) if len(children) > 1 else box
-            start = graph.add_node("m", "Start", "start", inner)
-            graph.edges.append(Edge(node_id, start, "branch", label))
+            inner = sink.add_cluster(label, box) if len(children) > 1 else box
+            start = sink.add_node("m", "Start", "start", inner)
+            sink.add_edge(node_id, start, "branch", label)
             queue.append((child, Scope(child_path, inner, start)))
 
 
-def _lookup(graph: Graph, scope: Scope, target: Any) -> str:
+def _end_marker(sink: Sink, scope: Scope) -> str:
+    if scope.end is None:
+        scope.end = sink.add_node("m", "End", "end", scope.cluster)
+    return scope.end
+
+
+def _lookup(sink: Sink, scope: Scope, target: Any) -> str:
     """The node of a target name; a dangling name gets a 'missing' node of its own."""
     key = target if isinstance(target, str) else json.dumps(target)
     found = scope.names.get(key)
     if found is None:
-        found = graph.add_node("s", key, "missing", scope.cluster)
+        found = sink.add_node("s", key, "missing", scope.cluster)
         scope.names[key] = found
     return found
 
@@ -263,36 +300,22 @@ def add_ghost(graph: Graph, scope_path: str, name: str, kind: str,
     is gone too puts the ghost at the top level.
     """
     scope = graph.scopes.get(scope_path) or graph.scopes[""]
-    path = f"{scope_path}.States.{name}" if scope_path else f"States.{name}"
-    ghost = graph.add_node("g", name, kind, scope.cluster, path)
+    ghost = graph.add_node("g", name, kind, scope.cluster, scope_path)
     for target in targets:
         if target in scope.names:
-            graph.edges.append(Edge(ghost, scope.names[target], "ghost"))
+            graph.add_edge(ghost, scope.names[target], "ghost")
     return ghost
-
-
-def walk_clusters(graph: Graph) -> Iterator[tuple[Literal["node", "open", "close"], str]]:
-    """Top-level nodes, then each cluster as open, members, children, close (no recursion)."""
-    for node_id in graph.top_nodes:
-        yield "node", node_id
-    stack: list[tuple[str, bool]] = [(c, False) for c in reversed(graph.top_clusters)]
-    while stack:
-        cluster_id, closing = stack.pop()
-        if closing:
-            yield "close", cluster_id
-            continue
-        yield "open", cluster_id
-        cluster = graph.clusters[cluster_id]
-        for node_id in cluster.members:
-            yield "node", node_id
-        stack.append((cluster_id, True))
-        stack.extend((c, False) for c in reversed(cluster.children))
 
 
 def node_label(node: Node) -> str:
     """Text shown in a node: the name, and the type on a second line for states."""
-    if node.kind in ("start", "end"):
-        return node.name
-    if node.kind == "missing":
-        return f"{node.name}\n(missing)"
-    return f"{node.name}\n{node.kind}"
+    return label_text(node.name, node.kind)
+
+
+def label_text(name: str, kind: str) -> str:
+    """Text shown in a node named ``name`` of kind ``kind`` (see :func:`node_label`)."""
+    if kind in ("start", "end"):
+        return name
+    if kind == "missing":
+        return f"{name}\n(missing)"
+    return f"{name}\n{kind}"

@@ -9,13 +9,8 @@ from typing import Any, Final
 
 from sfs3dsl.core.errors import Sfs3dslError
 from sfs3dsl.core.gcpause import gc_paused
-from sfs3dsl.review.graph.build import (
-    Graph,
-    ImageFormat,
-    build_graph,
-    node_label,
-    walk_clusters,
-)
+from sfs3dsl.review.graph.build import EdgeKind, Graph, ImageFormat, draw, label_text
+from sfs3dsl.review.graph.drawing import Drawing, replay
 
 _DOT_SHAPES: Final = {
     "Task": 'shape=box, style="filled", fillcolor="#eef4ff"',
@@ -45,46 +40,63 @@ def dot_escape(text: str) -> str:
     return "".join(c if c.isprintable() else " " for c in out)
 
 
+class DotDrawing(Drawing):
+    """Graphviz digraph text, clusters as ``subgraph cluster_*``."""
+
+    def header(self) -> list[str]:
+        return ["digraph workflow {", "    rankdir=TB",
+                '    node [fontname="Helvetica", fontsize=11]',
+                '    edge [fontname="Helvetica", fontsize=9]']
+
+    def node_line(self, node_id: str, name: str, kind: str, depth: int) -> str:
+        attrs = _DOT_SHAPES.get(kind, _DOT_SHAPES["missing"])
+        return f'{"    " * depth}{node_id} [label="{dot_escape(label_text(name, kind))}", {attrs}]'
+
+    def open_lines(self, cluster_id: str, label: str, depth: int) -> list[str]:
+        pad = "    " * depth
+        return [f"{pad}subgraph cluster_{cluster_id} {{",
+                f'{pad}    label="{dot_escape(label)}"; style="rounded"; color="#0969da"']
+
+    def close_line(self, depth: int) -> str:
+        return f"{'    ' * depth}}}"
+
+    def edge_line(self, src: str, dst: str, kind: EdgeKind, label: str) -> str:
+        style = _DOT_EDGES[kind]
+        if label:
+            text = f'label="{dot_escape(label)}"'
+            attrs = f"{text}, {style}" if style else text
+        else:
+            attrs = style
+        return f"    {src} -> {dst} [{attrs}]" if attrs else f"    {src} -> {dst}"
+
+    def classify(self, node_id: str, kind: str, css: str | None) -> None:
+        """DOT draws the style with each node (``_DOT_SHAPES``): nothing to note."""
+        del node_id, kind, css
+
+    def footer(self) -> list[str]:
+        return ["}"]
+
+
 def graph_to_dot(graph: Graph) -> str:
     """Print a :class:`Graph` as a Graphviz digraph, clusters as ``subgraph cluster_*``."""
-    lines = ["digraph workflow {", "    rankdir=TB",
-             '    node [fontname="Helvetica", fontsize=11]',
-             '    edge [fontname="Helvetica", fontsize=9]']
-    depth = 1
-    for event, ident in walk_clusters(graph):
-        pad = "    " * depth
-        if event == "open":
-            label = dot_escape(graph.clusters[ident].label)
-            lines.append(f"{pad}subgraph cluster_{ident} {{")
-            lines.append(f'{pad}    label="{label}"; style="rounded"; color="#0969da"')
-            depth += 1
-        elif event == "close":
-            depth -= 1
-            lines.append(f"{'    ' * depth}}}")
-        else:
-            node = graph.nodes[ident]
-            attrs = _DOT_SHAPES.get(node.kind, _DOT_SHAPES["missing"])
-            lines.append(f'{pad}{ident} [label="{dot_escape(node_label(node))}", {attrs}]')
-    for edge in graph.edges:
-        edge_attrs = [f'label="{dot_escape(edge.label)}"'] if edge.label else []
-        if _DOT_EDGES[edge.kind]:
-            edge_attrs.append(_DOT_EDGES[edge.kind])
-        suffix = f" [{', '.join(edge_attrs)}]" if edge_attrs else ""
-        lines.append(f"    {edge.src} -> {edge.dst}{suffix}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    return replay(graph, DotDrawing())
 
 
 @gc_paused
 def to_dot(asl: Mapping[str, Any]) -> str:
     """A Graphviz DOT digraph of an ASL document (Parallel and Map as clusters).
 
+    The text is written while the document is walked, without a :class:`Graph` in between
+    (see :mod:`.drawing`); it equals ``graph_to_dot(build_graph(asl))``.
+
     Example:
         >>> print(to_dot({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}))
         digraph workflow {
         ...
     """
-    return graph_to_dot(build_graph(asl))
+    drawing = DotDrawing()
+    draw(asl, drawing)
+    return drawing.text()
 
 
 def render_image(asl: Mapping[str, Any], fmt: ImageFormat = "svg") -> bytes:

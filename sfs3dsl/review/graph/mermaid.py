@@ -6,13 +6,8 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from sfs3dsl.core.gcpause import gc_paused
-from sfs3dsl.review.graph.build import (
-    Graph,
-    Node,
-    build_graph,
-    node_label,
-    walk_clusters,
-)
+from sfs3dsl.review.graph.build import EdgeKind, Graph, draw, label_text
+from sfs3dsl.review.graph.drawing import Drawing, replay
 
 _MERMAID_SHAPES: Final = {
     "Task": ('["', '"]'), "Pass": ('("', '")'), "Choice": ('{"', '"}'),
@@ -61,51 +56,68 @@ def mermaid_escape(text: str) -> str:
     return "<br>".join(out)
 
 
-def _node_class(node: Node) -> str:
-    if node.css:
-        return node.css
-    if node.kind in ("start", "end"):
+def _node_class(kind: str, css: str | None) -> str:
+    if css:
+        return css
+    if kind in ("start", "end"):
         return "marker"
-    return node.kind.lower() if node.kind.lower() in MERMAID_CLASSES else "missing"
+    return kind.lower() if kind.lower() in MERMAID_CLASSES else "missing"
+
+
+class MermaidDrawing(Drawing):
+    """Mermaid flowchart text: nodes, then edges, then the style classes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_class: dict[str, list[str]] = {}
+
+    def header(self) -> list[str]:
+        return ["flowchart TD"]
+
+    def node_line(self, node_id: str, name: str, kind: str, depth: int) -> str:
+        left, right = _MERMAID_SHAPES.get(kind, ('["', '"]'))
+        return f"{'    ' * depth}{node_id}{left}{mermaid_escape(label_text(name, kind))}{right}"
+
+    def open_lines(self, cluster_id: str, label: str, depth: int) -> list[str]:
+        return [f'{"    " * depth}subgraph {cluster_id} ["{mermaid_escape(label)}"]']
+
+    def close_line(self, depth: int) -> str:
+        return f"{'    ' * depth}end"
+
+    def edge_line(self, src: str, dst: str, kind: EdgeKind, label: str) -> str:
+        arrow = _MERMAID_ARROWS[kind]
+        if label:
+            return f'    {src} {arrow}|"{mermaid_escape(label)}"| {dst}'
+        return f"    {src} {arrow} {dst}"
+
+    def classify(self, node_id: str, kind: str, css: str | None) -> None:
+        self._by_class.setdefault(_node_class(kind, css), []).append(node_id)
+
+    def footer(self) -> list[str]:
+        lines = []
+        for css in MERMAID_CLASSES:
+            if css in self._by_class:
+                lines.append(f"    classDef {css} {MERMAID_CLASSES[css]}")
+                lines.append(f"    class {','.join(self._by_class[css])} {css}")
+        return lines
 
 
 def graph_to_mermaid(graph: Graph) -> str:
     """Print a :class:`Graph` as a Mermaid flowchart (nodes first, then edges)."""
-    lines = ["flowchart TD"]
-    depth = 1
-    for event, ident in walk_clusters(graph):
-        pad = "    " * depth
-        if event == "open":
-            label = mermaid_escape(graph.clusters[ident].label)
-            lines.append(f'{pad}subgraph {ident} ["{label}"]')
-            depth += 1
-        elif event == "close":
-            depth -= 1
-            lines.append(f"{'    ' * depth}end")
-        else:
-            node = graph.nodes[ident]
-            left, right = _MERMAID_SHAPES.get(node.kind, ('["', '"]'))
-            lines.append(f"{pad}{ident}{left}{mermaid_escape(node_label(node))}{right}")
-    for edge in graph.edges:
-        arrow = _MERMAID_ARROWS[edge.kind]
-        label = f'|"{mermaid_escape(edge.label)}"|' if edge.label else ""
-        lines.append(f"    {edge.src} {arrow}{label} {edge.dst}")
-    by_class: dict[str, list[str]] = {}
-    for node in graph.nodes.values():
-        by_class.setdefault(_node_class(node), []).append(node.id)
-    for css in MERMAID_CLASSES:
-        if css in by_class:
-            lines.append(f"    classDef {css} {MERMAID_CLASSES[css]}")
-            lines.append(f"    class {','.join(by_class[css])} {css}")
-    return "\n".join(lines) + "\n"
+    return replay(graph, MermaidDrawing())
 
 
 @gc_paused
 def to_mermaid(asl: Mapping[str, Any]) -> str:
     """A Mermaid flowchart of an ASL document.
 
+    The text is written while the document is walked, without a :class:`Graph` in between
+    (see :mod:`.drawing`); it equals ``graph_to_mermaid(build_graph(asl))``.
+
     Example:
         >>> to_mermaid({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}})
         'flowchart TD\\n    m0(("Start"))\\n    s1("A<br>Pass")\\n ...'
     """
-    return graph_to_mermaid(build_graph(asl))
+    drawing = MermaidDrawing()
+    draw(asl, drawing)
+    return drawing.text()
