@@ -1,0 +1,27 @@
+"""The validator's findings on every corpus and compiled definition, and on mutated copies
+of each, are exactly those recorded in ``data/validator_findings.json.gz`` (same problems,
+same order, same messages, hints and source locations): a change made for speed must not
+change what is reported. The cases are built by ``validator_cases.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from validator_cases import cases, digest, findings, recorded
+
+_CASES = list(cases())
+
+
+def test_every_case_is_recorded() -> None:
+    assert sorted(case_id for case_id, _, _ in _CASES) == sorted(recorded())
+
+
+@pytest.mark.parametrize(("case_id", "definition", "sources"), _CASES,
+                         ids=[case_id for case_id, _, _ in _CASES])
+def test_findings_are_the_recorded_ones(case_id: str, definition: Any,
+                                        sources: dict[str, str] | None) -> None:
+    expected = recorded()[case_id]
+    assert digest(definition) == expected["input"], \
+        f"the document of {case_id} is not the one recorded (did the corpus change?)"
+    assert findings(definition, sources) == expected["findings"]
