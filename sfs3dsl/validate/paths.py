@@ -7,6 +7,7 @@ value is a literal.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
@@ -35,6 +36,7 @@ PATH_FIELDS: Final[dict[str, tuple[bool, bool, bool, bool]]] = {
 TEMPLATE_FIELDS: Final = ("Parameters", "ResultSelector", "ItemSelector", "Assign")
 NESTED_TEMPLATES: Final = (("ItemReader", "Parameters"), ("ItemBatcher", "BatchInput"),
                            ("ResultWriter", "Parameters"))
+_TEMPLATE_SET: Final = frozenset(TEMPLATE_FIELDS)
 #: JSON values that hold nothing: iter_dynamic does not visit them.
 _LEAVES: Final = frozenset({str, int, float, bool, type(None)})
 #: Every field check_path_fields reads: a state with none of them has nothing to check.
@@ -102,31 +104,55 @@ def check_templates(state: State) -> None:
     if state.jsonata:
         return
     for field, value in _templates(state):
-        for suffix, key, text in iter_dynamic(value):
-            why = template_error(text)
-            if why:
-                state.problem("bad-template-path", f"{field}.{suffix}",
-                              f'field "{key}" of {field} is not a JSONPath or intrinsic '
-                              f"function expression: {why}",
-                              "make the value a JSONPath ($..., $$..., $var) or a States.* "
-                              'call, or drop ".$" from the key to pass a literal')
+        if not _clean(value):
+            _report_template(state, field, value)
 
 
-def _templates(state: State) -> Iterator[tuple[str, Any]]:
+def _clean(value: Any) -> bool:
+    """True when no ``.$`` value of a template is wrong: what iter_dynamic visits, visited
+    without making the path of each key (made only when a problem is reported)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict or isinstance(node, Mapping):
+            for key, child in node.items():
+                if isinstance(key, str) and key.endswith(".$"):
+                    if template_error(child) is not None:
+                        return False
+                elif type(child) not in _LEAVES:
+                    stack.append(child)
+        elif isinstance(node, list):
+            stack.extend(child for child in node if type(child) not in _LEAVES)
+    return True
+
+
+def _report_template(state: State, field: str, value: Any) -> None:
+    for suffix, key, text in iter_dynamic(value):
+        why = template_error(text)
+        if why:
+            state.problem("bad-template-path", f"{field}.{suffix}",
+                          f'field "{key}" of {field} is not a JSONPath or intrinsic '
+                          f"function expression: {why}",
+                          "make the value a JSONPath ($..., $$..., $var) or a States.* "
+                          'call, or drop ".$" from the key to pass a literal')
+
+
+def _templates(state: State) -> list[tuple[str, Any]]:
     body = state.body
-    for field in [k for k in body if k in TEMPLATE_FIELDS]:  # a state has few fields
-        yield field, body[field]
+    found = [(k, body[k]) for k in body if k in _TEMPLATE_SET]  # a state has few fields
     for outer, inner in NESTED_TEMPLATES:
-        holder = body.get(outer)
-        # "is not None" and type() first: isinstance on the Mapping ABC is slow.
-        if holder is not None and (type(holder) is dict or isinstance(holder, Mapping)) \
-                and inner in holder:
-            yield f"{outer}.{inner}", holder[inner]
+        if outer not in body:
+            continue
+        holder = body[outer]
+        # type() first: isinstance on the Mapping ABC is slow.
+        if (type(holder) is dict or isinstance(holder, Mapping)) and inner in holder:
+            found.append((f"{outer}.{inner}", holder[inner]))
     for key in ("Choices", "Catch"):
-        items = body.get(key)
-        for i, item in enumerate(items if isinstance(items, list) else []):
+        items = body.get(key) if key in body else None
+        for i, item in enumerate(items if isinstance(items, list) else ()):
             if (type(item) is dict or isinstance(item, Mapping)) and "Assign" in item:
-                yield f"{key}[{i}].Assign", item["Assign"]
+                found.append((f"{key}[{i}].Assign", item["Assign"]))
+    return found
 
 
 def iter_dynamic(value: Any) -> Iterator[tuple[str, str, Any]]:
@@ -147,8 +173,17 @@ def iter_dynamic(value: Any) -> Iterator[tuple[str, str, Any]]:
 
 def template_error(value: Any) -> str | None:
     """Why a ``.$`` value is neither a JSONPath nor an intrinsic call, or None."""
+    if type(value) is str:
+        return _string_template_error(value)
     if not isinstance(value, str):
         return f"it is {describe(value)}, not a string"
+    return _string_template_error.__wrapped__(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _string_template_error(value: str) -> str | None:
+    # Cached: a definition repeats the same few paths and intrinsic calls in many states,
+    # and the parsers' own caches still cost a wrapper call and a try per value.
     if looks_intrinsic(value):
         try:
             parse_intrinsic(value)
