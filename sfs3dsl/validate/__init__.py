@@ -19,7 +19,7 @@ from sfs3dsl.core.gcpause import gc_paused
 from sfs3dsl.core.problems import Problem
 from sfs3dsl.syntax.asl import MAX_NAME_LENGTH, STATE_TYPES
 from sfs3dsl.validate.choice import check_choice
-from sfs3dsl.validate.fields import check_fields, check_type
+from sfs3dsl.validate.fields import check_type, field_checks
 from sfs3dsl.validate.graph import check_graph
 from sfs3dsl.validate.jsonata import check_jsonata
 from sfs3dsl.validate.limits import check_size, check_state_name, machine_name_problems
@@ -40,8 +40,6 @@ __all__ = ["check", "validate_definition"]
 
 _KNOWN_TYPES: Final = frozenset(STATE_TYPES)
 _RETRY_CATCH: Final = frozenset({"Retry", "Catch"})
-#: Every field _check_contents reads: a state with none of them has nothing there to check.
-_CONTENTS: Final = VALUE_FIELDS | PATH_TRIGGERS | TEMPLATE_TRIGGERS | _RETRY_CATCH
 
 
 @gc_paused
@@ -79,37 +77,59 @@ def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | Non
 
 
 def _check_state(state: State) -> None:
-    # Each check is called only when the state has a field it reads (or a type it is for):
-    # a check it skips would find nothing, so the problems and their order are unchanged.
     name = state.name
     if not name or len(name) > MAX_NAME_LENGTH:
         check_state_name(state)
-    if state.type not in _KNOWN_TYPES and not check_type(state):
+    kind = state.type
+    if kind not in _KNOWN_TYPES and not check_type(state):
         return
-    check_fields(state)
-    if not _CONTENTS.isdisjoint(state.body):
-        _check_contents(state)
-    elif state.jsonata:
-        check_jsonata(state)
-    check = _BY_TYPE.get(state.type)
-    if check is not None:
+    try:
+        key = (kind, state.jsonata, *state.body)
+        plan = _PLANS.get(key)
+    except TypeError:  # a field name that cannot be hashed (not JSON): no plan kept
+        key, plan = None, None
+    if plan is None:
+        plan = _plan(kind, state.jsonata, tuple(state.body))
+        if key is not None:
+            if len(_PLANS) >= _MAX_PLANS:
+                _PLANS.clear()
+            _PLANS[key] = plan
+    for check in plan:
         check(state)
 
 
-def _check_contents(state: State) -> None:
-    """The checks of values, paths, templates or JSONata, Retry and Catch, in this order."""
-    body = state.body
-    if not VALUE_FIELDS.isdisjoint(body):
-        check_state_values(state)
-    if state.jsonata:
-        check_jsonata(state)  # the path and template checks are for JSONPath states
+Check = Callable[[State], None]
+#: The checks to run on a state, by (type, JSONata or not, its field names in order).
+_PLANS: dict[tuple[Any, ...], tuple[Check, ...]] = {}
+_MAX_PLANS: Final = 1024  # a definition has few shapes; a long-lived process stays bounded
+_VALUE_TYPES: Final = frozenset({"Task", "Wait", "Map", "Fail"})  # check_state_values's
+_RETRY_TYPES: Final = frozenset({"Task", "Parallel", "Map"})  # check_retry_catch's
+
+
+def _plan(kind: str, jsonata: bool, keys: tuple[Any, ...]) -> tuple[Check, ...]:
+    """The checks that may report something about a state of this shape, in their order:
+    fields; values; JSONata, or paths and templates; Retry and Catch; the type's own.
+
+    A check is left out only when it would find nothing: it reads none of the fields the
+    state has, or (see ``field_checks``) it reads only their names and finds them right.
+    So the problems, and the order they are found in, are those of running every check.
+    """
+    checks = field_checks(kind, jsonata, keys)
+    if kind in _VALUE_TYPES and not VALUE_FIELDS.isdisjoint(keys):
+        checks.append(check_state_values)
+    if jsonata:
+        checks.append(check_jsonata)  # the path and template checks are for JSONPath states
     else:
-        if not PATH_TRIGGERS.isdisjoint(body):
-            check_path_fields(state)
-        if not TEMPLATE_TRIGGERS.isdisjoint(body):
-            check_templates(state)
-    if not _RETRY_CATCH.isdisjoint(body):
-        check_retry_catch(state)
+        if not PATH_TRIGGERS.isdisjoint(keys):
+            checks.append(check_path_fields)
+        if not TEMPLATE_TRIGGERS.isdisjoint(keys):
+            checks.append(check_templates)
+    if kind in _RETRY_TYPES and not _RETRY_CATCH.isdisjoint(keys):
+        checks.append(check_retry_catch)
+    by_type = _BY_TYPE.get(kind)
+    if by_type is not None:
+        checks.append(by_type)
+    return tuple(checks)
 
 
 def _check_branches(state: State) -> None:
