@@ -24,12 +24,7 @@ from sfs3dsl.validate.graph import check_graph
 from sfs3dsl.validate.jsonata import check_jsonata
 from sfs3dsl.validate.limits import check_size, check_state_name, machine_name_problems
 from sfs3dsl.validate.map import check_map
-from sfs3dsl.validate.paths import (
-    PATH_TRIGGERS,
-    TEMPLATE_TRIGGERS,
-    check_path_fields,
-    check_templates,
-)
+from sfs3dsl.validate.paths import path_fields_check, templates_check
 from sfs3dsl.validate.report import DOCUMENT, Report, State
 from sfs3dsl.validate.retry import check_retry_catch
 from sfs3dsl.validate.task import check_task
@@ -120,10 +115,8 @@ def _plan(kind: str, jsonata: bool, keys: tuple[Any, ...]) -> tuple[Check, ...]:
     if jsonata:
         checks.append(check_jsonata)  # the path and template checks are for JSONPath states
     else:
-        if not PATH_TRIGGERS.isdisjoint(keys):
-            checks.append(check_path_fields)
-        if not TEMPLATE_TRIGGERS.isdisjoint(keys):
-            checks.append(check_templates)
+        checks += [check for check in (path_fields_check(keys), templates_check(keys))
+                   if check is not None]
     if kind in _RETRY_TYPES and not _RETRY_CATCH.isdisjoint(keys):
         checks.append(check_retry_catch)
     by_type = _BY_TYPE.get(kind)
