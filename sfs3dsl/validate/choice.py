@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from sfs3dsl.syntax.asl import COMPARISONS
+from sfs3dsl.syntax.asl import COMPARISONS, JSONPATH
 from sfs3dsl.validate.paths import path_error
-from sfs3dsl.validate.report import State
+from sfs3dsl.validate.report import State, finds_anything
 from sfs3dsl.validate.values import TIMESTAMP, describe, is_jsonata
 
 _BOOLEAN: Final = ("And", "Or", "Not")
@@ -73,8 +73,16 @@ def _jsonpath_rules(state: State, where: str, rule: Any) -> None:
             state.problem("wrong-type", path, f"a choice rule must be an object, not "
                           f"{describe(node)}", 'write {"Variable": "$.x", "IsPresent": true}')
             continue
-        _rule_fields(state, path, node, top)
-        _rule_shape(state, path, node)
+        fields_wrong, shape_wrong, op = _verdict(node, top)
+        if fields_wrong:
+            _rule_fields(state, path, node, top)
+        if top and not isinstance(node.get("Next"), str):
+            state.problem("missing-field", f"{path}.Next", 'a choice rule needs "Next"',
+                          'add "Next": "<state>"')
+        if shape_wrong:
+            _rule_shape(state, path, node)
+        elif op is not None:
+            _comparison(state, path, node, op)
         for key in ("And", "Or"):
             items = node.get(key)
             if key in node and (not isinstance(items, list) or not items):
@@ -86,7 +94,32 @@ def _jsonpath_rules(state: State, where: str, rule: Any) -> None:
             stack.append((f"{path}.Not", node["Not"], False))
 
 
+#: What _rule_fields and _rule_shape find, which depends only on the field names of a rule
+#: and whether it is a top-level rule: (a field is wrong, the shape is wrong, the
+#: comparison operator). Kept per (top-level, field names in order), so that a rule of a
+#: known shape costs one look-up instead of both checks.
+_VERDICTS: dict[tuple[Any, ...], tuple[bool, bool, str | None]] = {}
+_MAX_VERDICTS: Final = 1024
+
+
+def _verdict(node: Mapping[Any, Any], top: bool) -> tuple[bool, bool, str | None]:
+    key = (top, *node)
+    found = _VERDICTS.get(key)
+    if found is None:
+        body: dict[Any, Any] = dict.fromkeys(node)
+        fields_wrong = finds_anything(lambda s: _rule_fields(s, "", body, top), body, JSONPATH)
+        ops: list[str | None] = []
+        shape_wrong = finds_anything(lambda s: ops.append(_rule_shape(s, "", body)), body,
+                                     JSONPATH)
+        op = None if shape_wrong else ops[0]
+        if len(_VERDICTS) >= _MAX_VERDICTS:
+            _VERDICTS.clear()
+        found = _VERDICTS[key] = (fields_wrong, shape_wrong, op)
+    return found
+
+
 def _rule_fields(state: State, path: str, node: Mapping[str, Any], top: bool) -> None:
+    """The field names of a rule: reads nothing else (see _verdict)."""
     for key in node:
         if key in _TOP_ONLY and not top:
             state.problem("nested-rule-field", f"{path}.{key}",
@@ -101,12 +134,12 @@ def _rule_fields(state: State, path: str, node: Mapping[str, Any], top: bool) ->
             state.problem("unknown-field", f"{path}.{key}",
                           f'unknown field "{key}" in a choice rule',
                           "use a comparison operator such as StringEquals or NumericLessThan")
-    if top and not isinstance(node.get("Next"), str):
-        state.problem("missing-field", f"{path}.Next", 'a choice rule needs "Next"',
-                      'add "Next": "<state>"')
 
 
-def _rule_shape(state: State, path: str, node: Mapping[str, Any]) -> None:
+def _rule_shape(state: State, path: str, node: Mapping[str, Any]) -> str | None:
+    """Report a rule without exactly one comparison (or Variable beside And/Or/Not); return
+    its comparison operator when it has exactly one. Reads only the field names (see
+    _verdict)."""
     booleans = [k for k in _BOOLEAN if k in node]
     comparisons = [k for k in node if k in COMPARISONS]
     found = booleans + comparisons
@@ -115,20 +148,20 @@ def _rule_shape(state: State, path: str, node: Mapping[str, Any]) -> None:
                       "the choice rule has no comparison: it needs \"Variable\" with one "
                       'comparison operator, or "And", "Or" or "Not"',
                       'add e.g. "StringEquals": "x" next to "Variable"')
-        return
+        return None
     if len(found) > 1:
         listed = ", ".join(f'"{k}"' for k in found)
         state.problem("two-comparisons", path,
                       f"the choice rule has more than one comparison: [{listed}]",
                       "split it into separate rules, or combine them with \"And\"")
-        return
+        return None
     if booleans:
         if "Variable" in node:
             state.problem("variable-without-comparison", f"{path}.Variable",
                           f'"Variable" cannot be used with "{booleans[0]}"',
                           'move "Variable" into the nested rules')
-        return
-    _comparison(state, path, node, comparisons[0])
+        return None
+    return comparisons[0]
 
 
 def _comparison(state: State, path: str, node: Mapping[str, Any], op: str) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, Final
 
 from sfs3dsl.syntax.asl import JSONATA, JSONPATH, QUERY_LANGUAGES, STATE_TYPES
-from sfs3dsl.validate.report import Machine, Report, State
+from sfs3dsl.validate.report import State, finds_anything
 from sfs3dsl.validate.tables import (
     ALL_STATE_FIELDS,
     BY_TYPE,
@@ -82,13 +82,10 @@ def field_checks(kind: str, jsonata: bool, keys: tuple[Hashable, ...]) -> list[C
 
 def _finds(check: Check, kind: str, jsonata: bool, keys: tuple[Hashable, ...]) -> bool:
     """Whether a check that reads only the type and the names of the fields reports
-    anything about a state of this shape: it is run on a stand-in with those fields."""
-    language = JSONATA if jsonata else JSONPATH
+    anything about a state of this shape."""
     body: dict[Any, Any] = dict.fromkeys(keys)
     body["Type"] = kind
-    report = Report({})
-    check(State("", "", body, language, Machine("", {}, language, None), report))
-    return bool(report.problems)
+    return finds_anything(check, body, JSONATA if jsonata else JSONPATH)
 
 
 def _shape(state: State) -> None:
