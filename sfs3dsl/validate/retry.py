@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
-from sfs3dsl.syntax.asl import ERROR_NAMES
-from sfs3dsl.validate.report import State
+from sfs3dsl.syntax.asl import ERROR_NAMES, JSONPATH
+from sfs3dsl.validate.report import State, finds_anything
 from sfs3dsl.validate.tables import CATCHER_FIELDS, JITTER_STRATEGIES, RETRIER_FIELDS
 from sfs3dsl.validate.values import check_number, describe
 
@@ -20,6 +20,82 @@ _RETRIER_NUMBERS: dict[str, dict[str, Any]] = {
 
 def check_retry_catch(state: State) -> None:
     """Check the Retry and Catch lists of a Task, Parallel or Map state."""
+    if not _quiet(state):
+        _report(state)
+
+
+def _quiet(state: State) -> bool:
+    """True when _report would find nothing: the common case, told apart cheaply.
+
+    Each verdict comes from _report's own checks (run once per list of error names, once per
+    retrier number), kept per value; anything unusual answers False, and _report decides.
+    """
+    body, jsonata = state.body, state.jsonata
+    for key, fields in (("Retry", RETRIER_FIELDS), ("Catch", CATCHER_FIELDS)):
+        if key not in body:
+            continue
+        items = body[key]
+        if type(items) is not list:
+            return False
+        last = len(items) - 1
+        for i, item in enumerate(items):
+            if type(item) is not dict or not fields.issuperset(item):
+                return False
+            names = item.get("ErrorEquals")
+            if type(names) is not list or not _names_quiet(key, i == last, names):
+                return False
+            if key == "Retry":
+                for name in _RETRIER_NUMBERS.keys() & item.keys():
+                    if not _number_quiet(name, item[name]):
+                        return False
+                if "JitterStrategy" in item and item["JitterStrategy"] not in JITTER_STRATEGIES:
+                    return False
+            elif type(item.get("Next")) is not str or ("ResultPath" if jsonata else "Output") \
+                    in item:
+                return False
+    return True
+
+
+_VERDICTS: dict[tuple[Any, ...], bool] = {}
+_MAX_VERDICTS: Final = 1024
+
+
+def _names_quiet(key: str, last: bool, names: list[Any]) -> bool:
+    """Whether _error_equals finds nothing in these error names."""
+    try:
+        cache_key = (key, last, *names)
+        verdict = _VERDICTS.get(cache_key)
+    except TypeError:  # an unhashable name: not a string, so something to report
+        return False
+    if verdict is None:
+        item = {"ErrorEquals": names}
+        verdict = not finds_anything(lambda s: _error_equals(s, key, 0, item, last=last), item,
+                                     JSONPATH)
+        _remember(cache_key, verdict)
+    return verdict
+
+
+def _number_quiet(name: str, value: Any) -> bool:
+    """Whether check_number finds nothing in a retrier number (kept per type and value:
+    ``1``, ``1.0`` and ``true`` are equal keys in a dict, not equal numbers here)."""
+    try:
+        cache_key = (name, type(value), value)
+        verdict = _VERDICTS.get(cache_key)
+    except TypeError:  # an array or object: not a number
+        return False
+    if verdict is None:
+        verdict = not check_number(name, value, **_RETRIER_NUMBERS[name])
+        _remember(cache_key, verdict)
+    return verdict
+
+
+def _remember(key: tuple[Any, ...], verdict: bool) -> None:
+    if len(_VERDICTS) >= _MAX_VERDICTS:  # a long-lived process stays bounded
+        _VERDICTS.clear()
+    _VERDICTS[key] = verdict
+
+
+def _report(state: State) -> None:
     for key, noun, fields in (("Retry", "retrier", RETRIER_FIELDS),
                               ("Catch", "catcher", CATCHER_FIELDS)):
         if key not in state.body or state.type not in ("Task", "Parallel", "Map"):
