@@ -51,8 +51,40 @@ def _strings(body: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 def check_jsonata(state: State) -> None:
     """Check every ``{% ... %}`` string of a JSONata state."""
-    if not state.jsonata:
-        return
+    if state.jsonata and not _quiet(state.body):
+        _report(state)
+
+
+def _quiet(body: Mapping[str, Any]) -> bool:
+    """True when _report would find nothing: every expression is well-formed. Visits what
+    _strings visits without making a path for each value (made only when reporting);
+    anything but plain JSON values answers False, and _report decides."""
+    stack = [value for key, value in body.items() if key not in _SKIP]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is str:
+            if node.startswith("{%") and not _well_formed(node):
+                return False
+        elif kind is dict:
+            stack.extend(node.values())
+        elif kind is list:
+            stack.extend(node)
+        elif kind not in _SCALARS:
+            return False
+    return True
+
+
+_SCALARS: Final = frozenset({int, float, bool, type(None)})
+
+
+@functools.lru_cache(maxsize=2048)
+def _well_formed(text: str) -> bool:
+    """A whole ``{% ... %}`` value that _report accepts."""
+    return text.endswith("%}") and len(text) >= 4 and jsonata_error(text[2:-2]) is None
+
+
+def _report(state: State) -> None:
     for path, text in sorted(_strings(state.body)):
         if not text.endswith("%}") or len(text) < 4:
             state.problem("bad-jsonata", path,
