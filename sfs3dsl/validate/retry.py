@@ -8,13 +8,13 @@ from typing import Any, Final
 from sfs3dsl.syntax.asl import ERROR_NAMES, JSONPATH
 from sfs3dsl.validate.report import State, finds_anything
 from sfs3dsl.validate.tables import CATCHER_FIELDS, JITTER_STRATEGIES, RETRIER_FIELDS
-from sfs3dsl.validate.values import check_number, describe
+from sfs3dsl.validate.values import Limits, check_number, describe, number_limits, number_quiet
 
-_RETRIER_NUMBERS: dict[str, dict[str, Any]] = {
-    "IntervalSeconds": {"integer": True, "minimum": 1, "maximum": 99_999_999},
-    "MaxAttempts": {"integer": True, "minimum": 0, "maximum": 99_999_999},
-    "BackoffRate": {"integer": False, "minimum": 1},
-    "MaxDelaySeconds": {"integer": True, "floor": 0, "maximum": 31_622_400},
+_RETRIER_NUMBERS: Final[dict[str, Limits]] = {
+    "IntervalSeconds": number_limits(True, minimum=1, maximum=99_999_999),
+    "MaxAttempts": number_limits(True, minimum=0, maximum=99_999_999),
+    "BackoffRate": number_limits(False, minimum=1),
+    "MaxDelaySeconds": number_limits(True, floor=0, maximum=31_622_400),
 }
 
 
@@ -27,8 +27,9 @@ def check_retry_catch(state: State) -> None:
 def _quiet(state: State) -> bool:
     """True when _report would find nothing: the common case, told apart cheaply.
 
-    Each verdict comes from _report's own checks (run once per list of error names, once per
-    retrier number), kept per value; anything unusual answers False, and _report decides.
+    Each verdict comes from _report's own checks, run once per list of error names and once
+    per retrier number (values.number_quiet), and kept; anything unusual answers False, and
+    _report decides.
     """
     body, jsonata = state.body, state.jsonata
     for key, fields in (("Retry", RETRIER_FIELDS), ("Catch", CATCHER_FIELDS)):
@@ -45,8 +46,8 @@ def _quiet(state: State) -> bool:
             if type(names) is not list or not _names_quiet(key, i == last, names):
                 return False
             if key == "Retry":
-                for name in _RETRIER_NUMBERS.keys() & item.keys():
-                    if not _number_quiet(name, item[name]):
+                for name, limits in _RETRIER_NUMBERS.items():
+                    if name in item and not number_quiet(name, item[name], limits):
                         return False
                 if "JitterStrategy" in item and item["JitterStrategy"] not in JITTER_STRATEGIES:
                     return False
@@ -61,7 +62,7 @@ _MAX_VERDICTS: Final = 1024
 
 
 def _names_quiet(key: str, last: bool, names: list[Any]) -> bool:
-    """Whether _error_equals finds nothing in these error names."""
+    """Whether _error_equals finds nothing in these error names (kept per list)."""
     try:
         cache_key = (key, last, *names)
         verdict = _VERDICTS.get(cache_key)
@@ -71,20 +72,6 @@ def _names_quiet(key: str, last: bool, names: list[Any]) -> bool:
         item = {"ErrorEquals": names}
         verdict = not finds_anything(lambda s: _error_equals(s, key, 0, item, last=last), item,
                                      JSONPATH)
-        _remember(cache_key, verdict)
-    return verdict
-
-
-def _number_quiet(name: str, value: Any) -> bool:
-    """Whether check_number finds nothing in a retrier number (kept per type and value:
-    ``1``, ``1.0`` and ``true`` are equal keys in a dict, not equal numbers here)."""
-    try:
-        cache_key = (name, type(value), value)
-        verdict = _VERDICTS.get(cache_key)
-    except TypeError:  # an array or object: not a number
-        return False
-    if verdict is None:
-        verdict = not check_number(name, value, **_RETRIER_NUMBERS[name])
         _remember(cache_key, verdict)
     return verdict
 
@@ -165,7 +152,7 @@ def _error_equals(state: State, key: str, i: int, item: Mapping[str, Any], *,
 def _retrier(state: State, where: str, item: Mapping[str, Any]) -> None:
     for name, limits in _RETRIER_NUMBERS.items():
         if name in item:
-            for code, message, hint in check_number(name, item[name], **limits):
+            for code, message, hint in check_number(name, item[name], **dict(limits)):
                 state.problem(code, f"{where}.{name}", message, hint)
     if "JitterStrategy" in item and item["JitterStrategy"] not in JITTER_STRATEGIES:
         allowed = ", ".join(f'"{s}"' for s in JITTER_STRATEGIES)
