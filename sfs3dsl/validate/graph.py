@@ -37,6 +37,27 @@ def transitions(body: Mapping[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def _targets(body: Mapping[str, Any]) -> list[str]:
+    """The targets of ``transitions(body)``, in its order, without making the suffixes (made
+    only for a target that is reported)."""
+    found: list[str] = []
+    target = body.get("Next")
+    if isinstance(target, str):
+        found.append(target)
+    target = body.get("Default")
+    if isinstance(target, str):
+        found.append(target)
+    for key in ("Choices", "Catch"):
+        items = body.get(key)
+        if isinstance(items, list):
+            for item in items:
+                if type(item) is dict or isinstance(item, Mapping):
+                    target = item.get("Next")
+                    if isinstance(target, str):
+                        found.append(target)
+    return found
+
+
 def check_graph(machines: list[Machine], report: Report) -> None:
     """All graph checks, machine by machine."""
     everywhere = _first_seen(machines, report)
@@ -129,34 +150,37 @@ def _edges(machine: Machine, names: list[str], bodies: list[Mapping[str, Any]],
     index, own = tables
     succ: list[Targets] = []
     exits = bytearray(len(names))
+    count = len(names)
     for i, body in enumerate(bodies):
         kind = body.get("Type")
-        kind = kind if isinstance(kind, str) else ""  # as State.type: never unhashable
+        if type(kind) is not str and not isinstance(kind, str):
+            kind = ""  # as State.type: never unhashable
         # A Choice without Default leaves the machine (failing) when no rule matches.
         if (body.get("End") is True or kind in TERMINAL_TYPES
-                or (kind in FLOW_TYPES and "Next" not in body)
+                or ("Next" not in body and kind in FLOW_TYPES)
                 or (kind == "Choice" and "Default" not in body)):
             exits[i if own is None else own[i]] = 1
         single = _BRANCHING.isdisjoint(body)  # the common case: Next is the only transition
         if single:
             target = body.get("Next")
-            if not isinstance(target, str):
+            if type(target) is not str and not isinstance(target, str):
                 succ.append(-1)
                 continue
-            if own is None and i + 1 < len(names) and names[i + 1] == target:
+            if own is None and i + 1 < count and names[i + 1] == target:
                 succ.append(i + 1)  # the next state in document order, found without a table
                 continue
-            found = [("Next", target)]
+            found = [target]
         else:
-            found = transitions(body)
+            found = _targets(body)
         index = _index(names) if index is None else index
         targets: list[int] = []
-        for suffix, other in found:
+        for j, other in enumerate(found):
             position = index.get(other)
             if position is not None:
                 targets.append(position)
                 continue
             exits[i if own is None else own[i]] = 1
+            suffix = "Next" if single else transitions(body)[j][0]
             _bad_target(machine.state(names[i], body, report), suffix, other,
                         everywhere.get(other))
         succ.append(targets if not single else targets[0] if targets else -1)
