@@ -129,6 +129,11 @@ def _check_machine(machine: Machine, names: list[str], bodies: list[Mapping[str,
                    f"{'branch' if machine.owner else 'state machine'}",
                    f'add a state "{start}" or point StartAt at an existing state')
         return
+    if first == 0 and own is None and exits[-1] and succ[:-1] == list(range(1, len(succ))):
+        # A line: each state goes to the next one and the last one ends the machine (a
+        # branch of two states, a processor). Every state is reached and can finish: what
+        # visit and _check_terminal would find, found with one list comparison.
+        return
     order, reached = visit(first, succ)
     if len(order) < (len(names) if own is None else len(set(own))):  # some name is missed
         for i, name in enumerate(names):
