@@ -26,7 +26,7 @@ def check_choice(state: State) -> None:
                           f"{describe(choices) if choices != [] else 'an empty array'}",
                           'add a rule such as {"Variable": "$.x", "NumericEquals": 1, '
                           '"Next": "S"}')
-        else:
+        elif state.jsonata or not _rules_quiet(choices):
             for i, rule in enumerate(choices):
                 if state.jsonata:
                     _jsonata_rule(state, f"Choices[{i}]", rule)
@@ -92,6 +92,42 @@ def _jsonpath_rules(state: State, where: str, rule: Any) -> None:
                 stack.extend((f"{path}.{key}[{i}]", r, False) for i, r in enumerate(items))
         if "Not" in node:
             stack.append((f"{path}.Not", node["Not"], False))
+
+
+def _rules_quiet(choices: list[Any]) -> bool:
+    """True when _jsonpath_rules would find nothing in these rules: what it visits, visited
+    without making the path of each rule (made only when reporting). Anything unusual
+    answers False, and _jsonpath_rules decides."""
+    stack = [(rule, True) for rule in choices]
+    while stack:
+        node, top = stack.pop()
+        if type(node) is not dict:
+            return False
+        fields_wrong, shape_wrong, op = _verdict(node, top)
+        if fields_wrong or shape_wrong or (top and type(node.get("Next")) is not str):
+            return False
+        if op is not None:
+            variable, operand = node.get("Variable"), node[op]
+            if type(variable) is not str or path_error(
+                    variable, nullable=False, reference=True, intrinsic=False,
+                    input_root=False) is not None:
+                return False
+            if op.endswith("Path"):
+                if type(operand) is not str or path_error(
+                        operand, nullable=False, reference=True, intrinsic=False,
+                        input_root=False) is not None:
+                    return False
+            elif _operand_error(COMPARISONS[op], op, operand) is not None:
+                return False
+        for key in ("And", "Or"):
+            if key in node:
+                items = node[key]
+                if type(items) is not list or not items:
+                    return False
+                stack.extend((rule, False) for rule in items)
+        if "Not" in node:
+            stack.append((node["Not"], False))
+    return True
 
 
 #: What _rule_fields and _rule_shape find, which depends only on the field names of a rule
