@@ -21,7 +21,7 @@ from sfs3dsl.syntax.asl import MAX_NAME_LENGTH, STATE_TYPES
 from sfs3dsl.validate.choice import check_choice
 from sfs3dsl.validate.fields import check_type, field_checks
 from sfs3dsl.validate.graph import check_graph
-from sfs3dsl.validate.jsonata import check_jsonata
+from sfs3dsl.validate.jsonata import jsonata_check
 from sfs3dsl.validate.limits import check_size, check_state_name, machine_name_problems
 from sfs3dsl.validate.map import check_map
 from sfs3dsl.validate.paths import path_fields_check, templates_check
@@ -112,11 +112,9 @@ def _plan(kind: str, jsonata: bool, keys: tuple[Any, ...]) -> tuple[Check, ...]:
     checks = field_checks(kind, jsonata, keys)
     if kind in _VALUE_TYPES and not VALUE_FIELDS.isdisjoint(keys):
         checks.append(check_state_values)
-    if jsonata:
-        checks.append(check_jsonata)  # the path and template checks are for JSONPath states
-    else:
-        checks += [check for check in (path_fields_check(keys), templates_check(keys))
-                   if check is not None]
+    # the path and template checks are for JSONPath states
+    made = (jsonata_check(keys),) if jsonata else (path_fields_check(keys), templates_check(keys))
+    checks += [check for check in made if check is not None]
     if kind in _RETRY_TYPES and not _RETRY_CATCH.isdisjoint(keys):
         checks.append(check_retry_catch)
     by_type = _BY_TYPE.get(kind)

@@ -7,7 +7,7 @@ cheap; each distinct expression is parsed once.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
 from sfs3dsl.validate.report import State
@@ -51,15 +51,30 @@ def _strings(body: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 def check_jsonata(state: State) -> None:
     """Check every ``{% ... %}`` string of a JSONata state."""
-    if state.jsonata and not _quiet(state.body):
+    if state.jsonata and not _quiet([v for k, v in state.body.items() if k not in _SKIP]):
         _report(state)
 
 
-def _quiet(body: Mapping[str, Any]) -> bool:
-    """True when _report would find nothing: every expression is well-formed. Visits what
-    _strings visits without making a path for each value (made only when reporting);
-    anything but plain JSON values answers False, and _report decides."""
-    stack = [value for key, value in body.items() if key not in _SKIP]
+def jsonata_check(keys: tuple[Any, ...]) -> Callable[[State], None] | None:
+    """check_jsonata for JSONata states with these fields (None: none can hold an
+    expression), made once per shape of state (see ``sfs3dsl.validate``)."""
+    fields = tuple(key for key in keys if key not in _SKIP)
+    if not fields:
+        return None
+
+    def check(state: State) -> None:
+        body = state.body
+        if not _quiet([body[key] for key in fields]):
+            _report(state)
+
+    return check
+
+
+def _quiet(stack: list[Any]) -> bool:
+    """True when _report would find nothing in these field values: every expression is
+    well-formed. Visits what _strings visits without making a path for each value (made
+    only when reporting); anything but plain JSON values answers False, and _report
+    decides."""
     while stack:
         node = stack.pop()
         kind = type(node)
