@@ -3,6 +3,20 @@
 The validation layer reads only the ASL dict: it may import :mod:`sfs3dsl.syntax` and
 :mod:`sfs3dsl.core`, never the model or the compiler.
 
+Built for speed on definitions that are right (what ``sfs3dsl compile`` validates every
+time), without changing what is found in ones that are not. Two devices read less plainly
+than a straight list of checks; ``tests/test_validate_recorded.py`` holds the findings on
+~2,000 definitions to what the plain form reported:
+
+* a plan per shape of state: the checks a state needs are chosen once per (type, query
+  language, field names) and kept (``_plan``); a check is left out only when it cannot
+  report anything about that shape;
+* a quiet pass before the reporting one: most checks first tell whether anything at all
+  is wrong, without making the path and message of each value (and with verdicts kept per
+  value: paths, intrinsics, expressions, numbers, error-name lists, rule shapes); the
+  check that reports, unchanged, runs only when something may be wrong, so the problems
+  and their order are its own.
+
 Example:
     >>> problems = validate_definition({"StartAt": "A", "States": {"A": {"Type": "Pass"}}})
     >>> problems[0].render()

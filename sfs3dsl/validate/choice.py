@@ -1,4 +1,10 @@
-"""Choice states: the rules (walked iteratively, however deep And/Or/Not nest) and Default."""
+"""Choice states: the rules (walked iteratively, however deep And/Or/Not nest) and Default.
+
+Read for speed (see ``sfs3dsl.validate``): what a rule's field names say (wrong fields,
+wrong shape, its operator) is worked out once per rule shape (_verdict), and _rules_quiet
+tells right rules apart without making their paths; _jsonpath_rules reports, and runs only
+when something may be wrong.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """Which fields a state has: unknown ones, ones its type or query language forbids,
-required ones, mutually exclusive pairs, and Next/End."""
+required ones, mutually exclusive pairs, and Next/End.
+
+For speed (see ``sfs3dsl.validate``), field_checks chooses once per shape of state which of
+these checks can report anything; those that read only field names are tried on the shape.
+"""
 
 from __future__ import annotations
 

@@ -3,7 +3,9 @@ machines without a terminal state. Every walk is iterative (work lists, never re
 
 Built for long machines: states are numbered by position and the searches (in _reach) run
 on positions with marks in bytearrays; a table from names to positions is built only when
-a target is not simply the next state in document order.
+a target is not simply the next state in document order. A transition's field suffix
+(``Catch[0].Next``) is made only for a target that is reported, and a machine that is a line
+of states ending in an exit needs no search.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """JSONata expressions (``{% ... %}``) in JSONata states, parsed with jsonata-python.
 
 jsonata is imported only when a JSONata string is found, so importing the validator stays
-cheap; each distinct expression is parsed once.
+cheap; each distinct expression is parsed once. For speed (see ``sfs3dsl.validate``), the
+expressions of a state are first told well-formed without making their paths (_quiet);
+_report, which makes them, runs only when one is not.
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 A payload template (Parameters, ResultSelector, ItemSelector, Assign, ...) is a JSON value
 whose object keys ending in ``.$`` hold a JSONPath or an intrinsic function call; every other
 value is a literal.
+
+Read for speed (see ``sfs3dsl.validate``): path_fields_check and templates_check make, per
+shape of state, a check that knows which fields to read and tells a right state quickly
+(verdicts kept per text); check_path_fields and check_templates, which report, run only when
+a value is wrong.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Types and ranges of scalar fields: timeouts, Wait seconds, Map limits, Retry numbers."""
+"""Types and ranges of scalar fields: timeouts, Wait seconds, Map limits, Retry numbers.
+
+For speed (see ``sfs3dsl.validate``), whether a number is right is kept per field, limits,
+type and value (number_quiet); the checks that report run only for the others.
+"""
 
 from __future__ import annotations
 
