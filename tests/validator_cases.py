@@ -10,6 +10,10 @@ case's name, so every run (and every machine) builds the same documents.
 Record the findings again only when a change of findings is intended::
 
     .venv/bin/python tests/validator_cases.py   # rewrites tests/data/validator_findings.json.gz
+
+or, to record what another checkout's validator finds (new cases, an unchanged validator),
+run it from outside the project with that checkout first on the path:
+``cd /tmp && PYTHONPATH=<checkout> <project>/.venv/bin/python <project>/tests/validator_cases.py``.
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ _VALUES: tuple[Any, ...] = (
     "States.Format('{}', $.a)", "States.Nope($.a)", "States.Format(", "States.UUID()",
     "  States.UUID()", "{% $x %}", "{% (( %}", "{% $x", "{%%}", "States.ALL", "States.Timeout",
     "States.Bogus", "2026-01-31T23:59:59Z", "yesterday", "FULL", "SOMETIMES", "DISTRIBUTED",
-    "JSONata", "JSONPath", "Pass", "Task", "Choice", "Nope", "arn:aws:states:::lambda:invoke",
+    "JSONata", "JSONPath", "{% $states.input", "{% $states.input %}", "Pass", "Task", "Choice",
+    "Nope", "arn:aws:states:::lambda:invoke",
     "not a uri", "${Arn}", "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
     ["States.ALL", "States.Timeout"], ["States.Bogus"], [{"ErrorEquals": ["States.ALL"]}],
     {"Variable": "$.x", "NumericEquals": 1, "Next": "Nowhere"},
@@ -66,8 +71,63 @@ def compiled_inputs() -> dict[str, Any]:
     return inputs
 
 
+def _task(**fields: Any) -> dict[str, Any]:
+    return {"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "TimeoutSeconds": 5, **fields, "End": True},
+        "F": {"Type": "Fail"}}}
+
+
+_ALL = {"ErrorEquals": ["States.ALL"]}
+_TIMEOUT = {"ErrorEquals": ["States.Timeout"]}
+#: Definitions right but for one thing that a quick pass could overlook.
+HANDMADE: dict[str, Any] = {
+    "retry-all-not-last": _task(Retry=[_ALL, _TIMEOUT]),
+    "retry-all-last": _task(Retry=[_TIMEOUT, _ALL]),
+    "catch-all-not-last": _task(Catch=[{**_ALL, "Next": "F"}, {**_TIMEOUT, "Next": "F"}]),
+    "retry-all-with-others": _task(Retry=[{"ErrorEquals": ["States.ALL", "States.Timeout"]}]),
+    "retry-numbers": _task(Retry=[{**_TIMEOUT, "MaxAttempts": True, "BackoffRate": 1,
+                                   "IntervalSeconds": 1.0, "MaxDelaySeconds": 0}]),
+    "retry-jitter": _task(Retry=[{**_TIMEOUT, "JitterStrategy": "full"}]),
+    "catch-output-in-jsonpath": _task(Catch=[{**_ALL, "Next": "F", "Output": {}}]),
+    "catch-result-path-context": _task(Catch=[{**_ALL, "Next": "F", "ResultPath": "$$.x"}]),
+    "jsonata-unterminated": _task(QueryLanguage="JSONata", Output="{% $states.input"),
+    "jsonata-in-list": _task(QueryLanguage="JSONata",
+                             Arguments={"a": ["{% 1 %}", {"b": "{% $x.( %}"}]}),
+    "jsonata-timeout": _task(TimeoutSeconds="{% 5 %}"),
+    "timeout-true": _task(TimeoutSeconds=True),
+    "timeout-float": _task(TimeoutSeconds=5.0),
+    "heartbeat-equal": _task(HeartbeatSeconds=5),
+    "template-in-list": _task(Parameters={"a": [{"b.$": "$.ok"}, [{"c.$": "$..["}]]}),
+    "template-not-string": _task(Parameters={"a.$": 1}),
+    "template-assign-in-catch": _task(Catch=[{**_ALL, "Next": "F",
+                                              "Assign": {"x.$": "States.Nope()"}}]),
+    "path-null": _task(InputPath=None, OutputPath=None, ResultPath=None),
+    "items-path-null": {"StartAt": "M", "States": {"M": {
+        "Type": "Map", "ItemsPath": None, "End": True,
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}},
+    "choice-rules": {"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Default": "E", "Choices": [
+            {"Not": {"Variable": "$.a", "IsPresent": True}, "Next": "E"},
+            {"And": [{"Variable": "$.a", "NumericEqualsPath": "$$.bad"},
+                     {"Variable": "$.b", "TimestampEquals": "2026-01-01"}], "Next": "E"},
+            {"Or": [], "Next": "E"},
+            {"Variable": "States.Format('x')", "StringEquals": "x", "Next": "E"},
+            {"Variable": "$.a", "BooleanEquals": 1}]},
+        "E": {"Type": "Succeed"}}},
+    "line-without-end": {"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}},
+    "line-ending-in-loop": {"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [
+            {"Variable": "$.a", "IsNull": True, "Next": "B"}]}}},
+}
+
+
 def _originals() -> Iterator[tuple[str, Any, int]]:
     """(name, definition, how many mutated copies to make)."""
+    for name, definition in HANDMADE.items():
+        yield f"handmade/{name}", definition, 4
     for name, definition in compiled_inputs().items():
         yield f"compiled/{name}", definition, 30
     for name, definition in real_world_definitions():
@@ -217,7 +277,10 @@ def record() -> None:
     # gzip, and no time stamp in it: the same findings always make the same bytes
     FINDINGS.write_bytes(gzip.compress(text.encode(), mtime=0))
     total = sum(len(v["findings"]) for v in recorded.values())
-    print(f"{len(recorded)} cases, {total} findings -> {FINDINGS}")
+    import sfs3dsl.validate
+
+    print(f"{len(recorded)} cases, {total} findings -> {FINDINGS}\n"
+          f"(the validator of {Path(sfs3dsl.validate.__file__).parent})")
 
 
 if __name__ == "__main__":

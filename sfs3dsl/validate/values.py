@@ -113,16 +113,16 @@ _MAX_VERDICTS: Final = 1024
 
 
 def number_quiet(name: str, value: Any, limits: Limits) -> bool:
-    """Whether ``check_number(name, value, **dict(limits))`` finds nothing, and ``value`` is no
-    ``{% %}`` expression: worked out once per field, limits, type and value (``1``, ``1.0``
-    and ``true`` are equal keys in a dict, not equal numbers here)."""
+    """Whether ``check_number(name, value, **dict(limits))`` finds nothing (so ``value`` is a
+    number, not a ``{% %}`` expression): worked out once per field, limits, type and value
+    (``1``, ``1.0`` and ``true`` are equal keys in a dict, not equal numbers here)."""
     try:
         key = (name, limits, type(value), value)
         verdict = _VERDICTS.get(key)
     except TypeError:  # an array or object: not a number
         return False
     if verdict is None:
-        verdict = not is_jsonata(value) and not check_number(name, value, **dict(limits))
+        verdict = not check_number(name, value, **dict(limits))
         if len(_VERDICTS) >= _MAX_VERDICTS:  # a long-lived process stays bounded
             _VERDICTS.clear()
         _VERDICTS[key] = verdict
