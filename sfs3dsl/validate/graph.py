@@ -73,6 +73,11 @@ def _first_seen(machines: list[Machine], report: Report) -> Mapping[str, Machine
     if len(machines) == 1 and machines[0].plain:
         return {}  # unique names: nothing to report, nothing in another machine
     first: dict[str, Machine] = {}
+    for machine in reversed(machines):  # an earlier machine overwrites a later one
+        first.update(dict.fromkeys(machine.names, machine))
+    if len(first) == sum(len(machine.names) for machine in machines):
+        return first  # no name twice (the usual case), told without a loop in Python
+    first = {}
     for machine in machines:
         for name, body in zip(machine.names, machine.bodies, strict=True):
             earlier = first.get(name)
