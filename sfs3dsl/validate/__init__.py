@@ -3,6 +3,20 @@
 The validation layer reads only the ASL dict: it may import :mod:`sfs3dsl.syntax` and
 :mod:`sfs3dsl.core`, never the model or the compiler.
 
+Built for speed on definitions that are right (what ``sfs3dsl compile`` validates every
+time), without changing what is found in ones that are not. Two devices read less plainly
+than a straight list of checks; ``tests/test_validate_recorded.py`` holds the findings on
+~2,000 definitions to what the plain form reported:
+
+* a plan per shape of state: the checks a state needs are chosen once per (type, query
+  language, field names) and kept (``_plan``); a check is left out only when it cannot
+  report anything about that shape;
+* a quiet pass before the reporting one: most checks first tell whether anything at all
+  is wrong, without making the path and message of each value (and with verdicts kept per
+  value: paths, intrinsics, expressions, numbers, error-name lists, rule shapes); the
+  check that reports, unchanged, runs only when something may be wrong, so the problems
+  and their order are its own.
+
 Example:
     >>> problems = validate_definition({"StartAt": "A", "States": {"A": {"Type": "Pass"}}})
     >>> problems[0].render()
@@ -19,17 +33,12 @@ from sfs3dsl.core.gcpause import gc_paused
 from sfs3dsl.core.problems import Problem
 from sfs3dsl.syntax.asl import MAX_NAME_LENGTH, STATE_TYPES
 from sfs3dsl.validate.choice import check_choice
-from sfs3dsl.validate.fields import check_fields, check_type
+from sfs3dsl.validate.fields import check_type, field_checks
 from sfs3dsl.validate.graph import check_graph
-from sfs3dsl.validate.jsonata import check_jsonata
+from sfs3dsl.validate.jsonata import jsonata_check
 from sfs3dsl.validate.limits import check_size, check_state_name, machine_name_problems
 from sfs3dsl.validate.map import check_map
-from sfs3dsl.validate.paths import (
-    PATH_TRIGGERS,
-    TEMPLATE_TRIGGERS,
-    check_path_fields,
-    check_templates,
-)
+from sfs3dsl.validate.paths import path_fields_check, templates_check
 from sfs3dsl.validate.report import DOCUMENT, Report, State
 from sfs3dsl.validate.retry import check_retry_catch
 from sfs3dsl.validate.task import check_task
@@ -40,8 +49,6 @@ __all__ = ["check", "validate_definition"]
 
 _KNOWN_TYPES: Final = frozenset(STATE_TYPES)
 _RETRY_CATCH: Final = frozenset({"Retry", "Catch"})
-#: Every field _check_contents reads: a state with none of them has nothing there to check.
-_CONTENTS: Final = VALUE_FIELDS | PATH_TRIGGERS | TEMPLATE_TRIGGERS | _RETRY_CATCH
 
 
 @gc_paused
@@ -79,37 +86,55 @@ def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | Non
 
 
 def _check_state(state: State) -> None:
-    # Each check is called only when the state has a field it reads (or a type it is for):
-    # a check it skips would find nothing, so the problems and their order are unchanged.
     name = state.name
     if not name or len(name) > MAX_NAME_LENGTH:
         check_state_name(state)
-    if state.type not in _KNOWN_TYPES and not check_type(state):
+    kind = state.type
+    if kind not in _KNOWN_TYPES and not check_type(state):
         return
-    check_fields(state)
-    if not _CONTENTS.isdisjoint(state.body):
-        _check_contents(state)
-    elif state.jsonata:
-        check_jsonata(state)
-    check = _BY_TYPE.get(state.type)
-    if check is not None:
+    try:
+        key = (kind, state.jsonata, *state.body)
+        plan = _PLANS.get(key)
+    except TypeError:  # a field name that cannot be hashed (not JSON): no plan kept
+        key, plan = None, None
+    if plan is None:
+        plan = _plan(kind, state.jsonata, tuple(state.body))
+        if key is not None:
+            if len(_PLANS) >= _MAX_PLANS:
+                _PLANS.clear()
+            _PLANS[key] = plan
+    for check in plan:
         check(state)
 
 
-def _check_contents(state: State) -> None:
-    """The checks of values, paths, templates or JSONata, Retry and Catch, in this order."""
-    body = state.body
-    if not VALUE_FIELDS.isdisjoint(body):
-        check_state_values(state)
-    if state.jsonata:
-        check_jsonata(state)  # the path and template checks are for JSONPath states
-    else:
-        if not PATH_TRIGGERS.isdisjoint(body):
-            check_path_fields(state)
-        if not TEMPLATE_TRIGGERS.isdisjoint(body):
-            check_templates(state)
-    if not _RETRY_CATCH.isdisjoint(body):
-        check_retry_catch(state)
+Check = Callable[[State], None]
+#: The checks to run on a state, by (type, JSONata or not, its field names in order).
+_PLANS: dict[tuple[Any, ...], tuple[Check, ...]] = {}
+_MAX_PLANS: Final = 1024  # a definition has few shapes; a long-lived process stays bounded
+_VALUE_TYPES: Final = frozenset({"Task", "Wait", "Map", "Fail"})  # check_state_values's
+_RETRY_TYPES: Final = frozenset({"Task", "Parallel", "Map"})  # check_retry_catch's
+
+
+def _plan(kind: str, jsonata: bool, keys: tuple[Any, ...]) -> tuple[Check, ...]:
+    """The checks that may report something about a state of this shape, in their order:
+    fields; values; JSONata, or paths and templates; Retry and Catch; the type's own.
+
+    A check is left out only when it would find nothing: it reads none of the fields the
+    state has, or (see ``field_checks``) it reads only their names and finds them right.
+    So the problems, and the order they are found in, are those of running every check.
+    """
+    checks = field_checks(kind, jsonata, keys)
+    if kind in _VALUE_TYPES and not VALUE_FIELDS.isdisjoint(keys):
+        checks.append(check_state_values)
+    # the path and template checks are for JSONPath states
+    made = (jsonata_check(keys),) if jsonata else (path_fields_check(keys), templates_check(keys))
+    checks += [check for check in made if check is not None]
+    if kind in _RETRY_TYPES and not _RETRY_CATCH.isdisjoint(keys):
+        checks.append(check_retry_catch)
+    by_type = _BY_TYPE.get(kind)
+    if by_type is not None:
+        checks.append(by_type)
+    return tuple(checks)
 
 
 def _check_branches(state: State) -> None:

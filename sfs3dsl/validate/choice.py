@@ -1,13 +1,19 @@
-"""Choice states: the rules (walked iteratively, however deep And/Or/Not nest) and Default."""
+"""Choice states: the rules (walked iteratively, however deep And/Or/Not nest) and Default.
+
+Read for speed (see ``sfs3dsl.validate``): what a rule's field names say (wrong fields,
+wrong shape, its operator) is worked out once per rule shape (_verdict), and _rules_quiet
+tells right rules apart without making their paths; _jsonpath_rules reports, and runs only
+when something may be wrong.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Final
 
-from sfs3dsl.syntax.asl import COMPARISONS
+from sfs3dsl.syntax.asl import COMPARISONS, JSONPATH
 from sfs3dsl.validate.paths import path_error
-from sfs3dsl.validate.report import State
+from sfs3dsl.validate.report import State, finds_anything
 from sfs3dsl.validate.values import TIMESTAMP, describe, is_jsonata
 
 _BOOLEAN: Final = ("And", "Or", "Not")
@@ -26,7 +32,7 @@ def check_choice(state: State) -> None:
                           f"{describe(choices) if choices != [] else 'an empty array'}",
                           'add a rule such as {"Variable": "$.x", "NumericEquals": 1, '
                           '"Next": "S"}')
-        else:
+        elif state.jsonata or not _rules_quiet(choices):
             for i, rule in enumerate(choices):
                 if state.jsonata:
                     _jsonata_rule(state, f"Choices[{i}]", rule)
@@ -73,8 +79,16 @@ def _jsonpath_rules(state: State, where: str, rule: Any) -> None:
             state.problem("wrong-type", path, f"a choice rule must be an object, not "
                           f"{describe(node)}", 'write {"Variable": "$.x", "IsPresent": true}')
             continue
-        _rule_fields(state, path, node, top)
-        _rule_shape(state, path, node)
+        fields_wrong, shape_wrong, op = _verdict(node, top)
+        if fields_wrong:
+            _rule_fields(state, path, node, top)
+        if top and not isinstance(node.get("Next"), str):
+            state.problem("missing-field", f"{path}.Next", 'a choice rule needs "Next"',
+                          'add "Next": "<state>"')
+        if shape_wrong:
+            _rule_shape(state, path, node)
+        elif op is not None:
+            _comparison(state, path, node, op)
         for key in ("And", "Or"):
             items = node.get(key)
             if key in node and (not isinstance(items, list) or not items):
@@ -86,7 +100,68 @@ def _jsonpath_rules(state: State, where: str, rule: Any) -> None:
             stack.append((f"{path}.Not", node["Not"], False))
 
 
+def _rules_quiet(choices: list[Any]) -> bool:
+    """True when _jsonpath_rules would find nothing in these rules: what it visits, visited
+    without making the path of each rule (made only when reporting). Anything unusual
+    answers False, and _jsonpath_rules decides."""
+    stack = [(rule, True) for rule in choices]
+    while stack:
+        node, top = stack.pop()
+        if type(node) is not dict:
+            return False
+        fields_wrong, shape_wrong, op = _verdict(node, top)
+        if fields_wrong or shape_wrong or (top and type(node.get("Next")) is not str):
+            return False
+        if op is not None:
+            variable, operand = node.get("Variable"), node[op]
+            if type(variable) is not str or path_error(
+                    variable, nullable=False, reference=True, intrinsic=False,
+                    input_root=False) is not None:
+                return False
+            if op.endswith("Path"):
+                if type(operand) is not str or path_error(
+                        operand, nullable=False, reference=True, intrinsic=False,
+                        input_root=False) is not None:
+                    return False
+            elif _operand_error(COMPARISONS[op], op, operand) is not None:
+                return False
+        for key in ("And", "Or"):
+            if key in node:
+                items = node[key]
+                if type(items) is not list or not items:
+                    return False
+                stack.extend((rule, False) for rule in items)
+        if "Not" in node:
+            stack.append((node["Not"], False))
+    return True
+
+
+#: What _rule_fields and _rule_shape find, which depends only on the field names of a rule
+#: and whether it is a top-level rule: (a field is wrong, the shape is wrong, the
+#: comparison operator). Kept per (top-level, field names in order), so that a rule of a
+#: known shape costs one look-up instead of both checks.
+_VERDICTS: dict[tuple[Any, ...], tuple[bool, bool, str | None]] = {}
+_MAX_VERDICTS: Final = 1024
+
+
+def _verdict(node: Mapping[Any, Any], top: bool) -> tuple[bool, bool, str | None]:
+    key = (top, *node)
+    found = _VERDICTS.get(key)
+    if found is None:
+        body: dict[Any, Any] = dict.fromkeys(node)
+        fields_wrong = finds_anything(lambda s: _rule_fields(s, "", body, top), body, JSONPATH)
+        ops: list[str | None] = []
+        shape_wrong = finds_anything(lambda s: ops.append(_rule_shape(s, "", body)), body,
+                                     JSONPATH)
+        op = None if shape_wrong else ops[0]
+        if len(_VERDICTS) >= _MAX_VERDICTS:
+            _VERDICTS.clear()
+        found = _VERDICTS[key] = (fields_wrong, shape_wrong, op)
+    return found
+
+
 def _rule_fields(state: State, path: str, node: Mapping[str, Any], top: bool) -> None:
+    """The field names of a rule: reads nothing else (see _verdict)."""
     for key in node:
         if key in _TOP_ONLY and not top:
             state.problem("nested-rule-field", f"{path}.{key}",
@@ -101,12 +176,12 @@ def _rule_fields(state: State, path: str, node: Mapping[str, Any], top: bool) ->
             state.problem("unknown-field", f"{path}.{key}",
                           f'unknown field "{key}" in a choice rule',
                           "use a comparison operator such as StringEquals or NumericLessThan")
-    if top and not isinstance(node.get("Next"), str):
-        state.problem("missing-field", f"{path}.Next", 'a choice rule needs "Next"',
-                      'add "Next": "<state>"')
 
 
-def _rule_shape(state: State, path: str, node: Mapping[str, Any]) -> None:
+def _rule_shape(state: State, path: str, node: Mapping[str, Any]) -> str | None:
+    """Report a rule without exactly one comparison (or Variable beside And/Or/Not); return
+    its comparison operator when it has exactly one. Reads only the field names (see
+    _verdict)."""
     booleans = [k for k in _BOOLEAN if k in node]
     comparisons = [k for k in node if k in COMPARISONS]
     found = booleans + comparisons
@@ -115,20 +190,20 @@ def _rule_shape(state: State, path: str, node: Mapping[str, Any]) -> None:
                       "the choice rule has no comparison: it needs \"Variable\" with one "
                       'comparison operator, or "And", "Or" or "Not"',
                       'add e.g. "StringEquals": "x" next to "Variable"')
-        return
+        return None
     if len(found) > 1:
         listed = ", ".join(f'"{k}"' for k in found)
         state.problem("two-comparisons", path,
                       f"the choice rule has more than one comparison: [{listed}]",
                       "split it into separate rules, or combine them with \"And\"")
-        return
+        return None
     if booleans:
         if "Variable" in node:
             state.problem("variable-without-comparison", f"{path}.Variable",
                           f'"Variable" cannot be used with "{booleans[0]}"',
                           'move "Variable" into the nested rules')
-        return
-    _comparison(state, path, node, comparisons[0])
+        return None
+    return comparisons[0]
 
 
 def _comparison(state: State, path: str, node: Mapping[str, Any], op: str) -> None:

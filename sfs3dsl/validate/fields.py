@@ -1,12 +1,17 @@
 """Which fields a state has: unknown ones, ones its type or query language forbids,
-required ones, mutually exclusive pairs, and Next/End."""
+required ones, mutually exclusive pairs, and Next/End.
+
+For speed (see ``sfs3dsl.validate``), field_checks chooses once per shape of state which of
+these checks can report anything; those that read only field names are tried on the shape.
+"""
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable, Hashable
+from typing import Any, Final
 
 from sfs3dsl.syntax.asl import JSONATA, JSONPATH, QUERY_LANGUAGES, STATE_TYPES
-from sfs3dsl.validate.report import State
+from sfs3dsl.validate.report import State, finds_anything
 from sfs3dsl.validate.tables import (
     ALL_STATE_FIELDS,
     BY_TYPE,
@@ -16,6 +21,8 @@ from sfs3dsl.validate.tables import (
     JSONPATH_ONLY,
 )
 from sfs3dsl.validate.values import describe
+
+Check = Callable[[State], None]
 
 _REQUIRED = {"Task": "Resource", "Choice": "Choices", "Parallel": "Branches"}
 _WAIT_FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
@@ -51,17 +58,48 @@ def check_type(state: State) -> bool:
 
 def check_fields(state: State) -> None:
     """Every check of this module for a state whose Type is known."""
-    body, kind = state.body, state.type
-    if "QueryLanguage" in body:
-        _query_language(state)
-    if not _CLEAN[state.jsonata][kind].issuperset(body):
-        _field_names(state)
-    if kind in _SHAPED:
-        _exclusive(state)
-        _required(state)
-    _next_end(state)
-    comment = body.get("Comment")
-    if "Comment" in body and not isinstance(comment, str):
+    for check in field_checks(state.type, state.jsonata, tuple(state.body)):
+        check(state)
+
+
+def field_checks(kind: str, jsonata: bool, keys: tuple[Hashable, ...]) -> list[Check]:
+    """The checks of this module that may report something about a state of a known type
+    with these fields, in the order check_fields runs them.
+
+    Worked out once per shape of state (see ``sfs3dsl.validate``): the checks that read only
+    which fields there are (unknown or forbidden fields, exclusive pairs, required fields)
+    are tried here on the shape and left out when they find nothing.
+    """
+    checks: list[Check] = []
+    if "QueryLanguage" in keys:
+        checks.append(_query_language)
+    if not _CLEAN[jsonata][kind].issuperset(keys):
+        checks.append(_field_names)
+    if kind in _SHAPED and _finds(_shape, kind, jsonata, keys):
+        checks.append(_shape)
+    if kind in FLOW_TYPES or "End" in keys or "Next" in keys:
+        checks.append(_next_end)
+    if "Comment" in keys:
+        checks.append(_comment)
+    return checks
+
+
+def _finds(check: Check, kind: str, jsonata: bool, keys: tuple[Hashable, ...]) -> bool:
+    """Whether a check that reads only the type and the names of the fields reports
+    anything about a state of this shape."""
+    body: dict[Any, Any] = dict.fromkeys(keys)
+    body["Type"] = kind
+    return finds_anything(check, body, JSONATA if jsonata else JSONPATH)
+
+
+def _shape(state: State) -> None:
+    _exclusive(state)
+    _required(state)
+
+
+def _comment(state: State) -> None:
+    comment = state.body.get("Comment")
+    if not isinstance(comment, str):
         state.problem("wrong-type", "Comment",
                       f'field "Comment" must be a string, not {describe(comment)}',
                       "write the comment as a string")

@@ -3,7 +3,9 @@ machines without a terminal state. Every walk is iterative (work lists, never re
 
 Built for long machines: states are numbered by position and the searches (in _reach) run
 on positions with marks in bytearrays; a table from names to positions is built only when
-a target is not simply the next state in document order.
+a target is not simply the next state in document order. A transition's field suffix
+(``Catch[0].Next``) is made only for a target that is reported, and a machine that is a line
+of states ending in an exit needs no search.
 """
 
 from __future__ import annotations
@@ -37,6 +39,27 @@ def transitions(body: Mapping[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def _targets(body: Mapping[str, Any]) -> list[str]:
+    """The targets of ``transitions(body)``, in its order, without making the suffixes (made
+    only for a target that is reported)."""
+    found: list[str] = []
+    target = body.get("Next")
+    if isinstance(target, str):
+        found.append(target)
+    target = body.get("Default")
+    if isinstance(target, str):
+        found.append(target)
+    for key in ("Choices", "Catch"):
+        items = body.get(key)
+        if isinstance(items, list):
+            for item in items:
+                if type(item) is dict or isinstance(item, Mapping):
+                    target = item.get("Next")
+                    if isinstance(target, str):
+                        found.append(target)
+    return found
+
+
 def check_graph(machines: list[Machine], report: Report) -> None:
     """All graph checks, machine by machine."""
     everywhere = _first_seen(machines, report)
@@ -50,6 +73,11 @@ def _first_seen(machines: list[Machine], report: Report) -> Mapping[str, Machine
     if len(machines) == 1 and machines[0].plain:
         return {}  # unique names: nothing to report, nothing in another machine
     first: dict[str, Machine] = {}
+    for machine in reversed(machines):  # an earlier machine overwrites a later one
+        first.update(dict.fromkeys(machine.names, machine))
+    if len(first) == sum(len(machine.names) for machine in machines):
+        return first  # no name twice (the usual case), told without a loop in Python
+    first = {}
     for machine in machines:
         for name, body in zip(machine.names, machine.bodies, strict=True):
             earlier = first.get(name)
@@ -108,6 +136,11 @@ def _check_machine(machine: Machine, names: list[str], bodies: list[Mapping[str,
                    f"{'branch' if machine.owner else 'state machine'}",
                    f'add a state "{start}" or point StartAt at an existing state')
         return
+    if first == 0 and own is None and exits[-1] and succ[:-1] == list(range(1, len(succ))):
+        # A line: each state goes to the next one and the last one ends the machine (a
+        # branch of two states, a processor). Every state is reached and can finish: what
+        # visit and _check_terminal would find, found with one list comparison.
+        return
     order, reached = visit(first, succ)
     if len(order) < (len(names) if own is None else len(set(own))):  # some name is missed
         for i, name in enumerate(names):
@@ -129,34 +162,37 @@ def _edges(machine: Machine, names: list[str], bodies: list[Mapping[str, Any]],
     index, own = tables
     succ: list[Targets] = []
     exits = bytearray(len(names))
+    count = len(names)
     for i, body in enumerate(bodies):
         kind = body.get("Type")
-        kind = kind if isinstance(kind, str) else ""  # as State.type: never unhashable
+        if type(kind) is not str and not isinstance(kind, str):
+            kind = ""  # as State.type: never unhashable
         # A Choice without Default leaves the machine (failing) when no rule matches.
         if (body.get("End") is True or kind in TERMINAL_TYPES
-                or (kind in FLOW_TYPES and "Next" not in body)
+                or ("Next" not in body and kind in FLOW_TYPES)
                 or (kind == "Choice" and "Default" not in body)):
             exits[i if own is None else own[i]] = 1
         single = _BRANCHING.isdisjoint(body)  # the common case: Next is the only transition
         if single:
             target = body.get("Next")
-            if not isinstance(target, str):
+            if type(target) is not str and not isinstance(target, str):
                 succ.append(-1)
                 continue
-            if own is None and i + 1 < len(names) and names[i + 1] == target:
+            if own is None and i + 1 < count and names[i + 1] == target:
                 succ.append(i + 1)  # the next state in document order, found without a table
                 continue
-            found = [("Next", target)]
+            found = [target]
         else:
-            found = transitions(body)
+            found = _targets(body)
         index = _index(names) if index is None else index
         targets: list[int] = []
-        for suffix, other in found:
+        for j, other in enumerate(found):
             position = index.get(other)
             if position is not None:
                 targets.append(position)
                 continue
             exits[i if own is None else own[i]] = 1
+            suffix = "Next" if single else transitions(body)[j][0]
             _bad_target(machine.state(names[i], body, report), suffix, other,
                         everywhere.get(other))
         succ.append(targets if not single else targets[0] if targets else -1)

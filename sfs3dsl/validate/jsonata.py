@@ -1,13 +1,15 @@
 """JSONata expressions (``{% ... %}``) in JSONata states, parsed with jsonata-python.
 
 jsonata is imported only when a JSONata string is found, so importing the validator stays
-cheap; each distinct expression is parsed once.
+cheap; each distinct expression is parsed once. For speed (see ``sfs3dsl.validate``), the
+expressions of a state are first told well-formed without making their paths (_quiet);
+_report, which makes them, runs only when one is not.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
 from sfs3dsl.validate.report import State
@@ -51,8 +53,55 @@ def _strings(body: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 def check_jsonata(state: State) -> None:
     """Check every ``{% ... %}`` string of a JSONata state."""
-    if not state.jsonata:
-        return
+    if state.jsonata and not _quiet([v for k, v in state.body.items() if k not in _SKIP]):
+        _report(state)
+
+
+def jsonata_check(keys: tuple[Any, ...]) -> Callable[[State], None] | None:
+    """check_jsonata for JSONata states with these fields (None: none can hold an
+    expression), made once per shape of state (see ``sfs3dsl.validate``)."""
+    fields = tuple(key for key in keys if key not in _SKIP)
+    if not fields:
+        return None
+
+    def check(state: State) -> None:
+        body = state.body
+        if not _quiet([body[key] for key in fields]):
+            _report(state)
+
+    return check
+
+
+def _quiet(stack: list[Any]) -> bool:
+    """True when _report would find nothing in these field values: every expression is
+    well-formed. Visits what _strings visits without making a path for each value (made
+    only when reporting); anything but plain JSON values answers False, and _report
+    decides."""
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is str:
+            if node.startswith("{%") and not _well_formed(node):
+                return False
+        elif kind is dict:
+            stack.extend(node.values())
+        elif kind is list:
+            stack.extend(node)
+        elif kind not in _SCALARS:
+            return False
+    return True
+
+
+_SCALARS: Final = frozenset({int, float, bool, type(None)})
+
+
+@functools.lru_cache(maxsize=2048)
+def _well_formed(text: str) -> bool:
+    """A whole ``{% ... %}`` value that _report accepts."""
+    return text.endswith("%}") and len(text) >= 4 and jsonata_error(text[2:-2]) is None
+
+
+def _report(state: State) -> None:
     for path, text in sorted(_strings(state.body)):
         if not text.endswith("%}") or len(text) < 4:
             state.problem("bad-jsonata", path,

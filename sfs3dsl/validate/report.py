@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from sfs3dsl.core.problems import Problem, Severity
@@ -120,3 +120,16 @@ class State:
         """Report a problem at ``suffix`` (a field, e.g. ``Retry[0].ErrorEquals``)."""
         self.report.add(code, field_path(self.path, suffix), message, hint,
                         severity=severity, state=self.name, state_path=self.path)
+
+
+def finds_anything(check: Callable[[State], object], body: Mapping[Any, Any],
+                   language: str) -> bool:
+    """Whether ``check`` reports anything about a stand-in state with this body.
+
+    For checks that read only the names of fields (and the type): their verdict for one
+    shape of state (or of rule) holds for every state of that shape, so it is worked out
+    once, on a stand-in, and the check is called again only on shapes it finds fault with.
+    """
+    report = Report({})
+    check(State("", "", body, language, Machine("", {}, language, None), report))
+    return bool(report.problems)

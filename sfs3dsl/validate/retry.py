@@ -1,25 +1,93 @@
-"""Retry and Catch: error names, States.ALL placement, retrier numbers, catcher fields."""
+"""Retry and Catch: error names, States.ALL placement, retrier numbers, catcher fields.
+
+Read for speed (see ``sfs3dsl.validate``): _quiet tells right lists apart with verdicts kept
+per list of error names and per number; _report, which reports, runs only when something
+may be wrong.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
-from sfs3dsl.syntax.asl import ERROR_NAMES
-from sfs3dsl.validate.report import State
+from sfs3dsl.syntax.asl import ERROR_NAMES, JSONPATH
+from sfs3dsl.validate.report import State, finds_anything
 from sfs3dsl.validate.tables import CATCHER_FIELDS, JITTER_STRATEGIES, RETRIER_FIELDS
-from sfs3dsl.validate.values import check_number, describe
+from sfs3dsl.validate.values import Limits, check_number, describe, number_limits, number_quiet
 
-_RETRIER_NUMBERS: dict[str, dict[str, Any]] = {
-    "IntervalSeconds": {"integer": True, "minimum": 1, "maximum": 99_999_999},
-    "MaxAttempts": {"integer": True, "minimum": 0, "maximum": 99_999_999},
-    "BackoffRate": {"integer": False, "minimum": 1},
-    "MaxDelaySeconds": {"integer": True, "floor": 0, "maximum": 31_622_400},
+_RETRIER_NUMBERS: Final[dict[str, Limits]] = {
+    "IntervalSeconds": number_limits(True, minimum=1, maximum=99_999_999),
+    "MaxAttempts": number_limits(True, minimum=0, maximum=99_999_999),
+    "BackoffRate": number_limits(False, minimum=1),
+    "MaxDelaySeconds": number_limits(True, floor=0, maximum=31_622_400),
 }
 
 
 def check_retry_catch(state: State) -> None:
     """Check the Retry and Catch lists of a Task, Parallel or Map state."""
+    if not _quiet(state):
+        _report(state)
+
+
+def _quiet(state: State) -> bool:
+    """True when _report would find nothing: the common case, told apart cheaply.
+
+    Each verdict comes from _report's own checks, run once per list of error names and once
+    per retrier number (values.number_quiet), and kept; anything unusual answers False, and
+    _report decides.
+    """
+    body, jsonata = state.body, state.jsonata
+    for key, fields in (("Retry", RETRIER_FIELDS), ("Catch", CATCHER_FIELDS)):
+        if key not in body:
+            continue
+        items = body[key]
+        if type(items) is not list:
+            return False
+        last = len(items) - 1
+        for i, item in enumerate(items):
+            if type(item) is not dict or not fields.issuperset(item):
+                return False
+            names = item.get("ErrorEquals")
+            if type(names) is not list or not _names_quiet(key, i == last, names):
+                return False
+            if key == "Retry":
+                for name, limits in _RETRIER_NUMBERS.items():
+                    if name in item and not number_quiet(name, item[name], limits):
+                        return False
+                if "JitterStrategy" in item and item["JitterStrategy"] not in JITTER_STRATEGIES:
+                    return False
+            elif type(item.get("Next")) is not str or ("ResultPath" if jsonata else "Output") \
+                    in item:
+                return False
+    return True
+
+
+_VERDICTS: dict[tuple[Any, ...], bool] = {}
+_MAX_VERDICTS: Final = 1024
+
+
+def _names_quiet(key: str, last: bool, names: list[Any]) -> bool:
+    """Whether _error_equals finds nothing in these error names (kept per list)."""
+    try:
+        cache_key = (key, last, *names)
+        verdict = _VERDICTS.get(cache_key)
+    except TypeError:  # an unhashable name: not a string, so something to report
+        return False
+    if verdict is None:
+        item = {"ErrorEquals": names}
+        verdict = not finds_anything(lambda s: _error_equals(s, key, 0, item, last=last), item,
+                                     JSONPATH)
+        _remember(cache_key, verdict)
+    return verdict
+
+
+def _remember(key: tuple[Any, ...], verdict: bool) -> None:
+    if len(_VERDICTS) >= _MAX_VERDICTS:  # a long-lived process stays bounded
+        _VERDICTS.clear()
+    _VERDICTS[key] = verdict
+
+
+def _report(state: State) -> None:
     for key, noun, fields in (("Retry", "retrier", RETRIER_FIELDS),
                               ("Catch", "catcher", CATCHER_FIELDS)):
         if key not in state.body or state.type not in ("Task", "Parallel", "Map"):
@@ -89,7 +157,7 @@ def _error_equals(state: State, key: str, i: int, item: Mapping[str, Any], *,
 def _retrier(state: State, where: str, item: Mapping[str, Any]) -> None:
     for name, limits in _RETRIER_NUMBERS.items():
         if name in item:
-            for code, message, hint in check_number(name, item[name], **limits):
+            for code, message, hint in check_number(name, item[name], **dict(limits)):
                 state.problem(code, f"{where}.{name}", message, hint)
     if "JitterStrategy" in item and item["JitterStrategy"] not in JITTER_STRATEGIES:
         allowed = ", ".join(f'"{s}"' for s in JITTER_STRATEGIES)

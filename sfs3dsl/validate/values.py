@@ -1,4 +1,8 @@
-"""Types and ranges of scalar fields: timeouts, Wait seconds, Map limits, Retry numbers."""
+"""Types and ranges of scalar fields: timeouts, Wait seconds, Map limits, Retry numbers.
+
+For speed (see ``sfs3dsl.validate``), whether a number is right is kept per field, limits,
+type and value (number_quiet); the checks that report run only for the others.
+"""
 
 from __future__ import annotations
 
@@ -103,22 +107,58 @@ def _number_field(state: State, name: str, **limits: Any) -> None:
     _report(state, name, check_number(name, value, **limits))
 
 
+Limits = tuple[tuple[str, Any], ...]  # check_number's keyword arguments, as a hashable key
+_VERDICTS: dict[tuple[Any, ...], bool] = {}
+_MAX_VERDICTS: Final = 1024
+
+
+def number_quiet(name: str, value: Any, limits: Limits) -> bool:
+    """Whether ``check_number(name, value, **dict(limits))`` finds nothing (so ``value`` is a
+    number, not a ``{% %}`` expression): worked out once per field, limits, type and value
+    (``1``, ``1.0`` and ``true`` are equal keys in a dict, not equal numbers here)."""
+    try:
+        key = (name, limits, type(value), value)
+        verdict = _VERDICTS.get(key)
+    except TypeError:  # an array or object: not a number
+        return False
+    if verdict is None:
+        verdict = not check_number(name, value, **dict(limits))
+        if len(_VERDICTS) >= _MAX_VERDICTS:  # a long-lived process stays bounded
+            _VERDICTS.clear()
+        _VERDICTS[key] = verdict
+    return verdict
+
+
+def number_limits(integer: bool, **bounds: float) -> Limits:
+    """check_number's keyword arguments as a Limits key."""
+    return (("integer", integer), *sorted(bounds.items()))
+
+
+#: The number fields of each state type, with their limits, in the order they are checked.
+_NUMBERS: Final[dict[str, tuple[tuple[str, Limits], ...]]] = {
+    "Task": (("TimeoutSeconds", number_limits(True, minimum=1, maximum=_LIMIT)),
+             ("HeartbeatSeconds", number_limits(True, minimum=1, maximum=_LIMIT))),
+    "Wait": (("Seconds", number_limits(True, minimum=0, maximum=MAX_WAIT_SECONDS)),),
+    "Map": (("MaxConcurrency", number_limits(True, minimum=0)),
+            ("ToleratedFailurePercentage", number_limits(False, minimum=0, maximum=100)),
+            ("ToleratedFailureCount", number_limits(True, minimum=0))),
+}
+
+
 def check_state_values(state: State) -> None:
     """Scalar fields of every state type (only those the type allows; others are reported
     as fields not allowed)."""
     kind_ = state.type
+    body = state.body
+    for name, limits in _NUMBERS.get(kind_, ()):
+        # number_quiet tells a valid number (nearly all) from the rest, for which
+        # _number_field reports what is wrong.
+        if name in body and not number_quiet(name, body[name], limits):
+            _number_field(state, name, **dict(limits))
     if kind_ == "Task":
-        _number_field(state, "TimeoutSeconds", integer=True, minimum=1, maximum=_LIMIT)
-        _number_field(state, "HeartbeatSeconds", integer=True, minimum=1, maximum=_LIMIT)
         _heartbeat_below_timeout(state)
     elif kind_ == "Wait":
-        _number_field(state, "Seconds", integer=True, minimum=0, maximum=MAX_WAIT_SECONDS)
         _timestamp(state)
-    elif kind_ == "Map":
-        _number_field(state, "MaxConcurrency", integer=True, minimum=0)
-        _number_field(state, "ToleratedFailurePercentage", integer=False, minimum=0,
-                      maximum=100)
-        _number_field(state, "ToleratedFailureCount", integer=True, minimum=0)
     elif kind_ == "Fail":
         for name in ("Error", "Cause"):
             value = state.body.get(name)
