@@ -469,3 +469,19 @@ def test_jsonpath_value_in_a_jsonata_state() -> None:
     step = Pass("p", output={"a": JsonPath("$.x")}, query_language="JSONata")
     err = build_error(lambda: Workflow("w", step).compile())
     assert err.message == "Output.a is a JSONPath value in a JSONata state"
+
+
+# -- file:line when the same file's code is made again (a reload, an exec) --------------------
+
+@pytest.mark.parametrize("blank_lines", [0, 3, 7])
+def test_location_follows_the_code_that_made_the_state(blank_lines: int) -> None:
+    # The locations are remembered per code object and instruction: code compiled again
+    # from other text under the same file name (a reloaded module) must name its own lines.
+    source = "\n" * blank_lines + ("def make():\n"
+                                   "    first = [Pass(f'p{i}') for i in range(3)]\n"
+                                   "    return first, Pass('last')\n")
+    namespace: dict[str, Any] = {"Pass": Pass}
+    exec(compile(source, "reloaded_flow.py", "exec"), namespace)
+    first, last = namespace["make"]()
+    assert [p.where for p in first] == [f"reloaded_flow.py:{blank_lines + 2}"] * 3
+    assert last.where == f"reloaded_flow.py:{blank_lines + 3}"
