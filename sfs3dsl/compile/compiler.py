@@ -9,7 +9,8 @@ machines) are collected and raised together with their ``file:line``.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from sfs3dsl.compile.json_text import dumps_measured
@@ -85,8 +86,14 @@ def default_name(state: State) -> str:
     return state.type
 
 
+_own_name: Callable[[State], str] = attrgetter("name")
+
+
 class RenderContext:
     """What a state needs to render itself: names of other states, nested machines."""
+
+    #: The name a state renders under (its own, or the one in ``renamed``).
+    name_of: Callable[[State], str]
 
     def __init__(self, query_language: str | None) -> None:
         self.query_language = query_language or "JSONPath"
@@ -94,8 +101,16 @@ class RenderContext:
         #: (a few; a line of 100,000 named states needs no table of 100,000 names).
         self.renamed: dict[int, str] = {}
         self.scopes: dict[tuple[int, int], _Scope] = {}
+        self.name_of = self._looked_up
 
-    def name_of(self, state: State) -> str:
+    def names_assigned(self) -> None:
+        """Every state has its name now. When none was renamed (the usual case: every
+        state named by the user, no duplicates) a name is the state's own, read by a C
+        attribute getter: ``name_of`` is asked about twice per state."""
+        if not self.renamed:
+            self.name_of = _own_name
+
+    def _looked_up(self, state: State) -> str:
         name = self.renamed.get(id(state), state.name)
         if name is None:  # every unnamed state is given a name before anything renders
             raise KeyError(f"{state!r} was not named")
@@ -271,6 +286,7 @@ def compile_workflow(workflow: Workflow, *, validate: bool = True,
     scopes, problems = _discover(start)
     ctx = RenderContext(workflow.query_language)
     duplicates = _assign_names(scopes, ctx)
+    ctx.names_assigned()
     if problems:  # a state shared by two machines cannot be rendered at all
         raise ValidationError(problems)
     path_of = _place_scopes(scopes, ctx, duplicates)

@@ -142,6 +142,11 @@ class State(Chainable):
         if self.query_language is not None:
             out["QueryLanguage"] = self.query_language
         for key, value in self.fields.items():
+            # Every field renders a str as it is, and an int unless it is a path field
+            # (which refuses it): no call for the commonest values.
+            if type(value) is str or (type(value) is int and key not in _PATH_FIELDS):
+                out[key] = value
+                continue
             try:
                 out[key] = _render_field(key, value, jsonata=jsonata)
             except BuildError as exc:  # a payload mistake: say which state, and where
