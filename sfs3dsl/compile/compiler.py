@@ -8,7 +8,6 @@ machines) are collected and raised together with their ``file:line``.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -166,14 +165,14 @@ def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
     scopes = [_Scope(None, 0, start)]
     owner_of: dict[int, _Scope] = {}
     problems: list[Problem] = []
-    i = 0
-    while i < len(scopes):
-        scope = scopes[i]
-        i += 1
-        queue = deque([scope.start])
-        while queue:
-            state = queue.popleft()
-            seen = owner_of.get(id(state))
+    # Breadth first (the order of each machine's States): a list that grows while it is
+    # iterated is the queue, cheaper than a deque's popleft for every state.
+    for scope in scopes:
+        states = scope.states
+        queue = [scope.start]
+        for state in queue:
+            key = id(state)
+            seen = owner_of.get(key)
             if seen is scope:
                 continue
             if seen is not None:
@@ -184,11 +183,12 @@ def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
                     "create a separate state object for each branch", state=state.name,
                     where=state.where))
                 continue
-            owner_of[id(state)] = scope
-            scope.states.append(state)
+            owner_of[key] = scope
+            states.append(state)
             if state.plain:
-                if state.next_state is not None:
-                    queue.append(state.next_state)
+                target = state.next_state
+                if target is not None:
+                    queue.append(target)
                 continue
             queue.extend(state.successors())
             subs = state.sub_machines()

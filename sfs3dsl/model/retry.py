@@ -93,15 +93,21 @@ class Retry:
         self.comment = comment
 
     def render(self) -> dict[str, Any]:
+        # One test per field rather than a loop over (key, value) pairs: no tuples are
+        # built for each retrier rendered.
         out: dict[str, Any] = {"ErrorEquals": list(self.errors)}
-        for key, value in (("IntervalSeconds", self.interval_seconds),
-                           ("MaxAttempts", self.max_attempts),
-                           ("BackoffRate", self.backoff_rate),
-                           ("MaxDelaySeconds", self.max_delay_seconds),
-                           ("JitterStrategy", self.jitter_strategy),
-                           ("Comment", self.comment)):
-            if value is not None:
-                out[key] = value
+        if self.interval_seconds is not None:
+            out["IntervalSeconds"] = self.interval_seconds
+        if self.max_attempts is not None:
+            out["MaxAttempts"] = self.max_attempts
+        if self.backoff_rate is not None:
+            out["BackoffRate"] = self.backoff_rate
+        if self.max_delay_seconds is not None:
+            out["MaxDelaySeconds"] = self.max_delay_seconds
+        if self.jitter_strategy is not None:
+            out["JitterStrategy"] = self.jitter_strategy
+        if self.comment is not None:
+            out["Comment"] = self.comment
         return out
 
 

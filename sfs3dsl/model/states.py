@@ -51,12 +51,18 @@ class State(Chainable):
     #: Only ever moves to ``next_state`` and holds no machines: the compiler's walk takes
     #: a shortcut for these (set for each class from what it overrides).
     plain: ClassVar[bool] = True
+    #: Renders fields that need the context (``render_extra`` is overridden).
+    extra: ClassVar[bool] = False
+    #: Renders ``Next`` or ``End`` (not Succeed, Fail or Choice).
+    continues: ClassVar[bool] = True
     __slots__ = ("fields", "name", "next_state", "query_language", "where")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.plain = (cls.successors is State.successors
                      and cls.sub_machines is State.sub_machines)
+        cls.extra = cls.render_extra is not State.render_extra
+        cls.continues = not cls.terminal and cls.type != "Choice"
 
     def __init__(self, name: str | None, *, comment: str | None,
                  query_language: QueryLanguage | None) -> None:
@@ -137,10 +143,15 @@ class State(Chainable):
         return (self.query_language or ctx.query_language) == JSONATA
 
     def render(self, ctx: RenderContext) -> dict[str, Any]:
-        jsonata = (self.query_language or ctx.query_language) == JSONATA
-        out: dict[str, Any] = {"Type": self.type}
-        if self.query_language is not None:
-            out["QueryLanguage"] = self.query_language
+        """The state's ASL dict. Called once for every state compiled, so the class flags
+        (``extra``, ``continues``) stand in for calls and comparisons made each time."""
+        language = self.query_language
+        if language is None:
+            jsonata = ctx.query_language == JSONATA
+            out: dict[str, Any] = {"Type": self.type}
+        else:
+            jsonata = language == JSONATA
+            out = {"Type": self.type, "QueryLanguage": language}
         for key, value in self.fields.items():
             # Every field renders a str as it is, and an int unless it is a path field
             # (which refuses it): no call for the commonest values.
@@ -154,12 +165,14 @@ class State(Chainable):
                     raise
                 raise BuildError(exc.message, state=self.label, where=self.where,
                                  hint=exc.hint) from None
-        self.render_extra(out, ctx, jsonata)
-        if not self.terminal and self.type != "Choice":
-            if self.next_state is None:
+        if self.extra:
+            self.render_extra(out, ctx, jsonata)
+        if self.continues:
+            target = self.next_state
+            if target is None:
                 out["End"] = True
             else:
-                out["Next"] = ctx.name_of(self.next_state)
+                out["Next"] = ctx.name_of(target)
         return out
 
     def render_extra(self, out: dict[str, Any], ctx: RenderContext, jsonata: bool) -> None:

@@ -74,7 +74,8 @@ class Recoverable(State):
         return self
 
     def successors(self) -> Iterator[State]:
-        yield from super().successors()
+        if self.next_state is not None:  # State.successors, without a nested generator
+            yield self.next_state
         for c in self.catchers:
             yield c.next.start_state
 
