@@ -90,6 +90,10 @@ class State(Chainable):
     def end_states(self) -> Sequence[State]:
         return () if self.terminal else (self,)
 
+    @property
+    def closed_by(self) -> State:
+        return self  # Chainable's answer (the start state), one property call sooner
+
     def continue_to(self, target: State) -> None:
         """Set this state's Next; a second, different Next is a mistake."""
         if self.terminal:
