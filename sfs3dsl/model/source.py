@@ -52,8 +52,14 @@ def caller_location() -> str:
     Called for every state, retrier and rule, so it is written for speed: a frame walk (no
     ``inspect``), whether a file is ours decided once per file, and the text looked up by
     the caller's code object and instruction offset before any line number is computed.
+    The walk starts above its caller, which is always ours: each frame the walk visits is
+    made into a Python frame object (about a thousand instructions), a frame skipped by
+    ``sys._getframe`` is not.
     """
-    frame: FrameType | None = sys._getframe(1)
+    try:  # its caller is in the package (it is not for users): start at the caller's caller
+        frame: FrameType | None = sys._getframe(2)
+    except ValueError:  # called from the top of the stack
+        return "<unknown>:0"
     while frame is not None:
         code = frame.f_code
         filename = code.co_filename
