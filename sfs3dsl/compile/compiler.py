@@ -207,15 +207,16 @@ def _assign_names(scopes: list[_Scope], ctx: RenderContext) -> list[tuple[State,
     """
     taken: dict[str, State] = {}
     duplicates: list[tuple[State, State]] = []
+    unnamed = False
     for scope in scopes:
         for state in scope.states:
-            if state.name is None:
+            name = state.name
+            if name is None:
+                unnamed = True
                 continue
-            other = taken.get(state.name)
-            if other is not None and other is not state:
+            other = taken.setdefault(name, state)
+            if other is not state:
                 duplicates.append((state, other))
-                continue
-            taken[state.name] = state
     for state, _ in duplicates:
         k = 2
         while f"{state.name} (duplicate {k})" in taken:
@@ -224,7 +225,7 @@ def _assign_names(scopes: list[_Scope], ctx: RenderContext) -> list[tuple[State,
         taken[stand_in] = state
         ctx.renamed[id(state)] = stand_in
     counters: dict[str, int] = {}
-    for scope in scopes:
+    for scope in scopes if unnamed else ():
         for state in scope.states:
             if state.name is not None:
                 continue

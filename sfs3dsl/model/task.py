@@ -172,12 +172,17 @@ class Task(Recoverable):
         for value, key in ((timeout, "TimeoutSeconds"), (heartbeat, "HeartbeatSeconds")):
             if isinstance(value, _Unset):
                 continue
+            if type(value) is int and value > 0:  # the usual case, said in one test
+                self.fields[key] = value
+                continue
             if isinstance(value, bool) or (isinstance(value, int | float) and not (
                     isinstance(value, int) and value > 0)):
                 raise self._fail(f"{key} must be a positive whole number, got {value!r}",
                                  hint=f"pass an int such as {key.lower()}=60")
             k, v = split_dynamic(value, key, key + "Path")
             self.fields[k] = v
+        if isinstance(timeout, _Unset) or isinstance(heartbeat, _Unset):
+            return
         t, h = self.fields.get("TimeoutSeconds"), self.fields.get("HeartbeatSeconds")
         if isinstance(t, int) and isinstance(h, int) and h >= t:
             raise self._fail(f"heartbeat_seconds ({h}) must be below timeout_seconds ({t})",
