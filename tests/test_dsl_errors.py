@@ -485,3 +485,23 @@ def test_location_follows_the_code_that_made_the_state(blank_lines: int) -> None
     first, last = namespace["make"]()
     assert [p.where for p in first] == [f"reloaded_flow.py:{blank_lines + 2}"] * 3
     assert last.where == f"reloaded_flow.py:{blank_lines + 3}"
+
+
+class _UsersPass(Pass):
+    """A user's subclass: the line in its ``__init__`` that makes the state is the user's."""
+
+    def __init__(self, name: str) -> None:
+        self.expected, _ = here(), super().__init__(name, comment="mine")
+
+
+class _UsersBareTask(Task):
+    """A user's subclass with no ``__init__`` of its own."""
+
+
+def test_location_of_a_state_made_by_a_users_subclass() -> None:
+    made = _UsersPass("mine")
+    assert made.where.endswith(made.expected)
+    where, task = here(), _UsersBareTask("bare", resource=FN)
+    assert task.where.endswith(where)
+    where, plain = here(), Pass("plain")
+    assert plain.where.endswith(where)

@@ -46,8 +46,11 @@ def _where(frame: FrameType, filename: str) -> str:
     return where
 
 
-def caller_location() -> str:
+def caller_location(skip: int = 0) -> str:
     """Return ``file:line`` of the first frame outside the sfs3dsl package.
+
+    ``skip``: how many frames above the caller are known to be in the package (passed
+    over without a look).
 
     Called for every state, retrier and rule, so it is written for speed: a frame walk (no
     ``inspect``), whether a file is ours decided once per file, and the text looked up by
@@ -57,7 +60,7 @@ def caller_location() -> str:
     ``sys._getframe`` is not.
     """
     try:  # its caller is in the package (it is not for users): start at the caller's caller
-        frame: FrameType | None = sys._getframe(2)
+        frame: FrameType | None = sys._getframe(2 + skip)
     except ValueError:  # called from the top of the stack
         return "<unknown>:0"
     while frame is not None:

@@ -55,6 +55,10 @@ class State(Chainable):
     extra: ClassVar[bool] = False
     #: Renders ``Next`` or ``End`` (not Succeed, Fail or Choice).
     continues: ClassVar[bool] = True
+    #: Defined in this package (as all its bases are) with an ``__init__`` of its own:
+    #: what called ``State.__init__`` is one of those ``__init__`` methods, a frame
+    #: ``caller_location`` need not look at. Not for State itself, nor a user's subclass.
+    ours: ClassVar[bool] = False
     __slots__ = ("fields", "name", "next_state", "query_language", "where")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -63,10 +67,11 @@ class State(Chainable):
                      and cls.sub_machines is State.sub_machines)
         cls.extra = cls.render_extra is not State.render_extra
         cls.continues = not cls.terminal and cls.type != "Choice"
+        cls.ours = cls.__module__.startswith("sfs3dsl.") and cls.__init__ is not State.__init__
 
     def __init__(self, name: str | None, *, comment: str | None,
                  query_language: QueryLanguage | None) -> None:
-        self.where = caller_location()
+        self.where = caller_location(1 if self.ours else 0)
         if name is not None and not (type(name) is str and 0 < len(name) <= MAX_NAME_LENGTH
                                      and name.isprintable()):
             _check_name(name, self.where)  # says what is wrong (or lets a rare name pass)
