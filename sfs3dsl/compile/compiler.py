@@ -161,10 +161,27 @@ class SourceMap(Mapping[str, str]):
         return f"SourceMap({self._built()!r})"
 
 
-def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
-    scopes = [_Scope(None, 0, start)]
+class _Found:
+    """What the walk found: the machines, their problems, and the names in use."""
+
+    __slots__ = ("duplicates", "problems", "scopes", "taken", "unnamed")
+
+    def __init__(self, start: State) -> None:
+        self.scopes = [_Scope(None, 0, start)]
+        self.problems: list[Problem] = []
+        #: name -> the first state (machines in order, each breadth first) of that name
+        self.taken: dict[str, State] = {}
+        #: (duplicate, first) pairs of distinct states sharing a name
+        self.duplicates: list[tuple[State, State]] = []
+        self.unnamed = False  # some state is left for the compiler to name
+
+
+def _discover(start: State) -> _Found:
+    """Find every machine and its states; note the names as they are met (in the order
+    they are listed, so one pass over the states serves both)."""
+    found = _Found(start)
+    scopes, problems, taken = found.scopes, found.problems, found.taken
     owner_of: dict[int, _Scope] = {}
-    problems: list[Problem] = []
     # Breadth first (the order of each machine's States): a list that grows while it is
     # iterated is the queue, cheaper than a deque's popleft for every state.
     for scope in scopes:
@@ -185,6 +202,13 @@ def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
                 continue
             owner_of[key] = scope
             states.append(state)
+            name = state.name
+            if name is None:
+                found.unnamed = True
+            else:
+                other = taken.setdefault(name, state)
+                if other is not state:
+                    found.duplicates.append((state, other))
             if state.plain:
                 target = state.next_state
                 if target is not None:
@@ -196,28 +220,17 @@ def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
                 scope.holders.append(state)
             for index, sub in enumerate(subs):
                 scopes.append(_Scope(state, index, sub.start_state))
-    return scopes, problems
+    return found
 
 
-def _assign_names(scopes: list[_Scope], ctx: RenderContext) -> list[tuple[State, State]]:
-    """Name every state; return (duplicate, first) pairs of distinct states sharing a name.
+def _assign_names(found: _Found, ctx: RenderContext) -> None:
+    """Name every state: a stand-in for each duplicate, a default for each unnamed one.
 
     A duplicate gets a stand-in name so the rest of the definition can still be rendered
     and validated: the user sees every problem at once, not only the first.
     """
-    taken: dict[str, State] = {}
-    duplicates: list[tuple[State, State]] = []
-    unnamed = False
-    for scope in scopes:
-        for state in scope.states:
-            name = state.name
-            if name is None:
-                unnamed = True
-                continue
-            other = taken.setdefault(name, state)
-            if other is not state:
-                duplicates.append((state, other))
-    for state, _ in duplicates:
+    taken = found.taken
+    for state, _ in found.duplicates:
         k = 2
         while f"{state.name} (duplicate {k})" in taken:
             k += 1
@@ -225,7 +238,7 @@ def _assign_names(scopes: list[_Scope], ctx: RenderContext) -> list[tuple[State,
         taken[stand_in] = state
         ctx.renamed[id(state)] = stand_in
     counters: dict[str, int] = {}
-    for scope in scopes if unnamed else ():
+    for scope in found.scopes if found.unnamed else ():
         for state in scope.states:
             if state.name is not None:
                 continue
@@ -238,7 +251,6 @@ def _assign_names(scopes: list[_Scope], ctx: RenderContext) -> list[tuple[State,
             counters[base] = n + 1
             taken[candidate] = state
             ctx.renamed[id(state)] = candidate
-    return duplicates
 
 
 def _duplicate_problem(state: State, first: State, path: str) -> Problem:
@@ -284,12 +296,13 @@ def compile_workflow(workflow: Workflow, *, validate: bool = True,
             when false, return them in ``Compiled.problems`` with the warnings.
     """
     start = workflow.definition.start_state
-    scopes, problems = _discover(start)
+    found = _discover(start)
+    scopes, duplicates = found.scopes, found.duplicates
     ctx = RenderContext(workflow.query_language)
-    duplicates = _assign_names(scopes, ctx)
+    _assign_names(found, ctx)
     ctx.names_assigned()
-    if problems:  # a state shared by two machines cannot be rendered at all
-        raise ValidationError(problems)
+    if found.problems:  # a state shared by two machines cannot be rendered at all
+        raise ValidationError(found.problems)
     path_of = _place_scopes(scopes, ctx, duplicates)
     sources = SourceMap(scopes, ctx)
     problems = [_duplicate_problem(s, first, path_of[id(s)]) for s, first in duplicates]
@@ -303,7 +316,6 @@ def compile_workflow(workflow: Workflow, *, validate: bool = True,
         asl["TimeoutSeconds"] = workflow.timeout_seconds
     if workflow.version is not None:
         asl["Version"] = workflow.version
-    found = list(problems)
     text: str | None = None
     if validate:
         from sfs3dsl.validate import validate_definition
@@ -317,9 +329,9 @@ def compile_workflow(workflow: Workflow, *, validate: bool = True,
             measured = dumps_measured(asl)
         except (TypeError, ValueError):
             measured = None
-        found.extend(validate_definition(asl, sources, text=measured))
+        problems.extend(validate_definition(asl, sources, text=measured))
         text = None if measured is None else measured[0] + "\n"
-    errors = [p for p in found if p.severity == "error"]
+    errors = [p for p in problems if p.severity == "error"]
     if errors and raise_errors:
         raise ValidationError(errors)
-    return Compiled(asl, sources, found, text)
+    return Compiled(asl, sources, problems, text)

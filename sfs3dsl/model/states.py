@@ -203,8 +203,21 @@ def _render_field(key: str, value: Any, *, jsonata: bool) -> Any:
     return render_expr(value)
 
 
+def _fixed(value: Any) -> bool:
+    """True when ``value`` is plain dicts, lists, str, numbers, bools and None: the usual
+    Result, checked without the paths :func:`_static` builds to name a mistake."""
+    kind = type(value)
+    if kind is dict:
+        return all(map(_fixed, value.values()))
+    if kind is list:
+        return all(map(_fixed, value))
+    return kind is str or kind is int or kind is float or kind is bool or value is None
+
+
 def _static(value: Any) -> Any:
     """A Pass ``Result``: fixed JSON, so a run-time value in it is a mistake."""
+    if _fixed(value):
+        return render_payload(value, jsonata=False, field="Result")
     stack: list[tuple[str, Any]] = [("Result", value)]
     while stack:
         where, item = stack.pop()
