@@ -295,8 +295,7 @@ class Wait(State):
                  comment: str | None = None,
                  query_language: QueryLanguage | None = None) -> None:
         super().__init__(name, comment=comment, query_language=query_language)
-        given = [v for v in (seconds, timestamp) if not isinstance(v, _Unset)]
-        if len(given) != 1:
+        if (seconds is UNSET) is (timestamp is UNSET):  # neither or both
             raise self._fail("a Wait needs exactly one of seconds or timestamp",
                              hint="pass seconds=10, or timestamp=JsonPath('$.when')")
         if not isinstance(seconds, _Unset):
@@ -313,8 +312,10 @@ class Wait(State):
                 timestamp = timestamp.isoformat().replace("+00:00", "Z")
             key, value = split_dynamic(timestamp, "Timestamp", "TimestampPath")
         self.fields[key] = value
-        self._set_io(input_path=input_path, output_path=output_path, output=output,
-                     assign=assign)
+        if input_path is not UNSET or output_path is not UNSET or output is not UNSET \
+                or assign is not None:  # (no call when none is given)
+            self._set_io(input_path=input_path, output_path=output_path, output=output,
+                         assign=assign)
 
 
 class Succeed(State):
