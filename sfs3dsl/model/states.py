@@ -168,7 +168,10 @@ class State(Chainable):
                 out[key] = value
                 continue
             try:
-                out[key] = _render_field(key, value, jsonata=jsonata)
+                if type(value) is dict and key in _TEMPLATE_FIELDS:  # _render_field's
+                    out[key] = render_payload(value, jsonata=jsonata, field=key)  # answer
+                else:
+                    out[key] = _render_field(key, value, jsonata=jsonata)
             except BuildError as exc:  # a payload mistake: say which state, and where
                 if exc.where is not None:
                     raise
