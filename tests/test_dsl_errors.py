@@ -469,3 +469,39 @@ def test_jsonpath_value_in_a_jsonata_state() -> None:
     step = Pass("p", output={"a": JsonPath("$.x")}, query_language="JSONata")
     err = build_error(lambda: Workflow("w", step).compile())
     assert err.message == "Output.a is a JSONPath value in a JSONata state"
+
+
+# -- file:line when the same file's code is made again (a reload, an exec) --------------------
+
+@pytest.mark.parametrize("blank_lines", [0, 3, 7])
+def test_location_follows_the_code_that_made_the_state(blank_lines: int) -> None:
+    # The locations are remembered per code object and instruction: code compiled again
+    # from other text under the same file name (a reloaded module) must name its own lines.
+    source = "\n" * blank_lines + ("def make():\n"
+                                   "    first = [Pass(f'p{i}') for i in range(3)]\n"
+                                   "    return first, Pass('last')\n")
+    namespace: dict[str, Any] = {"Pass": Pass}
+    exec(compile(source, "reloaded_flow.py", "exec"), namespace)
+    first, last = namespace["make"]()
+    assert [p.where for p in first] == [f"reloaded_flow.py:{blank_lines + 2}"] * 3
+    assert last.where == f"reloaded_flow.py:{blank_lines + 3}"
+
+
+class _UsersPass(Pass):
+    """A user's subclass: the line in its ``__init__`` that makes the state is the user's."""
+
+    def __init__(self, name: str) -> None:
+        self.expected, _ = here(), super().__init__(name, comment="mine")
+
+
+class _UsersBareTask(Task):
+    """A user's subclass with no ``__init__`` of its own."""
+
+
+def test_location_of_a_state_made_by_a_users_subclass() -> None:
+    made = _UsersPass("mine")
+    assert made.where.endswith(made.expected)
+    where, task = here(), _UsersBareTask("bare", resource=FN)
+    assert task.where.endswith(where)
+    where, plain = here(), Pass("plain")
+    assert plain.where.endswith(where)

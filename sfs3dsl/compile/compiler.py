@@ -8,8 +8,8 @@ machines) are collected and raised together with their ``file:line``.
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from sfs3dsl.compile.json_text import dumps_measured
@@ -85,8 +85,14 @@ def default_name(state: State) -> str:
     return state.type
 
 
+_own_name: Callable[[State], str] = attrgetter("name")
+
+
 class RenderContext:
     """What a state needs to render itself: names of other states, nested machines."""
+
+    #: The name a state renders under (its own, or the one in ``renamed``).
+    name_of: Callable[[State], str]
 
     def __init__(self, query_language: str | None) -> None:
         self.query_language = query_language or "JSONPath"
@@ -94,8 +100,16 @@ class RenderContext:
         #: (a few; a line of 100,000 named states needs no table of 100,000 names).
         self.renamed: dict[int, str] = {}
         self.scopes: dict[tuple[int, int], _Scope] = {}
+        self.name_of = self._looked_up
 
-    def name_of(self, state: State) -> str:
+    def names_assigned(self) -> None:
+        """Every state has its name now. When none was renamed (the usual case: every
+        state named by the user, no duplicates) a name is the state's own, read by a C
+        attribute getter: ``name_of`` is asked about twice per state."""
+        if not self.renamed:
+            self.name_of = _own_name
+
+    def _looked_up(self, state: State) -> str:
         name = self.renamed.get(id(state), state.name)
         if name is None:  # every unnamed state is given a name before anything renders
             raise KeyError(f"{state!r} was not named")
@@ -147,18 +161,35 @@ class SourceMap(Mapping[str, str]):
         return f"SourceMap({self._built()!r})"
 
 
-def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
-    scopes = [_Scope(None, 0, start)]
+class _Found:
+    """What the walk found: the machines, their problems, and the names in use."""
+
+    __slots__ = ("duplicates", "problems", "scopes", "taken", "unnamed")
+
+    def __init__(self, start: State) -> None:
+        self.scopes = [_Scope(None, 0, start)]
+        self.problems: list[Problem] = []
+        #: name -> the first state (machines in order, each breadth first) of that name
+        self.taken: dict[str, State] = {}
+        #: (duplicate, first) pairs of distinct states sharing a name
+        self.duplicates: list[tuple[State, State]] = []
+        self.unnamed = False  # some state is left for the compiler to name
+
+
+def _discover(start: State) -> _Found:
+    """Find every machine and its states; note the names as they are met (in the order
+    they are listed, so one pass over the states serves both)."""
+    found = _Found(start)
+    scopes, problems, taken = found.scopes, found.problems, found.taken
     owner_of: dict[int, _Scope] = {}
-    problems: list[Problem] = []
-    i = 0
-    while i < len(scopes):
-        scope = scopes[i]
-        i += 1
-        queue = deque([scope.start])
-        while queue:
-            state = queue.popleft()
-            seen = owner_of.get(id(state))
+    # Breadth first (the order of each machine's States): a list that grows while it is
+    # iterated is the queue, cheaper than a deque's popleft for every state.
+    for scope in scopes:
+        states = scope.states
+        queue = [scope.start]
+        for state in queue:
+            key = id(state)
+            seen = owner_of.get(key)
             if seen is scope:
                 continue
             if seen is not None:
@@ -169,11 +200,19 @@ def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
                     "create a separate state object for each branch", state=state.name,
                     where=state.where))
                 continue
-            owner_of[id(state)] = scope
-            scope.states.append(state)
+            owner_of[key] = scope
+            states.append(state)
+            name = state.name
+            if name is None:
+                found.unnamed = True
+            else:
+                other = taken.setdefault(name, state)
+                if other is not state:
+                    found.duplicates.append((state, other))
             if state.plain:
-                if state.next_state is not None:
-                    queue.append(state.next_state)
+                target = state.next_state
+                if target is not None:
+                    queue.append(target)
                 continue
             queue.extend(state.successors())
             subs = state.sub_machines()
@@ -181,27 +220,17 @@ def _discover(start: State) -> tuple[list[_Scope], list[Problem]]:
                 scope.holders.append(state)
             for index, sub in enumerate(subs):
                 scopes.append(_Scope(state, index, sub.start_state))
-    return scopes, problems
+    return found
 
 
-def _assign_names(scopes: list[_Scope], ctx: RenderContext) -> list[tuple[State, State]]:
-    """Name every state; return (duplicate, first) pairs of distinct states sharing a name.
+def _assign_names(found: _Found, ctx: RenderContext) -> None:
+    """Name every state: a stand-in for each duplicate, a default for each unnamed one.
 
     A duplicate gets a stand-in name so the rest of the definition can still be rendered
     and validated: the user sees every problem at once, not only the first.
     """
-    taken: dict[str, State] = {}
-    duplicates: list[tuple[State, State]] = []
-    for scope in scopes:
-        for state in scope.states:
-            if state.name is None:
-                continue
-            other = taken.get(state.name)
-            if other is not None and other is not state:
-                duplicates.append((state, other))
-                continue
-            taken[state.name] = state
-    for state, _ in duplicates:
+    taken = found.taken
+    for state, _ in found.duplicates:
         k = 2
         while f"{state.name} (duplicate {k})" in taken:
             k += 1
@@ -209,7 +238,7 @@ def _assign_names(scopes: list[_Scope], ctx: RenderContext) -> list[tuple[State,
         taken[stand_in] = state
         ctx.renamed[id(state)] = stand_in
     counters: dict[str, int] = {}
-    for scope in scopes:
+    for scope in found.scopes if found.unnamed else ():
         for state in scope.states:
             if state.name is not None:
                 continue
@@ -222,7 +251,6 @@ def _assign_names(scopes: list[_Scope], ctx: RenderContext) -> list[tuple[State,
             counters[base] = n + 1
             taken[candidate] = state
             ctx.renamed[id(state)] = candidate
-    return duplicates
 
 
 def _duplicate_problem(state: State, first: State, path: str) -> Problem:
@@ -268,11 +296,13 @@ def compile_workflow(workflow: Workflow, *, validate: bool = True,
             when false, return them in ``Compiled.problems`` with the warnings.
     """
     start = workflow.definition.start_state
-    scopes, problems = _discover(start)
+    found = _discover(start)
+    scopes, duplicates = found.scopes, found.duplicates
     ctx = RenderContext(workflow.query_language)
-    duplicates = _assign_names(scopes, ctx)
-    if problems:  # a state shared by two machines cannot be rendered at all
-        raise ValidationError(problems)
+    _assign_names(found, ctx)
+    ctx.names_assigned()
+    if found.problems:  # a state shared by two machines cannot be rendered at all
+        raise ValidationError(found.problems)
     path_of = _place_scopes(scopes, ctx, duplicates)
     sources = SourceMap(scopes, ctx)
     problems = [_duplicate_problem(s, first, path_of[id(s)]) for s, first in duplicates]
@@ -286,7 +316,6 @@ def compile_workflow(workflow: Workflow, *, validate: bool = True,
         asl["TimeoutSeconds"] = workflow.timeout_seconds
     if workflow.version is not None:
         asl["Version"] = workflow.version
-    found = list(problems)
     text: str | None = None
     if validate:
         from sfs3dsl.validate import validate_definition
@@ -300,9 +329,9 @@ def compile_workflow(workflow: Workflow, *, validate: bool = True,
             measured = dumps_measured(asl)
         except (TypeError, ValueError):
             measured = None
-        found.extend(validate_definition(asl, sources, text=measured))
+        problems.extend(validate_definition(asl, sources, text=measured))
         text = None if measured is None else measured[0] + "\n"
-    errors = [p for p in found if p.severity == "error"]
+    errors = [p for p in problems if p.severity == "error"]
     if errors and raise_errors:
         raise ValidationError(errors)
-    return Compiled(asl, sources, found, text)
+    return Compiled(asl, sources, problems, text)

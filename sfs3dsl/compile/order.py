@@ -46,7 +46,18 @@ _INDEXES: dict[int, _Index] = {}
 #: already are. Definitions repeat a few shapes ({Type, Next}, {Type, Resource, Retry,
 #: Next}, ...), so each shape is sorted once; the bound keeps odd documents from growing it.
 _PLANS: dict[tuple[int, tuple[str, ...]], tuple[str, ...] | None] = {}
+_STATE_PLANS: dict[tuple[str, ...], tuple[str, ...] | None] = {}
 _MAX_PLANS = 4096
+
+
+def _plan(keys: tuple[str, ...], order: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``keys`` in canonical order, or None when they already are."""
+    index = _INDEXES.get(id(order))
+    if index is None:
+        index = _INDEXES[id(order)] = _Index((k, i) for i, k in enumerate(order))
+    # sorted() is stable: unknown keys keep their relative order
+    ranked = tuple(sorted(keys, key=index.__getitem__))
+    return None if ranked == keys else ranked
 
 
 def _ordered(obj: Mapping[str, Any], order: tuple[str, ...], copy: bool = True
@@ -56,12 +67,7 @@ def _ordered(obj: Mapping[str, Any], order: tuple[str, ...], copy: bool = True
     try:
         plan = _PLANS[shape]
     except KeyError:
-        index = _INDEXES.get(id(order))
-        if index is None:
-            index = _INDEXES[id(order)] = _Index((k, i) for i, k in enumerate(order))
-        # sorted() is stable: unknown keys keep their relative order
-        ranked = tuple(sorted(keys, key=index.__getitem__))
-        plan = None if ranked == keys else ranked
+        plan = _plan(keys, order)
         if len(_PLANS) >= _MAX_PLANS:
             _PLANS.clear()
         _PLANS[shape] = plan
@@ -123,7 +129,15 @@ def canonical_state(state: dict[str, Any]) -> dict[str, Any]:
     catchers, branches and processors, each machine's states by its own call) comes in
     canonical order already, so it is not walked again; ``tests/test_compile.py`` checks
     that compiled documents equal :func:`canonical` of themselves."""
-    return _ordered(state, STATE, False)
+    keys = tuple(state)
+    try:  # its own table, keyed by the keys alone: asked once for every state compiled
+        plan = _STATE_PLANS[keys]
+    except KeyError:
+        plan = _plan(keys, STATE)
+        if len(_STATE_PLANS) >= _MAX_PLANS:
+            _STATE_PLANS.clear()
+        _STATE_PLANS[keys] = plan
+    return state if plan is None else {k: state[k] for k in plan}
 
 
 def canonical(definition: Mapping[str, Any]) -> dict[str, Any]:

@@ -30,11 +30,26 @@ class Chainable:
         raise NotImplementedError
 
     def next(self, other: Chainable) -> Chain:
-        """Continue every open end with ``other``; return the longer chain."""
+        """Continue every open end with ``other``; return the longer chain.
+
+        Written out rather than through ``as_chainable`` and ``_link`` (which say what is
+        wrong): ``>>`` runs once for every state of a line, so the usual case, an open end
+        with no Next yet, is linked here with no further call.
+        """
         start = self.start_state
-        target = as_chainable(other, "next", start.where)
-        _link(self.end_states, self.closed_by, target)
-        return Chain(start, target.end_states, closed_by=target.closed_by)
+        # (as_chainable, which says what is wrong, only for what is not a state or chain)
+        other = other if isinstance(other, Chainable) else as_chainable(other, "next",
+                                                                         start.where)
+        ends = self.end_states
+        if not ends:
+            _link(ends, self.closed_by, other)  # raises
+        first = other.start_state
+        for end in ends:
+            if end.next_state is None and not end.terminal:
+                end.next_state = first
+            else:
+                end.continue_to(first)  # says what is wrong, or allows the same Next
+        return Chain(start, other.end_states, closed_by=other.closed_by)
 
     def __rshift__(self, other: Chainable) -> Chain:
         return self.next(other)

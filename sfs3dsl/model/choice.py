@@ -60,8 +60,10 @@ class Choice(State):
                  assign: Mapping[str, Any] | None = None, comment: str | None = None,
                  query_language: QueryLanguage | None = None) -> None:
         super().__init__(name, comment=comment, query_language=query_language)
-        self._set_io(input_path=input_path, output_path=output_path, output=output,
-                     assign=assign)
+        if input_path is not UNSET or output_path is not UNSET or output is not UNSET \
+                or assign is not None:  # (no call when none is given)
+            self._set_io(input_path=input_path, output_path=output_path, output=output,
+                         assign=assign)
         self.rules: list[ChoiceRule] = []
         self.default: Chainable | None = None
 

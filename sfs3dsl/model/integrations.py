@@ -58,11 +58,19 @@ def _pattern(wait_for_token: bool, sync: bool | Literal[2] = False) -> str:
 
 def _integration(name: str | None, service: str, payload: dict[str, Any],
                  options: TaskOptions, suffix: str = "") -> Task:
-    jsonata = options.get("query_language") == "JSONata" or any(
-        isinstance(v, Jsonata) for v in payload.values())
-    body = {k: v for k, v in payload.items() if v is not UNSET}
-    key = "arguments" if jsonata else "parameters"
-    return Task(name, resource=f"{STATES_ARN}{service}{suffix}", **{key: body}, **options)
+    # One loop for both questions (a generator and a comprehension cost more, and every
+    # integration task passes here).
+    jsonata = options.get("query_language") == "JSONata"
+    body: dict[str, Any] = {}
+    for k, v in payload.items():
+        if v is not UNSET:
+            body[k] = v
+            if isinstance(v, Jsonata):
+                jsonata = True
+    resource = f"{STATES_ARN}{service}{suffix}"
+    if jsonata:
+        return Task(name, resource=resource, arguments=body, **options)
+    return Task(name, resource=resource, parameters=body, **options)
 
 
 def function_ref(function: str) -> str:

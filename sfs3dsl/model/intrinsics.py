@@ -31,13 +31,17 @@ class Intrinsic:
     text: str
 
     def __init__(self, name: str, args: tuple[Arg, ...]) -> None:
-        depth = 1 + max((a.depth for a in args if isinstance(a, Intrinsic)), default=0)
+        # Loops and a list rather than generators: an intrinsic is made for each use.
+        depth = 1
+        for a in args:
+            if isinstance(a, Intrinsic) and a.depth >= depth:
+                depth = a.depth + 1
         if depth > INTRINSIC_NESTING_LIMIT:
             raise BuildError(f"{name} nests intrinsic functions {depth} deep; "
                              f"AWS allows {INTRINSIC_NESTING_LIMIT}",
                              hint="compute part of the value in an earlier Pass state")
         self.depth = depth
-        self.text = f"{name}({', '.join(_render_arg(a) for a in args)})"
+        self.text = f"{name}({', '.join([_render_arg(a) for a in args])})"
 
     def __str__(self) -> str:
         return self.text
@@ -61,7 +65,7 @@ def _quote(text: str, *, keep_braces: bool = False) -> str:
 
 def _render_arg(arg: Arg) -> str:
     if isinstance(arg, Intrinsic | JsonPath):
-        return str(arg)
+        return arg.text  # its str()
     if arg is None:
         return "null"
     if isinstance(arg, bool):

@@ -37,8 +37,10 @@ class Parallel(Recoverable):
         self.branches: list[Chainable] = []
         for b in branches:
             self.branch(b)
-        self._set_io(input_path=input_path, output_path=output_path, output=output,
-                     assign=assign)
+        if input_path is not UNSET or output_path is not UNSET or output is not UNSET \
+                or assign is not None:  # (no call when none is given)
+            self._set_io(input_path=input_path, output_path=output_path, output=output,
+                         assign=assign)
         self._set("Parameters", parameters)
         self._set("Arguments", arguments)
         self._set("ResultSelector", result_selector)
@@ -197,8 +199,10 @@ class Map(Recoverable):
         if "ItemSelector" in self.fields and "Parameters" in self.fields:
             raise self._fail("a Map takes item_selector or parameters, not both",
                              hint="use item_selector (parameters is its older name)")
-        self._set_io(input_path=input_path, output_path=output_path, output=output,
-                     assign=assign)
+        if input_path is not UNSET or output_path is not UNSET or output is not UNSET \
+                or assign is not None:  # (no call when none is given)
+            self._set_io(input_path=input_path, output_path=output_path, output=output,
+                         assign=assign)
         self._set("ResultSelector", result_selector)
         self._set("ResultPath", result_path)
         self._init_recovery(retry, catch)

@@ -48,7 +48,7 @@ def render_payload(value: Any, *, jsonata: bool, field: str) -> Any:
                     raise BuildError(
                         f"{field}.{key} is a JSONPath value in a JSONata state",
                         hint='use Jsonata("$states.input...") or query_language="JSONPath"')
-                out[key if key.endswith(".$") else key + ".$"] = str(item)
+                out[key if key.endswith(".$") else key + ".$"] = item.text  # its str()
             else:
                 out[key] = render_payload(item, jsonata=jsonata, field=f"{field}.{key}")
         return out

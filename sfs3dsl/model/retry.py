@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from sfs3dsl.core.errors import BuildError
+from sfs3dsl.model.chain import as_chainable
 from sfs3dsl.model.expressions import UNSET, _Unset
 from sfs3dsl.model.payload import render_path_field, render_payload
 from sfs3dsl.model.source import caller_location
@@ -72,9 +73,12 @@ class Retry:
                  comment: str | None = None) -> None:
         self.where = caller_location()
         self.errors = check_errors(errors, "Retry", self.where)
-        _check_int("Retry interval_seconds", interval_seconds, 1, self.where)
-        _check_int("Retry max_attempts", max_attempts, 0, self.where)
-        _check_int("Retry max_delay_seconds", max_delay_seconds, 1, self.where)
+        if interval_seconds is not None:  # (a call only for what is given)
+            _check_int("Retry interval_seconds", interval_seconds, 1, self.where)
+        if max_attempts is not None:
+            _check_int("Retry max_attempts", max_attempts, 0, self.where)
+        if max_delay_seconds is not None:
+            _check_int("Retry max_delay_seconds", max_delay_seconds, 1, self.where)
         if backoff_rate is not None and (isinstance(backoff_rate, bool)
                                          or not isinstance(backoff_rate, int | float)
                                          or not 1 <= backoff_rate < math.inf):
@@ -93,15 +97,21 @@ class Retry:
         self.comment = comment
 
     def render(self) -> dict[str, Any]:
+        # One test per field rather than a loop over (key, value) pairs: no tuples are
+        # built for each retrier rendered.
         out: dict[str, Any] = {"ErrorEquals": list(self.errors)}
-        for key, value in (("IntervalSeconds", self.interval_seconds),
-                           ("MaxAttempts", self.max_attempts),
-                           ("BackoffRate", self.backoff_rate),
-                           ("MaxDelaySeconds", self.max_delay_seconds),
-                           ("JitterStrategy", self.jitter_strategy),
-                           ("Comment", self.comment)):
-            if value is not None:
-                out[key] = value
+        if self.interval_seconds is not None:
+            out["IntervalSeconds"] = self.interval_seconds
+        if self.max_attempts is not None:
+            out["MaxAttempts"] = self.max_attempts
+        if self.backoff_rate is not None:
+            out["BackoffRate"] = self.backoff_rate
+        if self.max_delay_seconds is not None:
+            out["MaxDelaySeconds"] = self.max_delay_seconds
+        if self.jitter_strategy is not None:
+            out["JitterStrategy"] = self.jitter_strategy
+        if self.comment is not None:
+            out["Comment"] = self.comment
         return out
 
 
@@ -124,8 +134,6 @@ class Catch:
     def __init__(self, errors: Sequence[str] | str, next: Chainable, *,
                  result_path: str | None | _Unset = UNSET, output: Any = UNSET,
                  assign: dict[str, Any] | None = None, comment: str | None = None) -> None:
-        from sfs3dsl.model.chain import as_chainable
-
         self.where = caller_location()
         self.errors = check_errors(errors, "Catch", self.where)
         self.next = as_chainable(next, "Catch next", self.where)

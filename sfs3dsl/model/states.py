@@ -51,16 +51,27 @@ class State(Chainable):
     #: Only ever moves to ``next_state`` and holds no machines: the compiler's walk takes
     #: a shortcut for these (set for each class from what it overrides).
     plain: ClassVar[bool] = True
+    #: Renders fields that need the context (``render_extra`` is overridden).
+    extra: ClassVar[bool] = False
+    #: Renders ``Next`` or ``End`` (not Succeed, Fail or Choice).
+    continues: ClassVar[bool] = True
+    #: Defined in this package (as all its bases are) with an ``__init__`` of its own:
+    #: what called ``State.__init__`` is one of those ``__init__`` methods, a frame
+    #: ``caller_location`` need not look at. Not for State itself, nor a user's subclass.
+    ours: ClassVar[bool] = False
     __slots__ = ("fields", "name", "next_state", "query_language", "where")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.plain = (cls.successors is State.successors
                      and cls.sub_machines is State.sub_machines)
+        cls.extra = cls.render_extra is not State.render_extra
+        cls.continues = not cls.terminal and cls.type != "Choice"
+        cls.ours = cls.__module__.startswith("sfs3dsl.") and cls.__init__ is not State.__init__
 
     def __init__(self, name: str | None, *, comment: str | None,
                  query_language: QueryLanguage | None) -> None:
-        self.where = caller_location()
+        self.where = caller_location(1 if self.ours else 0)
         if name is not None and not (type(name) is str and 0 < len(name) <= MAX_NAME_LENGTH
                                      and name.isprintable()):
             _check_name(name, self.where)  # says what is wrong (or lets a rare name pass)
@@ -83,6 +94,10 @@ class State(Chainable):
     @property
     def end_states(self) -> Sequence[State]:
         return () if self.terminal else (self,)
+
+    @property
+    def closed_by(self) -> State:
+        return self  # Chainable's answer (the start state), one property call sooner
 
     def continue_to(self, target: State) -> None:
         """Set this state's Next; a second, different Next is a mistake."""
@@ -137,24 +152,39 @@ class State(Chainable):
         return (self.query_language or ctx.query_language) == JSONATA
 
     def render(self, ctx: RenderContext) -> dict[str, Any]:
-        jsonata = (self.query_language or ctx.query_language) == JSONATA
-        out: dict[str, Any] = {"Type": self.type}
-        if self.query_language is not None:
-            out["QueryLanguage"] = self.query_language
+        """The state's ASL dict. Called once for every state compiled, so the class flags
+        (``extra``, ``continues``) stand in for calls and comparisons made each time."""
+        language = self.query_language
+        if language is None:
+            jsonata = ctx.query_language == JSONATA
+            out: dict[str, Any] = {"Type": self.type}
+        else:
+            jsonata = language == JSONATA
+            out = {"Type": self.type, "QueryLanguage": language}
         for key, value in self.fields.items():
+            # Every field renders a str as it is, and an int unless it is a path field
+            # (which refuses it): no call for the commonest values.
+            if type(value) is str or (type(value) is int and key not in _PATH_FIELDS):
+                out[key] = value
+                continue
             try:
-                out[key] = _render_field(key, value, jsonata=jsonata)
+                if type(value) is dict and key in _TEMPLATE_FIELDS:  # _render_field's
+                    out[key] = render_payload(value, jsonata=jsonata, field=key)  # answer
+                else:
+                    out[key] = _render_field(key, value, jsonata=jsonata)
             except BuildError as exc:  # a payload mistake: say which state, and where
                 if exc.where is not None:
                     raise
                 raise BuildError(exc.message, state=self.label, where=self.where,
                                  hint=exc.hint) from None
-        self.render_extra(out, ctx, jsonata)
-        if not self.terminal and self.type != "Choice":
-            if self.next_state is None:
+        if self.extra:
+            self.render_extra(out, ctx, jsonata)
+        if self.continues:
+            target = self.next_state
+            if target is None:
                 out["End"] = True
             else:
-                out["Next"] = ctx.name_of(self.next_state)
+                out["Next"] = ctx.name_of(target)
         return out
 
     def render_extra(self, out: dict[str, Any], ctx: RenderContext, jsonata: bool) -> None:
@@ -176,8 +206,21 @@ def _render_field(key: str, value: Any, *, jsonata: bool) -> Any:
     return render_expr(value)
 
 
+def _fixed(value: Any) -> bool:
+    """True when ``value`` is plain dicts, lists, str, numbers, bools and None: the usual
+    Result, checked without the paths :func:`_static` builds to name a mistake."""
+    kind = type(value)
+    if kind is dict:
+        return all(map(_fixed, value.values()))
+    if kind is list:
+        return all(map(_fixed, value))
+    return kind is str or kind is int or kind is float or kind is bool or value is None
+
+
 def _static(value: Any) -> Any:
     """A Pass ``Result``: fixed JSON, so a run-time value in it is a mistake."""
+    if _fixed(value):
+        return render_payload(value, jsonata=False, field="Result")
     stack: list[tuple[str, Any]] = [("Result", value)]
     while stack:
         where, item = stack.pop()
@@ -255,8 +298,7 @@ class Wait(State):
                  comment: str | None = None,
                  query_language: QueryLanguage | None = None) -> None:
         super().__init__(name, comment=comment, query_language=query_language)
-        given = [v for v in (seconds, timestamp) if not isinstance(v, _Unset)]
-        if len(given) != 1:
+        if (seconds is UNSET) is (timestamp is UNSET):  # neither or both
             raise self._fail("a Wait needs exactly one of seconds or timestamp",
                              hint="pass seconds=10, or timestamp=JsonPath('$.when')")
         if not isinstance(seconds, _Unset):
@@ -273,8 +315,10 @@ class Wait(State):
                 timestamp = timestamp.isoformat().replace("+00:00", "Z")
             key, value = split_dynamic(timestamp, "Timestamp", "TimestampPath")
         self.fields[key] = value
-        self._set_io(input_path=input_path, output_path=output_path, output=output,
-                     assign=assign)
+        if input_path is not UNSET or output_path is not UNSET or output is not UNSET \
+                or assign is not None:  # (no call when none is given)
+            self._set_io(input_path=input_path, output_path=output_path, output=output,
+                         assign=assign)
 
 
 class Succeed(State):

@@ -26,10 +26,12 @@ class Recoverable(State):
     def _init_recovery(self, retry: Sequence[Retry], catch: Sequence[Catch]) -> None:
         self.retriers: list[Retry] = []
         self.catchers: list[Catch] = []
-        for r in retry:
-            self._add_retry(r)
-        for c in catch:
-            self._add_catch(c)
+        if retry:
+            for r in retry:
+                self._add_retry(r)
+        if catch:
+            for c in catch:
+                self._add_catch(c)
 
     def _add_retry(self, retrier: Retry) -> None:
         if not isinstance(retrier, Retry):
@@ -74,7 +76,8 @@ class Recoverable(State):
         return self
 
     def successors(self) -> Iterator[State]:
-        yield from super().successors()
+        if self.next_state is not None:  # State.successors, without a nested generator
+            yield self.next_state
         for c in self.catchers:
             yield c.next.start_state
 
@@ -135,15 +138,26 @@ class Task(Recoverable):
         if not isinstance(resource, str) or not resource:
             raise self._fail(f"resource must be a non-empty str, got {resource!r}",
                              hint="pass resource='arn:aws:states:::lambda:invoke' or an ARN")
-        self.fields["Resource"] = resource
-        self._set("Credentials", credentials)
-        self._set_io(input_path=input_path, output_path=output_path, output=output,
-                     assign=assign)
-        self._set("Parameters", parameters)
-        self._set("Arguments", arguments)
-        self._set("ResultSelector", result_selector)
-        self._set("ResultPath", result_path)
-        self._set_timeouts(timeout_seconds, heartbeat_seconds)
+        # Each field tested here, not through _set: a Task takes many options and
+        # workflows hold many Tasks.
+        fields = self.fields
+        fields["Resource"] = resource
+        if credentials is not UNSET:
+            fields["Credentials"] = credentials
+        if input_path is not UNSET or output_path is not UNSET or output is not UNSET \
+                or assign is not None:
+            self._set_io(input_path=input_path, output_path=output_path, output=output,
+                         assign=assign)
+        if parameters is not UNSET:
+            fields["Parameters"] = parameters
+        if arguments is not UNSET:
+            fields["Arguments"] = arguments
+        if result_selector is not UNSET:
+            fields["ResultSelector"] = result_selector
+        if result_path is not UNSET:
+            fields["ResultPath"] = result_path
+        if timeout_seconds is not UNSET or heartbeat_seconds is not UNSET:
+            self._set_timeouts(timeout_seconds, heartbeat_seconds)
         if resource.endswith(".waitForTaskToken"):
             payload = parameters if not isinstance(parameters, _Unset) else arguments
             if not _carries_token(payload):
@@ -158,12 +172,17 @@ class Task(Recoverable):
         for value, key in ((timeout, "TimeoutSeconds"), (heartbeat, "HeartbeatSeconds")):
             if isinstance(value, _Unset):
                 continue
+            if type(value) is int and value > 0:  # the usual case, said in one test
+                self.fields[key] = value
+                continue
             if isinstance(value, bool) or (isinstance(value, int | float) and not (
                     isinstance(value, int) and value > 0)):
                 raise self._fail(f"{key} must be a positive whole number, got {value!r}",
                                  hint=f"pass an int such as {key.lower()}=60")
             k, v = split_dynamic(value, key, key + "Path")
             self.fields[k] = v
+        if isinstance(timeout, _Unset) or isinstance(heartbeat, _Unset):
+            return
         t, h = self.fields.get("TimeoutSeconds"), self.fields.get("HeartbeatSeconds")
         if isinstance(t, int) and isinstance(h, int) and h >= t:
             raise self._fail(f"heartbeat_seconds ({h}) must be below timeout_seconds ({t})",

@@ -12,6 +12,7 @@ import math
 from typing import TYPE_CHECKING, Final, Literal, NoReturn
 
 from sfs3dsl.core.errors import BuildError
+from sfs3dsl.model.conditions import Comparison
 from sfs3dsl.model.source import caller_location
 
 if TYPE_CHECKING:
@@ -96,8 +97,6 @@ class JsonPath:
 
     # -- conditions ----------------------------------------------------------------------
     def _compare(self, op: str, other: object) -> Condition:
-        from sfs3dsl.model.conditions import Comparison
-
         if isinstance(other, JsonPath):
             kind = self.kind or other.kind
             if kind is None:
@@ -144,16 +143,12 @@ class JsonPath:
 
     def matches(self, pattern: str) -> Condition:
         """``StringMatches``: ``*`` is a wildcard, ``\\*`` a literal star."""
-        from sfs3dsl.model.conditions import Comparison
-
         if not isinstance(pattern, str):
             raise BuildError(f"StringMatches on {self.text} needs a str pattern, "
                              f"got {pattern!r}", hint='write .matches("*.csv")')
         return Comparison(self.text, "StringMatches", pattern)
 
     def _test(self, op: str, expected: bool) -> Condition:
-        from sfs3dsl.model.conditions import Comparison
-
         if not isinstance(expected, bool):
             raise BuildError(f"{op} on {self.text} takes True or False, got {expected!r}",
                              hint=f"write .{_snake(op)}() or .{_snake(op)}(False)")
