@@ -19,8 +19,8 @@ a. synthetic: a line of 1,000 Pass states, built and serialised: sfs3dsl at leas
    its validator as well (what ``compile`` does by default) is printed beside it;
 a'. realistic: a 200-state mix (``_realistic.py``: Task with Retry/Catch, Choice with nested
    rules, Parallel, Map with ItemProcessor, Wait, Pass with intrinsics, JSONata states,
-   Assign), built (with the garbage collector paused, as ``sfs3dsl compile``'s loader builds
-   a workflow module), compiled WITH the validator and serialised, as ``sfs3dsl compile`` does:
+   Assign), built, compiled WITH the validator and serialised with the garbage collector
+   paused throughout, as ``sfs3dsl compile`` does (see the builders' comment):
    at least 3x faster than the SDK building and serialising the same definition (checked:
    both texts parse to the same document), and at most 2.5x the time of
    ``json.dumps(definition, indent=2)`` of the result;
@@ -98,9 +98,14 @@ def check(name: str, value: float, *, target: float, better: Literal["higher", "
 
 # -- the builders ------------------------------------------------------------------------------
 
-# The workflows are built with the garbage collector paused, as `sfs3dsl compile` builds
-# them: its loader (`load_module_workflows`) pauses the collector while it imports a
-# workflow module (`sfs3dsl.core.gcpause` says why).
+# sfs3dsl's contestants run with the garbage collector paused from the build to the text,
+# as `sfs3dsl compile` runs them: the command's callback is one pure build
+# (`sfs3dsl/cli/build.py`, `sfs3dsl.core.gcpause` says why), and its process keeps the
+# collector off to the end (`sfs3dsl.cli.entry`). Pausing the build and the compile
+# separately, as a script calling the library would, turns it back on in between, and the
+# first allocation after that collects every object the build made (at 100,000 states,
+# ~0.27 s of ~2 s, and what made the growth to 100,000 states pass 12x). The builders keep
+# their own pause for the callers that time a build alone.
 
 @gc_paused
 def _line(n: int) -> Any:
@@ -113,6 +118,7 @@ def _line(n: int) -> Any:
 _realistic_workflow = gc_paused(_realistic.sfs3dsl_workflow)
 
 
+@gc_paused
 def sfs3dsl_line(n: int, *, validate: bool = True) -> str:
     """Build a line of ``n`` Pass states with sfs3dsl and serialise it (validator included)."""
     from sfs3dsl import compile_workflow
@@ -126,6 +132,7 @@ def sfs3dsl_line(n: int, *, validate: bool = True) -> str:
     return compiled.to_json()
 
 
+@gc_paused
 def sfs3dsl_realistic(n: int, *, validate: bool = True) -> str:
     """Build the realistic mix of ``n`` states, compile it (validator on) and serialise it:
     what ``sfs3dsl compile`` does with a workflow module, less reading and writing files."""
@@ -272,6 +279,13 @@ def bench_scaling(rounds: int) -> None:
               peer="itself at 10,000 states",
               what=f"{label}: build + compile with validator + to_json, 100,000 states vs "
                    "10,000; CPU time, interleaved medians")
+    # The library called from a script: build and compile each paused, the collector on
+    # between them (see the builders' comment); printed, not judged.
+    script = sfs3dsl_realistic.__wrapped__  # type: ignore[attr-defined]
+    s10, s100 = (statistics.median(t) for t in interleaved(
+        [lambda: script(10_000), lambda: script(100_000)], rounds, warm_up=1))
+    print(f"  (info) realistic mix, collector on between build and compile: 10,000 states "
+          f"{s10:7.3f} s, 100,000 states {s100:7.3f} s: {s100 / s10:.2f}x")
     fresh10, fresh100 = fresh_process_growth(rounds)
     print(f"  (info) realistic mix, each run in a fresh process: 10,000 states {fresh10:7.3f} s, "
           f"100,000 states {fresh100:7.3f} s: {fresh100 / fresh10:.2f}x (no memory left "
