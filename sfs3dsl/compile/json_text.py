@@ -138,12 +138,14 @@ def _floats_differ(value: Any) -> bool:
     return False
 
 
-def _by_orjson(doc: Any) -> tuple[bytes, bytes] | None:
-    """orjson's indented and compact bytes of ``doc`` when they are the standard library's."""
+def _by_orjson(doc: Any, *, compact: bool) -> tuple[bytes, bytes | None] | None:
+    """orjson's indented bytes of ``doc`` (and its compact ones, when asked for) when they
+    are the standard library's."""
     if _floats_differ([doc]):
         return None
     try:
-        return orjson.dumps(doc, option=orjson.OPT_INDENT_2), orjson.dumps(doc)
+        return (orjson.dumps(doc, option=orjson.OPT_INDENT_2),
+                orjson.dumps(doc) if compact else None)
     except orjson.JSONEncodeError:
         return None
 
@@ -154,7 +156,7 @@ def dumps_indented(doc: Any) -> str:
     Written by orjson when its bytes are the standard library's, else recursively up to a
     depth of 64 (ASL documents are far shallower) and iteratively below that.
     """
-    fast = _by_orjson(doc)
+    fast = _by_orjson(doc, compact=False)
     if fast is not None:
         return fast[0].decode()
     if not isinstance(doc, dict | list | tuple):
@@ -169,8 +171,8 @@ def dumps_measured(doc: Any) -> tuple[str, int | None]:
     separators=(",", ":"), ensure_ascii=False)`` (None when the document is nested deeper
     than the recursive writer goes, or may hold NaN or Infinity). The compiler measures the
     definition's size this way instead of writing it a second time."""
-    fast = _by_orjson(doc)
-    if fast is not None:
+    fast = _by_orjson(doc, compact=True)
+    if fast is not None and fast[1] is not None:
         return fast[0].decode(), len(fast[1])
     if not isinstance(doc, dict | list | tuple):
         text = _scalar(doc)
