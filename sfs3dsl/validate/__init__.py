@@ -62,9 +62,9 @@ def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | Non
         sources: ``{state path: "file:line"}`` (from ``compile_workflow``); copied into
             each problem's ``where``.
         machine_name: also check the state machine's name, when given.
-        text: the definition's JSON text as already written, and the length of its
-            compact form (``json_text.dumps_measured``): the size check reads them instead
-            of writing the definition again.
+        text: the definition's JSON text as already written, and the UTF-8 bytes of its
+            compact form (``json_text.dumps_measured``): the size check reads the size
+            instead of writing the definition again (None there: it writes it).
     """
     report = Report(sources or {})
     document: object = asl  # callers may pass any parsed JSON
@@ -74,7 +74,7 @@ def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | Non
         return report.sorted()
     if machine_name is not None:
         machine_name_problems(machine_name, report)
-    check_size(asl, report, *(text or ()))
+    check_size(asl, report, None if text is None else text[1])
     machines = walk(asl, report)
     for machine in machines:
         for name, body in zip(machine.names, machine.bodies, strict=True):

@@ -40,18 +40,16 @@ def machine_name_problems(name: str, report: Report) -> None:
                    "use only letters, digits, '-' and '_' (also what CloudWatch Logs needs)")
 
 
-def check_size(asl: Mapping[str, Any], report: Report, text: str | None = None,
-               compact: int | None = None) -> None:
+def check_size(asl: Mapping[str, Any], report: Report, compact: int | None = None) -> None:
     """AWS's limit is on the definition string CreateStateMachine receives, in UTF-8 bytes;
     what is measured is the definition's most compact JSON text (``separators=(",", ":")``,
     unescaped UTF-8), so any layout of the same document that is accepted is counted alike.
 
-    ``text`` and ``compact``, when a caller has written the definition already (the
-    compiler writes it indented for ``to_json``): that text and the UTF-8 bytes its compact
-    form has (``json_text.dumps_measured``); without them the document is dumped here.
+    ``compact``, when a caller has written the definition already (the compiler writes it
+    for ``to_json``): the UTF-8 bytes of its compact form (``json_text.dumps_measured``);
+    without it the document is dumped here.
     """
-    size = compact if text is not None and compact is not None \
-        else _dumped_size(asl, report)
+    size = compact if compact is not None else _dumped_size(asl, report)
     if size is None:  # not JSON: reported
         return
     if size > MAX_DEFINITION_BYTES:
