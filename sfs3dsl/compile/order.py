@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from sfs3dsl.core.bounded import remember
+
 TOP: Final = ("Comment", "QueryLanguage", "StartAt", "States", "TimeoutSeconds", "Version")
 STATE: Final = (
     "Type", "Comment", "QueryLanguage",
@@ -67,10 +69,7 @@ def _ordered(obj: Mapping[str, Any], order: tuple[str, ...], copy: bool = True
     try:
         plan = _PLANS[shape]
     except KeyError:
-        plan = _plan(keys, order)
-        if len(_PLANS) >= _MAX_PLANS:
-            _PLANS.clear()
-        _PLANS[shape] = plan
+        plan = remember(_PLANS, shape, _plan(keys, order), _MAX_PLANS)
     if plan is None:
         return dict(obj) if copy or type(obj) is not dict else obj
     return {k: obj[k] for k in plan}
@@ -133,10 +132,7 @@ def canonical_state(state: dict[str, Any]) -> dict[str, Any]:
     try:  # its own table, keyed by the keys alone: asked once for every state compiled
         plan = _STATE_PLANS[keys]
     except KeyError:
-        plan = _plan(keys, STATE)
-        if len(_STATE_PLANS) >= _MAX_PLANS:
-            _STATE_PLANS.clear()
-        _STATE_PLANS[keys] = plan
+        plan = remember(_STATE_PLANS, keys, _plan(keys, STATE), _MAX_PLANS)
     return state if plan is None else {k: state[k] for k in plan}
 
 

@@ -6,6 +6,8 @@ import os
 import sys
 from types import CodeType, FrameType
 
+from sfs3dsl.core.bounded import remember
+
 #: The sfs3dsl package (this module is in ``sfs3dsl/model/``): frames below it are ours.
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _shown: dict[str, str] = {}
@@ -77,9 +79,7 @@ def caller_location(skip: int = 0) -> str:
         if not ours:
             entry = _by_offset.get(id(code))
             if entry is None or entry[0] is not code:
-                if len(_by_offset) >= _MAX_CODES:
-                    _by_offset.clear()
-                entry = _by_offset[id(code)] = (code, {})
+                entry = remember(_by_offset, id(code), (code, {}), _MAX_CODES)
             offset = frame.f_lasti
             where = entry[1].get(offset)
             if where is None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from sfs3dsl.core.bounded import remember
 from sfs3dsl.core.errors import ValidationError
 from sfs3dsl.core.gcpause import gc_paused
 from sfs3dsl.core.problems import Problem
@@ -100,9 +101,7 @@ def _check_state(state: State) -> None:
     if plan is None:
         plan = _plan(kind, state.jsonata, tuple(state.body))
         if key is not None:
-            if len(_PLANS) >= _MAX_PLANS:
-                _PLANS.clear()
-            _PLANS[key] = plan
+            remember(_PLANS, key, plan, _MAX_PLANS)
     for check in plan:
         check(state)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from sfs3dsl.core.bounded import remember
 from sfs3dsl.syntax.asl import COMPARISONS, JSONPATH
 from sfs3dsl.validate.paths import path_error
 from sfs3dsl.validate.report import State, finds_anything
@@ -154,9 +155,7 @@ def _verdict(node: Mapping[Any, Any], top: bool) -> tuple[bool, bool, str | None
         shape_wrong = finds_anything(lambda s: ops.append(_rule_shape(s, "", body)), body,
                                      JSONPATH)
         op = None if shape_wrong else ops[0]
-        if len(_VERDICTS) >= _MAX_VERDICTS:
-            _VERDICTS.clear()
-        found = _VERDICTS[key] = (fields_wrong, shape_wrong, op)
+        found = remember(_VERDICTS, key, (fields_wrong, shape_wrong, op), _MAX_VERDICTS)
     return found
 
 

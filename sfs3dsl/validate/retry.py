@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from sfs3dsl.core.bounded import remember
 from sfs3dsl.syntax.asl import ERROR_NAMES, JSONPATH
 from sfs3dsl.validate.report import State, finds_anything
 from sfs3dsl.validate.tables import CATCHER_FIELDS, JITTER_STRATEGIES, RETRIER_FIELDS
@@ -77,14 +78,8 @@ def _names_quiet(key: str, last: bool, names: list[Any]) -> bool:
         item = {"ErrorEquals": names}
         verdict = not finds_anything(lambda s: _error_equals(s, key, 0, item, last=last), item,
                                      JSONPATH)
-        _remember(cache_key, verdict)
+        remember(_VERDICTS, cache_key, verdict, _MAX_VERDICTS)
     return verdict
-
-
-def _remember(key: tuple[Any, ...], verdict: bool) -> None:
-    if len(_VERDICTS) >= _MAX_VERDICTS:  # a long-lived process stays bounded
-        _VERDICTS.clear()
-    _VERDICTS[key] = verdict
 
 
 def _report(state: State) -> None:

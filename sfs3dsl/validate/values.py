@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
+from sfs3dsl.core.bounded import remember
 from sfs3dsl.syntax.asl import MAX_WAIT_SECONDS
 from sfs3dsl.validate.report import State
 
@@ -122,10 +123,8 @@ def number_quiet(name: str, value: Any, limits: Limits) -> bool:
     except TypeError:  # an array or object: not a number
         return False
     if verdict is None:
-        verdict = not check_number(name, value, **dict(limits))
-        if len(_VERDICTS) >= _MAX_VERDICTS:  # a long-lived process stays bounded
-            _VERDICTS.clear()
-        _VERDICTS[key] = verdict
+        verdict = remember(_VERDICTS, key, not check_number(name, value, **dict(limits)),
+                           _MAX_VERDICTS)
     return verdict
 
 
