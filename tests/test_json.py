@@ -74,6 +74,9 @@ def _measured_as_expected(doc: Any) -> bool:
     text, compact = dumps_measured(doc)
     if text != json.dumps(doc, indent=2, ensure_ascii=False):
         return False
+    # written with a final newline (as the compiler writes files), the size is the same
+    if dumps_measured(doc, newline=True) != (text + "\n", compact):
+        return False
     # a string holding "NaN" or "Infinity" may also leave the count to the validator
     return compact == _compact(doc) or (compact is None and ("NaN" in text or "Infinity" in text))
 
@@ -125,6 +128,7 @@ def test_generated_documents_match_the_standard_library(doc: Any) -> None:
             dumps_measured(doc)
         return
     assert dumps_indented(doc) == expected
+    assert dumps_indented(doc, newline=True) == expected + "\n"
     assert _measured_as_expected(doc)
 
 

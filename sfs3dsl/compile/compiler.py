@@ -326,11 +326,11 @@ def compile_workflow(workflow: Workflow, *, validate: bool = True,
         # validator, which measures it its own way and reports it.
         measured: tuple[str, int | None] | None
         try:
-            measured = dumps_measured(asl)
+            measured = dumps_measured(asl, newline=True)
         except (TypeError, ValueError):
             measured = None
         problems.extend(validate_definition(asl, sources, text=measured))
-        text = None if measured is None else measured[0] + "\n"
+        text = None if measured is None else measured[0]
     errors = [p for p in problems if p.severity == "error"]
     if errors and raise_errors:
         raise ValidationError(errors)

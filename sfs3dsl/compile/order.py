@@ -155,4 +155,4 @@ def dumps(definition: Mapping[str, Any], *, ordered: bool = False) -> str:
     from sfs3dsl.compile.json_text import dumps_indented
 
     doc = definition if ordered else canonical(definition)
-    return dumps_indented(doc) + "\n"
+    return dumps_indented(doc, newline=True)
