@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import Any
 
 import pytest
@@ -302,3 +303,72 @@ def test_compiled_documents_are_canonical_all_the_way_down() -> None:
     for workflow in workflows:
         asl = workflow.compile().asl
         assert json.dumps(asl) == json.dumps(canonical(asl)), workflow.name
+
+
+# -- the walk's marks (compile/compiler._discover): each compile sees only its own -------------
+
+def _loop_workflow() -> Workflow:
+    work = Task("work", resource=FN, retry=[Retry(["States.ALL"], max_attempts=2)])
+    done = Choice("done").when(JsonPath("$.left") == 0, Succeed("ok"))
+    done.otherwise(work)
+    branch = Pass("inner") >> Task("inner-work", resource=FN)
+    return Workflow("loop", Pass("start") >> work >> Parallel("fan", branches=[branch])
+                    >> done, comment="a loop back to work")
+
+
+def test_a_workflow_compiled_again_gives_the_same_document() -> None:
+    workflow = _loop_workflow()
+    first = compile_workflow(workflow).to_json()
+    assert compile_workflow(workflow).to_json() == first
+    assert compile_workflow(workflow, validate=False).asl == json.loads(first)
+
+
+def test_a_state_in_two_workflows_compiles_in_each() -> None:
+    # the first compile marks the shared states; the second must not take its marks for
+    # a state met in another machine of its own
+    shared = Pass("shared") >> Pass("after")
+    one = Workflow("one", Pass("a") >> shared.start_state)
+    two = Workflow("two", Parallel("p", branches=[shared.start_state]))
+    assert list(compile_workflow(one).asl["States"]) == ["a", "shared", "after"]
+    assert list(compile_workflow(two).asl["States"]["p"]["Branches"][0]["States"]) == [
+        "shared", "after"]
+    assert list(compile_workflow(one).asl["States"]) == ["a", "shared", "after"]
+
+
+def test_a_state_in_two_branches_is_reported_on_every_compile() -> None:
+    shared = Pass("shared")
+    workflow = Workflow("w", Parallel("p", branches=[Pass("l") >> shared,
+                                                     Pass("r") >> shared]))
+    for _ in range(3):
+        with pytest.raises(ValidationError) as info:
+            compile_workflow(workflow)
+        assert [p.code for p in info.value.problems] == ["state-in-two-machines"]
+
+
+def test_threads_compiling_one_workflow_at_once_each_get_the_whole_document() -> None:
+    import threading
+
+    workflow = _loop_workflow()
+    expected = compile_workflow(workflow).to_json()
+    texts: list[str] = []
+    errors: list[BaseException] = []
+
+    def compile_many() -> None:
+        try:
+            texts.extend(compile_workflow(workflow).to_json() for _ in range(200))
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=compile_many) for _ in range(4)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns inside each other's walks
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert len(texts) == 800
+    assert set(texts) == {expected}

@@ -8,6 +8,8 @@ machines) are collected and raised together with their ``file:line``.
 
 from __future__ import annotations
 
+import itertools
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -164,62 +166,93 @@ class SourceMap(Mapping[str, str]):
 class _Found:
     """What the walk found: the machines, their problems, and the names in use."""
 
-    __slots__ = ("duplicates", "problems", "scopes", "taken", "unnamed")
+    __slots__ = ("duplicates", "names", "problems", "scopes", "taken", "unnamed")
 
     def __init__(self, start: State) -> None:
         self.scopes = [_Scope(None, 0, start)]
         self.problems: list[Problem] = []
-        #: name -> the first state (machines in order, each breadth first) of that name
+        #: the names of the named states, in the order they were found
+        self.names: list[str] = []
+        #: name -> the first state (machines in order, each breadth first) of that name;
+        #: filled in by ``note_names`` only when a name is missing or used twice
         self.taken: dict[str, State] = {}
         #: (duplicate, first) pairs of distinct states sharing a name
         self.duplicates: list[tuple[State, State]] = []
         self.unnamed = False  # some state is left for the compiler to name
 
+    def note_names(self) -> None:
+        """Find the duplicates, and fill in ``taken`` when the compiler must choose names.
+        A set of the names, made in C, tells that none is used twice (the usual case)."""
+        if not self.unnamed and len(set(self.names)) == len(self.names):
+            return
+        taken, duplicates = self.taken, self.duplicates
+        for scope in self.scopes:
+            for state in scope.states:
+                name = state.name
+                if name is not None:
+                    other = taken.setdefault(name, state)
+                    if other is not state:
+                        duplicates.append((state, other))
+
+
+#: Marks for the walk: each walk takes the next number, times 2**32, as its base, and
+#: machine ``k`` of it marks its states with base + k (one int object for a machine, shared
+#: by its states). A mark below the base is an earlier walk's: not met yet by this one.
+_WALKS = itertools.count(1)
+#: One walk at a time writes marks (two threads compiling one workflow would otherwise
+#: overwrite each other's); reentrant, so a user's ``successors()`` cannot deadlock it.
+_WALKING = threading.RLock()
+
 
 def _discover(start: State) -> _Found:
     """Find every machine and its states; note the names as they are met (in the order
-    they are listed, so one pass over the states serves both)."""
+    they are listed, so one pass over the states serves both).
+
+    A state met before is known by its mark (``State.mark``), not by a table of the states
+    met: at 100,000 states such a table is megabytes looked up at random, which made this
+    walk grow faster than the number of states."""
     found = _Found(start)
-    scopes, problems, taken = found.scopes, found.problems, found.taken
-    owner_of: dict[int, _Scope] = {}
-    # Breadth first (the order of each machine's States): a list that grows while it is
-    # iterated is the queue, cheaper than a deque's popleft for every state.
-    for scope in scopes:
-        states = scope.states
-        queue = [scope.start]
-        for state in queue:
-            key = id(state)
-            seen = owner_of.get(key)
-            if seen is scope:
-                continue
-            if seen is not None:
-                problems.append(Problem(
-                    "state-in-two-machines", state.label,
-                    f"state {state.label!r} is used in two machines (a branch or Map "
-                    "processor and another)",
-                    "create a separate state object for each branch", state=state.name,
-                    where=state.where))
-                continue
-            owner_of[key] = scope
-            states.append(state)
-            name = state.name
-            if name is None:
-                found.unnamed = True
-            else:
-                other = taken.setdefault(name, state)
-                if other is not state:
-                    found.duplicates.append((state, other))
-            if state.plain:
-                target = state.next_state
-                if target is not None:
-                    queue.append(target)
-                continue
-            queue.extend(state.successors())
-            subs = state.sub_machines()
-            if subs:
-                scope.holders.append(state)
-            for index, sub in enumerate(subs):
-                scopes.append(_Scope(state, index, sub.start_state))
+    scopes, problems = found.scopes, found.problems
+    add_name = found.names.append
+    with _WALKING:
+        base = next(_WALKS) << 32
+        # Breadth first (the order of each machine's States): a list that grows while it
+        # is iterated is the queue, cheaper than a deque's popleft for every state.
+        for number, scope in enumerate(scopes):
+            mark = base + number
+            states = scope.states
+            queue = [scope.start]
+            for state in queue:
+                seen = state.mark
+                if seen is mark:
+                    continue
+                if seen >= base:
+                    problems.append(Problem(
+                        "state-in-two-machines", state.label,
+                        f"state {state.label!r} is used in two machines (a branch or Map "
+                        "processor and another)",
+                        "create a separate state object for each branch", state=state.name,
+                        where=state.where))
+                    continue
+                state.mark = mark
+                states.append(state)
+                name = state.name
+                if name is None:
+                    found.unnamed = True
+                else:
+                    add_name(name)
+                if state.plain:
+                    target = state.next_state
+                    if target is not None:
+                        queue.append(target)
+                    continue
+                queue.extend(state.successors())
+                subs = state.sub_machines()
+                if subs:
+                    scope.holders.append(state)
+                for index, sub in enumerate(subs):
+                    scopes.append(_Scope(state, index, sub.start_state))
+    found.note_names()
     return found
 
 
