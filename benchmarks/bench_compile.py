@@ -286,6 +286,11 @@ def bench_scaling(rounds: int) -> None:
         [lambda: script(10_000), lambda: script(100_000)], rounds, warm_up=1))
     print(f"  (info) realistic mix, collector on between build and compile: 10,000 states "
           f"{s10:7.3f} s, 100,000 states {s100:7.3f} s: {s100 / s10:.2f}x")
+    (u10, s10_, f10), (u100, s100_, f100) = usage_split(rounds)
+    print(f"  (info) realistic mix, user / system CPU and minor page faults: 10,000 states "
+          f"{u10 * 1000:.0f} / {s10_ * 1000:.0f} ms, {f10:,.0f} faults; 100,000 states "
+          f"{u100 * 1000:.0f} / {s100_ * 1000:.0f} ms, {f100:,.0f} faults (user time alone: "
+          f"{u100 / u10:.2f}x)")
     fresh10, fresh100 = fresh_process_growth(rounds)
     print(f"  (info) realistic mix, each run in a fresh process: 10,000 states {fresh10:7.3f} s, "
           f"100,000 states {fresh100:7.3f} s: {fresh100 / fresh10:.2f}x (no memory left "
@@ -293,6 +298,29 @@ def bench_scaling(rounds: int) -> None:
     for n in (10_000, 100_000):
         print(f"  SDK, Pass line of {n:,}: default limit: {sdk_in_subprocess(n, None)}; "
               f"limit {10 * n:,}: {sdk_in_subprocess(n, 10 * n)}")
+
+
+def usage_split(rounds: int) -> list[tuple[float, float, float]]:
+    """Medians of user CPU, system CPU and minor page faults of the realistic mix at 10,000
+    and 100,000 states (interleaved, as the judged figure): what part of the growth is the
+    system mapping fresh memory. Printed, not judged."""
+    import resource
+
+    def one(n: int) -> tuple[float, float, float]:
+        gc.collect()
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        sfs3dsl_realistic(n)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        return (after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime,
+                after.ru_minflt - before.ru_minflt)
+
+    runs: dict[int, list[tuple[float, float, float]]] = {10_000: [], 100_000: []}
+    for _ in range(rounds):
+        for n, found in runs.items():
+            found.append(one(n))
+    return [(statistics.median(run[0] for run in found),
+             statistics.median(run[1] for run in found),
+             statistics.median(run[2] for run in found)) for found in runs.values()]
 
 
 FRESH_SCRIPT = """
@@ -429,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "realistic"):
         bench_realistic(11 if args.quick else 31)
     if args.only in (None, "b"):
-        bench_scaling(3 if args.quick else 7)
+        bench_scaling(5 if args.quick else 7)
     if args.only in (None, "c"):
         bench_startup(15)
     print("\nsummary:", "all targets met" if not MISSED else "missed: " + ", ".join(MISSED))

@@ -76,12 +76,10 @@ def validate_definition(asl: Mapping[str, Any], sources: Mapping[str, str] | Non
     if machine_name is not None:
         machine_name_problems(machine_name, report)
     check_size(asl, report, None if text is None else text[1])
-    machines = walk(asl, report)
-    for machine in machines:
-        for name, body in zip(machine.names, machine.bodies, strict=True):
-            # The State lives only while its state is checked: a large definition does
-            # not keep one object per state alive (nor make the garbage collector scan it).
-            _check_state(machine.state(name, body, report))
+    # Each state is checked as the walk finds it. The State lives only while its state is
+    # checked: a large definition does not keep one object per state alive (nor make the
+    # garbage collector scan it).
+    machines = walk(asl, report, _check_state)
     check_graph(machines, report)
     return report.sorted()
 
