@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from sfs3dsl.compile.json_text import dumps_measured
 from sfs3dsl.compile.order import canonical_state, dumps
 from sfs3dsl.core.errors import ValidationError
 from sfs3dsl.core.gcpause import gc_paused
+from sfs3dsl.core.lazy import LazyMapping
 from sfs3dsl.core.problems import Problem
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class RenderContext:
                 "States": {name_of(s): canonical_state(s.render(self)) for s in scope.states}}
 
 
-class SourceMap(Mapping[str, str]):
+class SourceMap(LazyMapping[str, str]):
     """``{state path: "file:line"}`` for every state, made on first use.
 
     The validator reads it only to place a problem, so a clean line of 100,000 states
@@ -137,30 +138,15 @@ class SourceMap(Mapping[str, str]):
     """
 
     def __init__(self, scopes: list[_Scope], ctx: RenderContext) -> None:
-        self._scopes: list[_Scope] | None = scopes
-        self._ctx = ctx
+        super().__init__(lambda: {scope.path_of(state, ctx): state.where
+                                  for scope in scopes for state in scope.states})
         self._size = sum(len(scope.states) for scope in scopes)  # paths are unique
-        self._map: dict[str, str] = {}
-
-    def _built(self) -> dict[str, str]:
-        if self._scopes is not None:
-            for scope in self._scopes:
-                for state in scope.states:
-                    self._map[scope.path_of(state, self._ctx)] = state.where
-            self._scopes = None
-        return self._map
-
-    def __getitem__(self, path: str) -> str:
-        return self._built()[path]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._built())
 
     def __len__(self) -> int:
         return self._size
 
     def __repr__(self) -> str:
-        return f"SourceMap({self._built()!r})"
+        return f"SourceMap({self.made()!r})"
 
 
 class _Found:

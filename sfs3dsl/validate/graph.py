@@ -11,9 +11,10 @@ of states ending in an exit needs no search.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
+from sfs3dsl.core.lazy import LazyMapping
 from sfs3dsl.validate.reach import Targets, all_finish, can_finish, visit
 from sfs3dsl.validate.report import Machine, Report, State, field_path
 from sfs3dsl.validate.tables import FLOW_TYPES, TERMINAL_TYPES
@@ -75,7 +76,7 @@ def _first_seen(machines: list[Machine], report: Report) -> Mapping[str, Machine
     Names are unique in the usual case, told without a table of every name: the largest
     machine's ``States`` object is such a table already (a plain one's keys are its names),
     so only the other machines' names go into a set, and it is checked against that. The
-    table of each name's machine is then made only if a transition is reported (Lazy)."""
+    table of each name's machine is then made only if a transition is reported."""
     if len(machines) == 1 and machines[0].plain:
         return {}  # unique names: nothing to report, nothing in another machine
     largest = max(machines, key=lambda machine: len(machine.names))
@@ -84,7 +85,8 @@ def _first_seen(machines: list[Machine], report: Report) -> Mapping[str, Machine
         others = set(itertools.chain.from_iterable(rest))
         if (len(others) == sum(map(len, rest))
                 and largest.body["States"].keys().isdisjoint(others)):
-            return _Lazy(machines)
+            return LazyMapping(lambda: {name: machine for machine in machines
+                                        for name in machine.names})
     first: dict[str, Machine] = {}
     for machine in machines:
         for name, body in zip(machine.names, machine.bodies, strict=True):
@@ -98,29 +100,6 @@ def _first_seen(machines: list[Machine], report: Report) -> Mapping[str, Machine
                 "names must be unique in the whole state machine, including "
                 "branches and Map processors", "rename one of the two states")
     return first
-
-
-class _Lazy(Mapping[str, Machine]):
-    """Each name's machine, for machines whose names are unique, made on first use."""
-
-    def __init__(self, machines: list[Machine]) -> None:
-        self._machines = machines
-        self._table: dict[str, Machine] | None = None
-
-    def _made(self) -> dict[str, Machine]:
-        if self._table is None:
-            self._table = {name: machine for machine in self._machines
-                           for name in machine.names}
-        return self._table
-
-    def __getitem__(self, name: str) -> Machine:
-        return self._made()[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._made())
-
-    def __len__(self) -> int:
-        return len(self._made())
 
 
 #: The states checked together: names, bodies, and whether the names are unique.
