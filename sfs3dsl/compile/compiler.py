@@ -194,7 +194,7 @@ def _discover(start: State) -> _Found:
     """Find every machine and its states; note the names as they are met (in the order
     they are listed, so one pass over the states serves both).
 
-    A state met before is known by its mark (``State.mark``), not by a table of the states
+    A state met before is known by its mark (``State.walk_mark``), not by a table of the states
     met: at 100,000 states such a table is megabytes looked up at random, which made this
     walk grow faster than the number of states."""
     found = _Found(start)
@@ -209,7 +209,7 @@ def _discover(start: State) -> _Found:
             states = scope.states
             queue = [scope.start]
             for state in queue:
-                seen = state.mark
+                seen = state.walk_mark
                 if seen is mark:
                     continue
                 if seen >= base:
@@ -220,7 +220,7 @@ def _discover(start: State) -> _Found:
                         "create a separate state object for each branch", state=state.name,
                         where=state.where))
                     continue
-                state.mark = mark
+                state.walk_mark = mark
                 states.append(state)
                 name = state.name
                 if name is None:

@@ -59,7 +59,7 @@ class State(Chainable):
     #: what called ``State.__init__`` is one of those ``__init__`` methods, a frame
     #: ``caller_location`` need not look at. Not for State itself, nor a user's subclass.
     ours: ClassVar[bool] = False
-    __slots__ = ("fields", "mark", "name", "next_state", "query_language", "where")
+    __slots__ = ("fields", "name", "next_state", "query_language", "walk_mark", "where")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -83,8 +83,9 @@ class State(Chainable):
         self.query_language = query_language
         self.next_state: State | None = None
         self.fields: dict[str, Any] = {}
-        #: the compiler's mark for a state its walk has met (``compile.compiler._discover``)
-        self.mark = 0
+        #: the compiler's mark for a state its walk has met (``compile.compiler._discover``);
+        #: a name no user subclass is likely to give a field of its own
+        self.walk_mark = 0
         if comment is not None:
             self.fields["Comment"] = comment
 
