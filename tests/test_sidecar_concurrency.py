@@ -226,3 +226,27 @@ def test_loops_in_forty_map_iterations_lose_nothing(aws: None,
         assert [v["lap"] for _, v in store.visits("t1", "lap-item", str(i))] == [1, 2, 3]
     assert store.read("t1").view()["laps-after-map-output"] == {"laps": [LAPS],
                                                                 "iterations": LAP_ITEMS}
+
+
+def test_moto_makes_an_etag_under_its_objects_lock(aws: None) -> None:
+    # the fixture's repair of a moto race (test_sidecar_support._etag_under_the_key_lock):
+    # while a reader holds an object's lock, working out its ETag waits for it
+    import hashlib
+    import threading
+
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    bucket = make_bucket("etag-lock")
+    body = b'{"lap":1}'
+    boto3.client("s3", region_name=REGION).put_object(Bucket=bucket, Key="k", Body=body)
+    key = s3_backends[DEFAULT_ACCOUNT_ID]["aws"].buckets[bucket].keys["k"]
+    key._etag = None  # as a key is before PutObject asks for it
+    found: list[str] = []
+    with key.lock:
+        worker = threading.Thread(target=lambda: found.append(key.etag))
+        worker.start()
+        worker.join(0.2)
+        assert worker.is_alive() and found == []  # waiting for the lock
+    worker.join(5)
+    assert found == ['"' + hashlib.md5(body).hexdigest() + '"']

@@ -29,12 +29,42 @@ if str(REPO) not in sys.path:  # generated handlers import workflows.* and sfs3d
     sys.path.insert(0, str(REPO))
 
 
+def _etag_under_the_key_lock() -> property:
+    """moto 5.2.5's ``FakeKey.etag``, made under the key's own lock.
+
+    moto computes an object's ETag the first time it is asked, by seeking its shared
+    buffer to 0 and reading it, without the lock that ``FakeKey.value`` takes for the same
+    seek and read. PutObject puts the new key in its bucket and only then asks for the
+    ETag (for its response headers), so a GetObject of that key from another thread at
+    that moment can find the buffer at its end: an empty body under a Content-Length of
+    9, which botocore raises as IncompleteReadError (seen once in ~250 runs of
+    ``test_sidecar_concurrency.py``'s loops, in the handler that read a branch's output
+    another branch had just put). S3 itself serves every request whole; this lock makes
+    moto do so too.
+    """
+    from moto.s3.models import FakeKey
+
+    unlocked = vars(FakeKey)["etag"]
+    assert isinstance(unlocked, property) and unlocked.fget is not None
+    compute: Callable[[FakeKey], str] = unlocked.fget
+
+    def etag(key: FakeKey) -> str:
+        with key.lock:
+            return compute(key)
+
+    return property(etag)
+
+
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """moto's S3 and Step Functions, fake credentials, fresh runtime clients."""
+    """moto's S3 and Step Functions, fake credentials, fresh runtime clients; moto's ETag
+    made under its object's lock (``_etag_under_the_key_lock``)."""
     for key, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
                        ("AWS_SESSION_TOKEN", "testing"), ("AWS_DEFAULT_REGION", REGION)):
         monkeypatch.setenv(key, value)
+    from moto.s3.models import FakeKey
+
+    monkeypatch.setattr(FakeKey, "etag", _etag_under_the_key_lock())
     clients.reset()
     with mock_aws():
         yield
