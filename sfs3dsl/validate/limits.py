@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
 from sfs3dsl.syntax.asl import MAX_DEFINITION_BYTES, MAX_NAME_LENGTH, is_forbidden_in_machine_name
-from sfs3dsl.validate.report import DOCUMENT, NAME, Report, State
+from sfs3dsl.validate.report import DOCUMENT, NAME, Report, State, field_path
 
 _COMPACT: Final = (",", ":")
 #: Objects with more entries than this are measured by parts (see _compact_length).
@@ -60,24 +61,75 @@ def check_size(asl: Mapping[str, Any], report: Report, compact: int | None = Non
 
 def _dumped_size(asl: Mapping[str, Any], report: Report) -> int | None:
     """The compact text's UTF-8 bytes, or a lower bound of it when that is under the limit;
-    None (reported) when the document is not JSON."""
+    None (reported) when the document is not JSON or has no UTF-8 text."""
     try:
         try:
             # The ASCII-escaped text is never shorter than the UTF-8 bytes, and faster to
-            # make: only a definition near the limit pays for the exact count. Without a
-            # "\u" escape the two texts are the same (only non-ASCII characters and DEL are
-            # escaped differently), so the length is already exact.
+            # make. Without a "\u" escape the two texts are the same (only non-ASCII
+            # characters and DEL are escaped differently), so the length is already exact;
+            # with one, the UTF-8 text is made too: it gives the exact size, and it is what
+            # finds a lone surrogate (UnicodeEncodeError below).
             size, escaped = _compact_length(asl)
-            if size > MAX_DEFINITION_BYTES and escaped:
+            if escaped:
                 size = len(json.dumps(asl, separators=_COMPACT, ensure_ascii=False,
                                       allow_nan=False).encode())
         except RecursionError:  # nesting deeper than the C encoder goes: count by hand
             size = _size(asl)
+    except UnicodeEncodeError:
+        _report_lone_surrogate(asl, report)
+        return None
     except (TypeError, ValueError):  # ValueError: NaN or Infinity, which JSON has no text for
         report.add("not-json", DOCUMENT, "the definition is not JSON-serialisable",
                    "use only objects, arrays, strings, finite numbers, booleans and null")
         return None
     return size
+
+
+#: A code point of a UTF-16 surrogate: in a Python string, always a lone one (a character
+#: beyond U+FFFF is one code point, not a pair).
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _report_lone_surrogate(asl: Mapping[str, Any], report: Report) -> None:
+    """Report the first string (a key or a value) holding a lone surrogate, at its path.
+
+    AWS's documentation is silent on what CreateStateMachine makes of one (JSON can escape
+    it; UTF-8 cannot encode it): what fails for certain is the UTF-8 file ``compile`` writes
+    and any UTF-8 request body, so it is an error here."""
+    # (path, value, (the state's path and name) it is in, whether value is a "States" object)
+    stack: list[tuple[str, Any, tuple[str, str] | None, bool]] = [("", asl, None, False)]
+    while stack:
+        path, value, state, states = stack.pop()
+        if isinstance(value, str):
+            found = _SURROGATE.search(value)
+            if found is not None:
+                _lone_surrogate(report, path or DOCUMENT, state, found.group())
+                return
+        elif isinstance(value, Mapping):
+            for key, item in reversed(list(value.items())):
+                child = field_path(path, str(key))
+                inside = (child, str(key)) if states else state
+                found = _SURROGATE.search(key) if isinstance(key, str) else None
+                if found is not None:
+                    _lone_surrogate(report, child, inside, found.group())
+                    return
+                stack.append((child, item, inside,
+                              key == "States" and isinstance(item, Mapping)))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item, state, False)
+                         for i, item in reversed(list(enumerate(value))))
+
+
+def _lone_surrogate(report: Report, path: str, state: tuple[str, str] | None,
+                    char: str) -> None:
+    report.add("not-utf8", path,
+               f"the text holds a lone surrogate, U+{ord(char):04X} (half of a UTF-16 pair "
+               "without its other half), which UTF-8 cannot encode: the definition cannot "
+               "be written as a UTF-8 file or sent as UTF-8 text",
+               "remove it or write the character it stands for (text decoded with "
+               "errors='surrogateescape' leaves these)",
+               state=None if state is None else state[1],
+               state_path=None if state is None else state[0])
 
 
 def _compact_length(asl: Mapping[str, Any]) -> tuple[int, bool]:
