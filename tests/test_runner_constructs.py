@@ -445,6 +445,47 @@ def test_heartbeat_timeout_on_virtual_clock(real_waits: RealWaits) -> None:
     assert timed_out["error"] == "States.HeartbeatTimeout"
 
 
+def _without_heartbeat(**top: Any) -> dict[str, Any]:
+    """CALLBACK whose task waits for its token with no deadline of its own."""
+    definition = {**CALLBACK, **top, "States": {**CALLBACK["States"], "SendWait": {
+        **CALLBACK["States"]["SendWait"]}}}
+    del definition["States"]["SendWait"]["HeartbeatSeconds"]
+    return definition
+
+
+def test_the_execution_timeout_ends_a_wait_for_a_token_on_the_virtual_clock(
+        real_waits: RealWaits) -> None:
+    # AWS: an execution's TimeoutSeconds ends it whatever its task waits for; the task has
+    # no TimeoutSeconds or HeartbeatSeconds, so only the execution's deadline is left
+    runner, seen = _notify_runner(callback_patience=0.01)
+    execution = runner.start(_without_heartbeat(TimeoutSeconds=60), {}).wait(30)
+    assert real_waits.longest < 1  # the 60 s passed on the virtual clock
+    assert len(seen) == 1
+    assert execution.status == "TIMED_OUT"
+    assert execution.history[-1]["type"] == "ExecutionTimedOut"
+    assert execution.history[-1]["timestamp"] - execution.history[0]["timestamp"] == \
+        timedelta(seconds=60)
+    assert not events(execution, "TaskTimedOut")  # the execution ended, not the task
+    assert runner.tokens.pending() == []  # the token was withdrawn
+
+
+def test_the_execution_timeout_ends_a_wait_for_a_token_on_the_real_clock() -> None:
+    runner, seen = _notify_runner(clock="real")
+    execution = runner.start(_without_heartbeat(TimeoutSeconds=1), {}).wait(30)
+    assert len(seen) == 1
+    assert execution.status == "TIMED_OUT"
+    assert runner.tokens.pending() == []
+
+
+def test_the_task_timeout_before_the_execution_timeout_is_caught() -> None:
+    runner, _ = _notify_runner(callback_patience=0.01)
+    definition = _without_heartbeat(TimeoutSeconds=60)
+    definition["States"]["SendWait"]["TimeoutSeconds"] = 30
+    execution = runner.run(definition, {})
+    assert execution.status == "SUCCEEDED"  # the Catch of States.Timeout went to TimedOut
+    assert events(execution, "TaskTimedOut")
+
+
 def test_callable_may_answer_its_own_token() -> None:
     runner = Runner()
     runner.register_task("notify", lambda payload, ctx: runner.send_task_success(

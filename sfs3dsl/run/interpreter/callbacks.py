@@ -1,9 +1,10 @@
 """Task tokens: ``.waitForTaskToken`` pauses a Task until someone calls
 ``send_task_success``, ``send_task_failure`` or ``send_task_heartbeat`` with its token.
 
-On the real clock the wait ends at the TimeoutSeconds or HeartbeatSeconds deadline. On the
-virtual clock nothing moves time while the wait is busy, so after ``patience`` real seconds
-without any call the clock jumps to the nearest deadline and the timeout fires at once.
+On the real clock the wait ends at the TimeoutSeconds or HeartbeatSeconds deadline, or at the
+execution's own end (its TimeoutSeconds). On the virtual clock nothing moves time while the
+wait is busy, so after ``patience`` real seconds without any call the clock jumps to the
+nearest of these and the timeout fires at once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sfs3dsl.core.errors import ExecutionError
-from sfs3dsl.run.interpreter.failure import StateFailure
+from sfs3dsl.run.interpreter.failure import ExecutionTimedOut, StateFailure
 from sfs3dsl.run.interpreter.history import not_json, snapshot
 from sfs3dsl.run.interpreter.scope import Frame
 
@@ -147,6 +148,15 @@ def wait(frame: Frame, waiter: Waiter, timeout: float | None, heartbeat: float |
         limits = [(d, e) for d, e in ((_deadline(start, timeout), TIMEOUT),
                                       (_deadline(last_beat, heartbeat), HEARTBEAT_TIMEOUT))
                   if d is not None]
+        end = frame.run.deadline  # the execution's own: its TimeoutSeconds, or its type's
+        if end is not None and (not limits or end <= min(limits)[0]):
+            # the execution ends first (at the same instant too: then no task is left to
+            # time out), whatever the task waits for
+            if timeline.virtual:
+                timeline.advance_to(end)
+            if timeline.now() >= end:
+                raise ExecutionTimedOut()
+            continue
         if not limits:
             continue
         when, error = min(limits)

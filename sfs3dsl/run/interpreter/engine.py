@@ -14,7 +14,7 @@ from typing import Any
 
 from sfs3dsl.run.interpreter import dataflow, jsonata_fields, retry, roots
 from sfs3dsl.run.interpreter.choice import jsonata_rule, jsonpath_rule, parse_timestamp
-from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
+from sfs3dsl.run.interpreter.failure import Aborted, ExecutionTimedOut, StateFailure
 from sfs3dsl.run.interpreter.history import dumps
 from sfs3dsl.run.interpreter.limits import (
     DATA_LIMIT,
@@ -36,10 +36,6 @@ from sfs3dsl.syntax.jsonpath import (
 
 Handler = Callable[[Frame, str, dict[str, Any], Any], tuple[str | None, Any]]
 Work = Callable[[Env], Any]
-
-
-class ExecutionTimedOut(Exception):
-    """The machine's own TimeoutSeconds passed."""
 
 
 def run_machine(frame: Frame, machine: dict[str, Any], value: Any) -> Any:

@@ -37,6 +37,11 @@ class TaskFailure(StateFailure):
     """
 
 
+class ExecutionTimedOut(Exception):
+    """The machine's own TimeoutSeconds passed (or the longest run of its type, or its
+    parent's end): no Catch sees it; the execution ends TIMED_OUT."""
+
+
 class Aborted(Exception):
     """The execution was stopped from outside (``handle.stop()``)."""
 

@@ -25,8 +25,8 @@ from sfs3dsl.run.interpreter.callbacks import Tokens
 from sfs3dsl.run.interpreter.checks import check_definition
 from sfs3dsl.run.interpreter.children import child_run
 from sfs3dsl.run.interpreter.clock import ClockKind, new_timeline
-from sfs3dsl.run.interpreter.engine import ExecutionTimedOut, run_machine
-from sfs3dsl.run.interpreter.failure import Aborted, StateFailure
+from sfs3dsl.run.interpreter.engine import run_machine
+from sfs3dsl.run.interpreter.failure import Aborted, ExecutionTimedOut, StateFailure
 from sfs3dsl.run.interpreter.history import History, dumps, not_json, snapshot
 from sfs3dsl.run.interpreter.limits import (
     DATA_LIMIT,
