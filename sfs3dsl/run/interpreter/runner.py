@@ -176,7 +176,8 @@ class Runner:
         region, account: used in the ARNs the runner makes up.
         seed: seeds the random numbers of retry jitter.
         callback_patience: on the virtual clock, real seconds a ``.waitForTaskToken`` task
-            waits for a call before its clock jumps to its timeout or heartbeat deadline.
+            waits for a call before its clock jumps to its timeout or heartbeat deadline, or
+            to the execution's end (its TimeoutSeconds), whichever comes first.
         unmocked_lambda: ``"fail"`` (default): a Lambda resource without a registered
             callable stops the run with :class:`ExecutionError`; ``"echo"``: it returns its
             payload, as moto does without Docker.
