@@ -367,3 +367,27 @@ def test_two_workflows_asking_for_different_usage_plans_are_refused_naming_both(
         "workflows 'process-a' and 'order' both define provider.apiGateway.usagePlan, "
         "differently, so one would replace the other in the service; fix: give both the "
         "same usage plan options")
+
+
+def audit_step(doc: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+def test_two_workflows_whose_names_run_together_alike_are_refused_naming_both() -> None:
+    # a role's logical id is the workflow's name then the step's: order-audit + check and
+    # order + audit-check both make OrderAuditCheckRole (docs/deploy.md)
+    from sfs3dsl import SideCar, Workflow
+    from sfs3dsl.core.errors import BuildError
+    from sfs3dsl.deploy.artifacts import workflow_artifacts
+
+    root = Path(__file__).resolve().parents[1]
+    fragments = {}
+    for workflow, step in (("order-audit", "check"), ("order", "audit-check")):
+        files, _ = workflow_artifacts(Workflow(workflow, SideCar(prefix=f"{workflow}/").step(
+            audit_step, name=step)), root=root)
+        fragments[workflow] = yaml.safe_load(files["serverless.yml"])
+        assert "OrderAuditCheckRole" in fragments[workflow]["resources"]["Resources"]
+    with pytest.raises(BuildError) as err:
+        merge_workflows(BASE, fragments)
+    assert "workflows 'order-audit' and 'order' both define" in str(err.value)
+    assert "OrderAuditCheckRole" in str(err.value)
