@@ -121,6 +121,22 @@ def test_a_hundred_thousand_states_in_a_line_validate_without_recursion() -> Non
     assert [p.code for p in problems] == ["definition-too-large"]
 
 
+@pytest.mark.parametrize("word", ["step", "étape ✓ \U0001F600"], ids=["ascii", "not ascii"])
+def test_the_size_of_a_long_machine_is_its_compact_utf8_bytes(word: str) -> None:
+    # long enough for the size check to measure its States by parts (limits.LARGE_OBJECT)
+    import json
+
+    end: dict[str, Any] = {"End": True}
+    doc = {"Comment": word, "StartAt": f"{word} 0", "States": {
+        f"{word} {i}": {"Type": "Pass", "Result": word * 60,
+                        **({"Next": f"{word} {i + 1}"} if i < 4999 else end)}
+        for i in range(5000)}}
+    size = len(json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode())
+    [problem] = validate_definition(doc)
+    assert problem.message == (f"the definition is {size:,} bytes; the maximum is "
+                               "1,048,576 bytes")
+
+
 def test_deep_nesting_does_not_recurse() -> None:
     inner: dict[str, Any] = {"StartAt": "L0", "States": {"L0": PASS_END}}
     for depth in range(1, 400):

@@ -60,22 +60,14 @@ def check_size(asl: Mapping[str, Any], report: Report, compact: int | None = Non
 
 
 def _dumped_size(asl: Mapping[str, Any], report: Report) -> int | None:
-    """The compact text's UTF-8 bytes, or a lower bound of it when that is under the limit;
-    None (reported) when the document is not JSON or has no UTF-8 text."""
+    """The compact text's UTF-8 bytes; None (reported) when the document is not JSON or has
+    no UTF-8 text."""
     try:
         try:
-            # The ASCII-escaped text is never shorter than the UTF-8 bytes, and faster to
-            # make. Without a "\u" escape the two texts are the same (only non-ASCII
-            # characters and DEL are escaped differently), so the length is already exact;
-            # with one, the UTF-8 text is made too: it gives the exact size, and it is what
-            # finds a lone surrogate (UnicodeEncodeError below).
-            size, escaped = _compact_length(asl)
-            if escaped:
-                size = len(json.dumps(asl, separators=_COMPACT, ensure_ascii=False,
-                                      allow_nan=False).encode())
+            size = _compact_length(asl)
         except RecursionError:  # nesting deeper than the C encoder goes: count by hand
             size = _size(asl)
-    except UnicodeEncodeError:
+    except UnicodeEncodeError:  # a lone surrogate: the text has no UTF-8 form
         _report_lone_surrogate(asl, report)
         return None
     except (TypeError, ValueError):  # ValueError: NaN or Infinity, which JSON has no text for
@@ -132,9 +124,9 @@ def _lone_surrogate(report: Report, path: str, state: tuple[str, str] | None,
                state_path=None if state is None else state[0])
 
 
-def _compact_length(asl: Mapping[str, Any]) -> tuple[int, bool]:
-    """The length of ``json.dumps(asl, separators=(",", ":"))``, and whether it has a
-    ``\\u`` escape.
+def _compact_length(asl: Mapping[str, Any]) -> int:
+    """The UTF-8 bytes of ``json.dumps(asl, separators=(",", ":"), ensure_ascii=False)``
+    (``UnicodeEncodeError`` for a lone surrogate, which has no UTF-8 form).
 
     A large object among the definition's fields (the States of a long machine) is written
     as the list of its names and the list of its values instead, and the lengths added up:
@@ -145,19 +137,21 @@ def _compact_length(asl: Mapping[str, Any]) -> tuple[int, bool]:
              if type(key) is str and type(value) is dict and len(value) > LARGE_OBJECT
              and set(map(type, value)) == {str}} if type(asl) is dict else {}
     if not large:
-        text = json.dumps(asl, separators=_COMPACT, allow_nan=False)
-        return len(text), "\\u" in text
+        return _utf8_length(asl)
     rest = {key: value for key, value in asl.items() if key not in large}
-    texts = [json.dumps(rest, separators=_COMPACT, allow_nan=False)]
-    length = len(texts[0]) - (0 if rest else 1)  # no comma before the first entry
+    length = _utf8_length(rest) - (0 if rest else 1)  # no comma before the first entry
     for key, value in large.items():
-        texts += [json.dumps(key), json.dumps(list(value), separators=_COMPACT),
-                  json.dumps(list(value.values()), separators=_COMPACT, allow_nan=False)]
-        # ',' '"key"' ':' and the object, whose text is the two lists' but one character:
-        # beside the same names and values, n entries take 2n + 2 characters of brackets
-        # and commas in the lists, and 2n + 1 of braces, colons and commas in the object.
-        length += 1 + len(texts[-3]) + 1 + len(texts[-2]) + len(texts[-1]) - 1
-    return length, any("\\u" in text for text in texts)
+        # ',' '"key"' ':' and the object, whose text is the two lists' but one byte: beside
+        # the same names and values, n entries take 2n + 2 bytes of brackets and commas in
+        # the lists, and 2n + 1 of braces, colons and commas in the object.
+        length += (1 + _utf8_length(key) + 1 + _utf8_length(list(value))
+                   + _utf8_length(list(value.values())) - 1)
+    return length
+
+
+def _utf8_length(value: Any) -> int:
+    return len(json.dumps(value, separators=_COMPACT, ensure_ascii=False,
+                          allow_nan=False).encode())
 
 
 def _size(document: Any) -> int:
