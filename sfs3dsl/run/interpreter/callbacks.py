@@ -148,8 +148,9 @@ def wait(frame: Frame, waiter: Waiter, timeout: float | None, heartbeat: float |
         limits = [(d, e) for d, e in ((_deadline(start, timeout), TIMEOUT),
                                       (_deadline(last_beat, heartbeat), HEARTBEAT_TIMEOUT))
                   if d is not None]
+        nearest = min(limits) if limits else None
         end = frame.run.deadline  # the execution's own: its TimeoutSeconds, or its type's
-        if end is not None and (not limits or end <= min(limits)[0]):
+        if end is not None and (nearest is None or end <= nearest[0]):
             # the execution ends first (at the same instant too: then no task is left to
             # time out), whatever the task waits for
             if timeline.virtual:
@@ -157,9 +158,9 @@ def wait(frame: Frame, waiter: Waiter, timeout: float | None, heartbeat: float |
             if timeline.now() >= end:
                 raise ExecutionTimedOut()
             continue
-        if not limits:
+        if nearest is None:
             continue
-        when, error = min(limits)
+        when, error = nearest
         if timeline.virtual:
             timeline.advance_to(when)
         if timeline.now() >= when:
